@@ -1,0 +1,49 @@
+/**
+ * Option parsers for commander. Every one throws InvalidArgumentError with the
+ * message shape "Expected … but received …", so commander prints one line.
+ */
+import { InvalidArgumentError } from 'commander';
+
+export function intOption(min: number, max = Number.MAX_SAFE_INTEGER) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (value.trim() === '' || !Number.isInteger(n) || n < min || n > max) {
+      const range = max === Number.MAX_SAFE_INTEGER ? `an integer ≥ ${min}` : `an integer in [${min}, ${max}]`;
+      throw new InvalidArgumentError(`Expected ${range} but received '${value}'.`);
+    }
+    return n;
+  };
+}
+
+export function numberOption(min = -Infinity, max = Infinity) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (value.trim() === '' || !Number.isFinite(n) || n < min || n > max) {
+      throw new InvalidArgumentError(`Expected a finite number in [${min}, ${max}] but received '${value}'.`);
+    }
+    return n;
+  };
+}
+
+export function choiceOption<T extends string>(choices: readonly T[]) {
+  return (value: string): T => {
+    if (!(choices as readonly string[]).includes(value)) {
+      throw new InvalidArgumentError(`Expected one of ${choices.join('|')} but received '${value}'.`);
+    }
+    return value as T;
+  };
+}
+
+/** For repeatable options: `--x a --x b,c` gives ['a', 'b', 'c']. */
+export function collectList(value: string, previous: string[] | undefined): string[] {
+  const parts = value.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  return [...(previous ?? []), ...parts];
+}
+
+/** For repeatable options that keep each value whole. */
+export function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
+/** `--threads`: 0 or absent means all cores. */
+export const threadsOption = intOption(0, 1024);

@@ -1,0 +1,22 @@
+/** What the addon says about how it was built and what it runs on. */
+export interface BuildInfo {
+  /** 'cmake-js' or 'node-gyp' */
+  build: string;
+  buildType: string;
+  /** instruction set the kernels use (after SEEDSCOPE_ISA) */
+  isa: 'avx512' | 'avx2' | 'portable';
+  /** best instruction set the CPU supports */
+  cpuIsa: 'avx512' | 'avx2' | 'portable';
+  threads: number;
+  compiler: string;
+  napiVersion: number;
+}
+
+/** Progress callback: called on the main thread at most every 100 ms. */
+export type ProgressCallback = (done: number, total: number) => void;
+
+export interface CoreAddon {
+  buildInfo(): BuildInfo;
+  /** Stops every native operation in flight (their promises reject with code ECANCELLED). */
+  cancelAll(): void;
+}
