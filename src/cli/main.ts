@@ -9,6 +9,7 @@ import { NoBinaryFoundError } from '../native/addon.js';
 import { seedscopeVersion } from '../version.js';
 import { installInterruptHandler } from './interrupt.js';
 import { registerInfo } from './info.js';
+import { registerBench } from './bench.js';
 
 const EXIT_CODES = `
 Exit codes:
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
     .addHelpText('after', EXIT_CODES);
   program.exitOverride();
   registerInfo(program);
+  registerBench(program);
   return program;
 }
 
