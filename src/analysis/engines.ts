@@ -1,0 +1,111 @@
+/**
+ * What the analysis needs from the native core and the statistics engine,
+ * as small interfaces. The analysis is written against these, so it can be
+ * tested on tiny inputs and knows nothing of how the work is done.
+ * `nativeEngines()` (nativeEngines.ts) binds them to src/native and src/stats.
+ */
+
+export type Metric = 'correlation' | 'cosine' | 'euclidean' | 'sqeuclidean';
+export type CompareMethod = 'pearson' | 'r2' | 'spearman' | 'rho-a' | 'tau-a' | 'cosine' | 'cka';
+
+/** (done, total) progress of one long operation. */
+export type Progress = (done: number, total: number) => void;
+
+export interface RdmRequest {
+  /** N × D row-major activations */
+  data: Float32Array;
+  n: number;
+  d: number;
+  metric: Metric;
+  perFeature?: boolean;
+  threads: number;
+}
+
+export interface RdmEngine {
+  /** Condensed RDM (upper triangle, i < j, row-major), float64. */
+  rdm(req: RdmRequest): Promise<Float64Array>;
+}
+
+export interface CompareEngine {
+  /**
+   * K × K matrix (row-major) of `method` between every two of the vectors
+   * (all the same length; entries NaN in either are dropped). The vectors are
+   * condensed RDMs or equal-length subsets of them. Diagonal: the method's
+   * value of a vector with itself.
+   */
+  compareAll(vectors: readonly Float64Array[], method: Exclude<CompareMethod, 'cka' | 'r2'>, threads: number): Promise<Float64Array>;
+}
+
+export interface MantelFamilyRequest {
+  /** per layer, the K condensed RDMs (same N and K for every layer) */
+  layers: readonly (readonly Float64Array[])[];
+  n: number;
+  method: Exclude<CompareMethod, 'cka' | 'r2'>;
+  permutations: number;
+  seed: number;
+  threads: number;
+  onProgress?: Progress;
+}
+
+export interface MantelFamilyResult {
+  /** per layer, K × K row-major: observed statistic, raw p, and p corrected over pairs × layers (max statistic) */
+  statistic: Float64Array[];
+  p: Float64Array[];
+  pCorrected: Float64Array[];
+  permutations: number;
+  exact: boolean;
+}
+
+export interface BootstrapRequest {
+  /** the K condensed RDMs of one layer */
+  rdms: readonly Float64Array[];
+  n: number;
+  method: Exclude<CompareMethod, 'cka'>;
+  samples: number;
+  seed: number;
+  threads: number;
+  onProgress?: Progress;
+}
+
+export interface BootstrapResult {
+  /** mean pairwise statistic on the data */
+  mean: number;
+  /** 95 % interval (two-factor: stimuli and instances) */
+  lo: number;
+  hi: number;
+  interval: 'percentile' | 'bca';
+}
+
+export interface ZooDifferenceRequest {
+  /** per layer, the K_a and K_b condensed RDMs of the two zoos */
+  a: readonly (readonly Float64Array[])[];
+  b: readonly (readonly Float64Array[])[];
+  n: number;
+  method: Exclude<CompareMethod, 'cka'>;
+  permutations: number;
+  seed: number;
+  threads: number;
+  onProgress?: Progress;
+}
+
+export interface ZooDifferenceResult {
+  /** per layer: mean consistency of a minus that of b, raw p (two-sided) and max-statistic corrected over layers */
+  difference: number[];
+  p: number[];
+  pCorrected: number[];
+  permutations: number;
+}
+
+export interface StatsEngine {
+  mantelFamily(req: MantelFamilyRequest): Promise<MantelFamilyResult>;
+  bootstrapMean(req: BootstrapRequest): Promise<BootstrapResult>;
+  zooDifference(req: ZooDifferenceRequest): Promise<ZooDifferenceResult>;
+}
+
+export interface AnalysisEngines {
+  rdm: RdmEngine;
+  compare: CompareEngine;
+  stats: StatsEngine;
+  /** names and versions of what does the work, for results.json */
+  describe(): Record<string, string>;
+}

@@ -1,0 +1,121 @@
+/**
+ * The analysis's inputs and results. Results are plain data (numbers, arrays,
+ * strings) so they serialise to results.json as they are; the RDMs kept for
+ * figures travel beside them, never inside.
+ */
+import type { BehaviourResult } from './behaviour.js';
+import type { CompareMethod, Metric, Progress } from './engines.js';
+
+/** One instance's activations, as the extraction yields them. */
+export interface InstanceActivations {
+  instance: string;
+  index: number;
+  layers: { name: string; n: number; d: number; data: Float32Array }[];
+  /** N × C logits, when the model has a classifier output */
+  logits?: Float32Array;
+  /** C, the number of logits per stimulus */
+  logitsWidth?: number;
+}
+
+export interface StimulusLabels {
+  n: number;
+  /** class id per stimulus, or undefined when the stimuli are unlabelled */
+  labels?: Int32Array;
+  classes?: string[];
+}
+
+/** A progress bar the caller provides (the analysis knows no terminal). */
+export interface ProgressHandle {
+  update(done: number, total: number): void;
+  done(): void;
+}
+export type ProgressFactory = (label: string) => ProgressHandle;
+
+export interface AnalysisOptions {
+  metric: Metric;
+  compare: Exclude<CompareMethod, 'cka'>;
+  permutations: number;
+  bootstrap: number;
+  seed: number;
+  threads: number;
+  progress?: ProgressFactory;
+  /** called once per (instance, layer) with the condensed RDM (e.g. to save it) */
+  onRdm?: (instance: string, layer: string, n: number, rdm: Float64Array) => void | Promise<void>;
+  /** checked between steps; throws to stop */
+  checkCancelled?: () => void;
+}
+
+export interface PairResult {
+  a: string;
+  b: string;
+  r: number;
+  r2: number;
+  p: number | null;
+  p_corrected: number | null;
+}
+
+/** Mean consistency over instance pairs (a < b) of one kind of RDM entries. */
+export interface ConsistencySummary {
+  mean_r: number;
+  mean_r2: number;
+  /** entries compared per pair */
+  entries: number;
+  /** K × K r² */
+  matrix_r2: number[][];
+}
+
+export interface LayerResult {
+  name: string;
+  n: number;
+  d: number;
+  consistency: ConsistencySummary & {
+    method: string;
+    /** K × K values of the chosen comparison's correlation (r) */
+    matrix_r: number[][];
+    /** 95 % two-factor bootstrap interval of the mean r² (of the chosen statistic when it is not r-based) */
+    ci95: [number, number] | null;
+    ci_method: string | null;
+    pairs: PairResult[];
+  };
+  centroid: ConsistencySummary | null;
+  within_category: ConsistencySummary | null;
+  between_category: ConsistencySummary | null;
+  centroid_removed: ConsistencySummary | null;
+}
+
+export interface SecondOrderResult {
+  method: string;
+  /** order of rows/columns of the matrix: instance-major */
+  items: { instance: string; layer: string }[];
+  /** (K·L) × (K·L) correlation of every two (instance, layer) RDMs */
+  matrix: number[][];
+  mds: { instance: string; layer: string; x: number; y: number }[];
+}
+
+export interface ZooAnalysis {
+  name: string;
+  instances: string[];
+  layers: LayerResult[];
+  behaviour: BehaviourResult | null;
+  second_order: SecondOrderResult | null;
+  mantel: { permutations: number; exact: boolean; correction: string } | null;
+  skipped: string[];
+  timing: Record<string, number>;
+}
+
+/** RDMs kept for figures and further tests: rdms[layer][instance], condensed. */
+export interface ZooRdms {
+  layers: string[];
+  instances: string[];
+  n: number;
+  rdms: Float64Array[][];
+}
+
+export interface ZooDifferenceLayer {
+  name: string;
+  mean_r2_a: number;
+  mean_r2_b: number;
+  difference: number;
+  p: number;
+  p_corrected: number;
+}

@@ -1,0 +1,53 @@
+/**
+ * Two zoos (e.g. without and with dropout): per shared layer, the difference
+ * in mean pairwise consistency and its instance-permutation p, corrected
+ * over layers by the max statistic.
+ */
+import type { AnalysisEngines } from './engines.js';
+import type { AnalysisOptions, ZooAnalysis, ZooDifferenceLayer, ZooRdms } from './types.js';
+
+export interface ZooDifference {
+  zoos: [string, string];
+  method: string;
+  permutations: number;
+  correction: string;
+  layers: ZooDifferenceLayer[];
+  /** layers present in only one of the zoos */
+  unmatched: string[];
+}
+
+export async function compareZoos(a: { result: ZooAnalysis; rdms: ZooRdms }, b: { result: ZooAnalysis; rdms: ZooRdms },
+  opts: AnalysisOptions, engines: AnalysisEngines): Promise<ZooDifference | null> {
+  const shared = a.rdms.layers.filter((l) => b.rdms.layers.includes(l));
+  const unmatched = [...a.rdms.layers, ...b.rdms.layers].filter((l) => !shared.includes(l));
+  if (shared.length === 0 || a.rdms.instances.length < 2 || b.rdms.instances.length < 2 || opts.permutations <= 0) return null;
+  const method = opts.compare === 'pearson' ? 'r2' : opts.compare;
+  const bar = opts.progress?.('zoo comparison');
+  const res = await engines.stats.zooDifference({
+    a: shared.map((l) => a.rdms.rdms[a.rdms.layers.indexOf(l)]!),
+    b: shared.map((l) => b.rdms.rdms[b.rdms.layers.indexOf(l)]!),
+    n: a.rdms.n,
+    method,
+    permutations: opts.permutations,
+    seed: opts.seed,
+    threads: opts.threads,
+    onProgress: bar ? (d, t) => bar.update(d, t) : undefined,
+  });
+  bar?.done();
+  const meanOf = (z: ZooAnalysis, name: string): number => z.layers.find((l) => l.name === name)?.consistency.mean_r2 ?? NaN;
+  return {
+    zoos: [a.result.name, b.result.name],
+    method: `mean ${method}, instances permuted between the zoos`,
+    permutations: res.permutations,
+    correction: 'max-statistic over layers',
+    layers: shared.map((name, i) => ({
+      name,
+      mean_r2_a: meanOf(a.result, name),
+      mean_r2_b: meanOf(b.result, name),
+      difference: res.difference[i]!,
+      p: res.p[i]!,
+      p_corrected: res.pCorrected[i]!,
+    })),
+    unmatched,
+  };
+}
