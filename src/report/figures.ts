@@ -1,0 +1,147 @@
+/**
+ * Every figure of a run, as SVG and PNG, with a title and a one-line caption
+ * that says what to read from it.
+ */
+import { classicalMds } from '../analysis/mds.js';
+import type { StimulusLabels, ZooAnalysis, ZooRdms } from '../analysis/types.js';
+import type { ZooDifference } from '../analysis/zooDifference.js';
+import { behaviourChart, layerLines, matrixPanels, scatterPanels, trajectories, type LayerPoint, type MatrixCell, type ScatterPoint } from './charts.js';
+import { alignTo, firstMiddleLast, squareFromCondensed } from './layout.js';
+import { rdmGridSvg } from './rdmHeatmap.js';
+import { renderSvg, svgToPng } from './render.js';
+
+export interface Figure {
+  id: string;
+  title: string;
+  caption: string;
+  svg: string;
+  png: Buffer;
+  /** how report.html embeds it: inline SVG, or PNG where the SVG would be heavy */
+  embed: 'svg' | 'png';
+}
+
+export interface FigureInput {
+  zoos: { result: ZooAnalysis; rdms: ZooRdms }[];
+  stimuli: StimulusLabels;
+  difference: ZooDifference | null;
+}
+
+const finite = (v: number | undefined | null): number | null => (v === undefined || v === null || !Number.isFinite(v) ? null : v);
+
+function slug(name: string): string {
+  return name.replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '') || 'zoo';
+}
+
+async function figure(id: string, title: string, caption: string, svg: string, embed: 'svg' | 'png' = 'svg'): Promise<Figure> {
+  return { id, title, caption, svg, png: await svgToPng(svg), embed };
+}
+
+export async function makeFigures(input: FigureInput, onProgress?: (done: number, total: number) => void): Promise<Figure[]> {
+  const figs: Figure[] = [];
+  const { zoos, stimuli } = input;
+  const multi = zoos.length > 1;
+  const perZoo = 6;
+  const total = 1 + perZoo * zoos.length;
+  let done = 0;
+  const tick = (): void => onProgress?.(++done, total);
+
+  // consistency by layer, one line per zoo
+  const allLayers = [...new Set(zoos.flatMap((z) => z.result.layers.map((l) => l.name)))];
+  const rows: LayerPoint[] = zoos.flatMap((z) => z.result.layers.map((l, i) => ({
+    series: z.result.name, layer: l.name, order: i, value: finite(l.consistency.mean_r2),
+    lo: finite(l.consistency.ci95?.[0]), hi: finite(l.consistency.ci95?.[1]),
+  })));
+  if (zoos.some((z) => z.result.instances.length >= 2)) {
+    let caption = 'Mean representational consistency (shared variance r² of RDMs) of all instance pairs per layer, with 95 % two-factor bootstrap bands: where it falls, instances disagree.';
+    if (input.difference) {
+      const sig = input.difference.layers.filter((l) => l.p_corrected < 0.05).map((l) => l.name);
+      caption += ` Zoo difference significant (corrected p < 0.05) at: ${sig.length ? sig.join(', ') : 'no layer'}.`;
+    }
+    figs.push(await figure('consistency_by_layer', 'Representational consistency by layer',
+      caption, await renderSvg(layerLines(rows, allLayers, { title: 'Representational consistency by layer', yTitle: 'mean r² between instances', seriesTitle: 'zoo' }))));
+  }
+  tick();
+
+  for (const z of zoos) {
+    const sfx = multi ? `_${slug(z.result.name)}` : '';
+    const of = multi ? ` (${z.result.name})` : '';
+    const inst = z.result.instances;
+    const layers = z.result.layers.map((l) => l.name);
+
+    if (inst.length >= 2) {
+      const cells: MatrixCell[] = z.result.layers.flatMap((l) => l.consistency.matrix_r2.flatMap((row, a) => row.map((v, b) => ({ panel: l.name, a: inst[a]!, b: inst[b]!, value: finite(v) }))));
+      figs.push(await figure(`consistency_matrix${sfx}`, `Consistency of every instance pair${of}`,
+        'r² of every pair of instances per layer: a uniform matrix means no instance is special; a bright or dark row marks an outlier instance.',
+        await renderSvg(matrixPanels(cells, layers, inst, { title: `Pairwise consistency (r²) per layer${of}`, legend: 'r²' }))));
+    }
+    tick();
+
+    // RDMs of two instances at the first, middle and last layer (Figure 1 of the paper)
+    const shownLayers = firstMiddleLast(layers);
+    const shownInst = inst.slice(0, 2);
+    const panels = shownInst.flatMap((name) => shownLayers.map((layer) => ({
+      title: `${name} · ${layer}`,
+      condensed: z.rdms.rdms[layers.indexOf(layer)]![inst.indexOf(name)]!,
+    })));
+    figs.push(await figure(`rdm_heatmaps${sfx}`, `RDMs of two instances${of}`,
+      'Dissimilarity percentiles, stimuli sorted by class: blocks on the diagonal are categories; compare the two rows to see where instances differ.',
+      await rdmGridSvg(panels, shownLayers.length, z.rdms.n, stimuli.labels, stimuli.classes, `RDMs (percentile of dissimilarity), stimuli sorted by class${of}`)));
+    tick();
+
+    // 2-D MDS of the stimuli (Figure 2 of the paper); the second instance is rotated onto the first
+    const points: ScatterPoint[] = [];
+    for (const layer of shownLayers) {
+      let ref: Float64Array | undefined;
+      for (const name of shownInst) {
+        const condensed = z.rdms.rdms[layers.indexOf(layer)]![inst.indexOf(name)]!;
+        let coords = classicalMds(squareFromCondensed(condensed, z.rdms.n), z.rdms.n, 2).coords;
+        if (ref) coords = alignTo(ref, coords);
+        else ref = coords;
+        for (let i = 0; i < z.rdms.n; i++) {
+          const cls = stimuli.labels?.[i];
+          points.push({ row: name, column: layer, x: coords[2 * i]!, y: coords[2 * i + 1]!, group: cls === undefined ? 'unlabelled' : stimuli.classes?.[cls] ?? String(cls) });
+        }
+      }
+    }
+    const groups = stimuli.labels ? [...new Set(Array.from(stimuli.labels).sort((a, b) => a - b))].map((c) => stimuli.classes?.[c] ?? String(c)) : ['unlabelled'];
+    figs.push(await figure(`stimulus_mds${sfx}`, `Stimuli in 2-D (MDS)${of}`,
+      'Each dot is a stimulus placed by classical MDS of one instance\'s RDM: categories separate with depth, while the arrangement of exemplars differs between instances.',
+      await renderSvg(scatterPanels(points, shownInst, shownLayers, groups, { title: `MDS of the stimuli${of}`, groupTitle: 'class' })), 'png'));
+    tick();
+
+    if (z.result.second_order) {
+      const order = new Map(layers.map((l, i) => [l, i]));
+      const pts = z.result.second_order.mds.map((p) => ({ ...p, order: order.get(p.layer) ?? 0 }));
+      figs.push(await figure(`second_order_mds${sfx}`, `Instances as trajectories through their layers${of}`,
+        'Second-order MDS of all (instance, layer) RDMs: trajectories that diverge with depth mean instances drift apart in the higher layers.',
+        await renderSvg(trajectories(pts, layers, { title: `Second-order MDS${of}` }))));
+    }
+    tick();
+
+    if (z.result.layers.some((l) => l.centroid || l.within_category)) {
+      const kinds: [string, (l: ZooAnalysis['layers'][number]) => number | undefined][] = [
+        ['all entries', (l) => l.consistency.mean_r2],
+        ['(a) centroids', (l) => l.centroid?.mean_r2],
+        ['(b) within category', (l) => l.within_category?.mean_r2],
+        ['(c) between categories', (l) => l.between_category?.mean_r2],
+        ['(d) centroids removed', (l) => l.centroid_removed?.mean_r2],
+      ];
+      const rowsCe: LayerPoint[] = kinds.flatMap(([kind, get]) => z.result.layers.map((l, i) => ({ series: kind, layer: l.name, order: i, value: finite(get(l)) })));
+      figs.push(await figure(`centroid_exemplar${sfx}`, `Centroid vs exemplar consistency${of}`,
+        'If centroid and between-category consistency stay high while within-category and centroid-removed consistency fall, instances agree on where categories lie but not on how exemplars are arranged.',
+        await renderSvg(layerLines(rowsCe, layers, { title: `Centroid and exemplar consistency (mean r²)${of}`, yTitle: 'mean r² between instances', seriesTitle: 'RDM entries' }))));
+    }
+    tick();
+
+    const b = z.result.behaviour;
+    if (b) {
+      const acc = inst.map((name, i) => ({ instance: name, accuracy: b.accuracy[i]! }));
+      const kappa: MatrixCell[] = b.error_consistency.flatMap((row, a) => row.map((v, c) => ({ panel: '', a: inst[a]!, b: inst[c]!, value: a === c ? null : finite(v) })));
+      figs.push(await figure(`behaviour${sfx}`, `Behaviour${of}`,
+        'Accuracies nearly equal while error consistency κ stays well below 1: instances that score alike still err on different stimuli.',
+        await renderSvg(behaviourChart(acc, kappa, inst, `Accuracy and error consistency${of}`))));
+    }
+    tick();
+  }
+  return figs;
+}

@@ -1,0 +1,130 @@
+/**
+ * RDM heatmaps in the style of the paper's Figure 1: stimuli sorted by class,
+ * dissimilarities shown as percentiles (so RDMs of different layers share
+ * one colour scale), built directly as pixels and encoded as PNG. A grid of
+ * them becomes one SVG with titles, class ticks and a colour bar.
+ */
+import { condensedIndex } from './layout.js';
+import { colourAt, colourSteps } from './colormap.js';
+import { rgbToPng } from './render.js';
+
+/** Percentile (0–100) of every condensed entry among all entries; NaN stays NaN. */
+export function percentiles(values: Float64Array): Float64Array {
+  // a typed-array sort plus two binary searches per entry beats sorting indices by a comparator
+  const sorted = values.filter((v) => !Number.isNaN(v)).sort();
+  const m = sorted.length;
+  const out = new Float64Array(values.length).fill(NaN);
+  const lowerBound = (v: number, strict: boolean): number => {
+    let lo = 0;
+    let hi = m;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (strict ? sorted[mid]! <= v : sorted[mid]! < v) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (Number.isNaN(v)) continue;
+    const first = lowerBound(v, false);
+    const last = lowerBound(v, true) - 1;
+    out[i] = m > 1 ? (100 * (first + last)) / 2 / (m - 1) : 50;
+  }
+  return out;
+}
+
+/** Stimulus order for display: by class, stable within a class (file order). */
+export function classOrder(labels: Int32Array | undefined, n: number): Int32Array {
+  const order = Int32Array.from({ length: n }, (_, i) => i);
+  if (!labels) return order;
+  return Int32Array.from(Array.from(order).sort((a, b) => labels[a]! - labels[b]! || a - b));
+}
+
+/**
+ * Pixels (size × size × RGB) of a percentile RDM in the given stimulus order;
+ * when there are more stimuli than pixels, each pixel averages its block.
+ */
+export function rdmPixels(condensed: Float64Array, n: number, order: Int32Array, size: number): Uint8Array {
+  const pct = percentiles(condensed);
+  const sum = new Float64Array(size * size);
+  const count = new Float64Array(size * size);
+  for (let a = 0; a < n; a++) {
+    const u = Math.floor((a * size) / n);
+    const ia = order[a]!;
+    for (let b = 0; b < n; b++) {
+      const ib = order[b]!;
+      const v = ia === ib ? 0 : pct[condensedIndex(ia, ib, n)]!;
+      if (Number.isNaN(v)) continue;
+      const cell = u * size + Math.floor((b * size) / n);
+      sum[cell]! += v;
+      count[cell]! += 1;
+    }
+  }
+  const px = new Uint8Array(size * size * 3);
+  for (let c = 0; c < size * size; c++) {
+    const rgb = colourAt(count[c]! > 0 ? sum[c]! / count[c]! / 100 : NaN);
+    px[c * 3] = rgb[0];
+    px[c * 3 + 1] = rgb[1];
+    px[c * 3 + 2] = rgb[2];
+  }
+  return px;
+}
+
+export interface HeatmapPanel {
+  title: string;
+  condensed: Float64Array;
+}
+
+const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+/** A grid of RDM heatmaps (rows × cols panels) as one SVG with embedded PNG pixels. */
+export async function rdmGridSvg(panels: HeatmapPanel[], cols: number, n: number, labels: Int32Array | undefined, classNames: string[] | undefined, title: string): Promise<string> {
+  const size = Math.min(n, 360);
+  const order = classOrder(labels, n);
+  const cell = 260;
+  const gap = 30;
+  const top = 56;
+  const left = 70;
+  const rows = Math.ceil(panels.length / cols);
+  const barW = 14;
+  const width = left + cols * (cell + gap) + 70;
+  const height = top + rows * (cell + gap + 16) + 10;
+  const parts: string[] = [];
+  parts.push(`<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="DejaVu Sans, Arial, sans-serif">`);
+  parts.push(`<rect width="100%" height="100%" fill="white"/>`);
+  parts.push(`<text x="10" y="22" font-size="15">${esc(title)}</text>`);
+  // class boundaries as ticks along each panel's left edge
+  const bounds: { pos: number; name: string }[] = [];
+  if (labels) {
+    let start = 0;
+    for (let i = 1; i <= n; i++) {
+      if (i === n || labels[order[i]!] !== labels[order[start]!]) {
+        const cls = labels[order[start]!]!;
+        bounds.push({ pos: (start + i) / 2 / n, name: classNames?.[cls] ?? String(cls) });
+        start = i;
+      }
+    }
+  }
+  for (const [p, panel] of panels.entries()) {
+    const r = Math.floor(p / cols);
+    const c = p % cols;
+    const x = left + c * (cell + gap);
+    const y = top + r * (cell + gap + 16);
+    const png = await rgbToPng(rdmPixels(panel.condensed, n, order, size), size, size);
+    parts.push(`<text x="${x}" y="${y - 6}" font-size="12">${esc(panel.title)}</text>`);
+    parts.push(`<image x="${x}" y="${y}" width="${cell}" height="${cell}" preserveAspectRatio="none" style="image-rendering:pixelated" href="data:image/png;base64,${png.toString('base64')}" xlink:href="data:image/png;base64,${png.toString('base64')}"/>`);
+    if (c === 0 && bounds.length <= 20) {
+      for (const b of bounds) parts.push(`<text x="${x - 4}" y="${y + b.pos * cell + 3}" font-size="8" text-anchor="end">${esc(b.name.slice(0, 11))}</text>`);
+    }
+  }
+  // colour bar: percentile of dissimilarity
+  const bx = left + cols * (cell + gap);
+  const steps = colourSteps(11);
+  parts.push(`<defs><linearGradient id="bar" x1="0" y1="1" x2="0" y2="0">${steps.map((s, i) => `<stop offset="${i / 10}" stop-color="${s}"/>`).join('')}</linearGradient></defs>`);
+  parts.push(`<rect x="${bx}" y="${top}" width="${barW}" height="${cell}" fill="url(#bar)"/>`);
+  parts.push(`<text x="${bx + barW + 4}" y="${top + 8}" font-size="10">100</text><text x="${bx + barW + 4}" y="${top + cell}" font-size="10">0</text>`);
+  parts.push(`<text x="${bx + barW + 4}" y="${top + cell / 2}" font-size="10">pctl</text>`);
+  parts.push('</svg>');
+  return parts.join('\n');
+}

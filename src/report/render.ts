@@ -1,0 +1,43 @@
+/**
+ * Server-side rendering: vega-lite specs compile to vega, a headless vega
+ * View renders them to SVG (no browser, no canvas), and sharp rasterises SVG
+ * to PNG. Raster heatmaps are built directly as pixels and encoded by sharp.
+ */
+import sharp from 'sharp';
+import * as vega from 'vega';
+import * as vegaLite from 'vega-lite';
+
+/** A vega-lite specification (kept loose: the builders in charts.ts make them). */
+export type VegaLiteSpec = Record<string, unknown>;
+
+const CONFIG = {
+  font: 'DejaVu Sans, Arial, Helvetica, sans-serif',
+  background: 'white',
+  view: { stroke: '#ccc' },
+  axis: { labelFontSize: 11, titleFontSize: 12, grid: true, gridColor: '#eee' },
+  legend: { labelFontSize: 11, titleFontSize: 12 },
+  title: { fontSize: 14, anchor: 'start' },
+};
+
+export async function renderSvg(spec: VegaLiteSpec): Promise<string> {
+  const full = { $schema: 'https://vega.github.io/schema/vega-lite/v6.json', config: CONFIG, ...spec };
+  const compiled = vegaLite.compile(full as unknown as vegaLite.TopLevelSpec).spec;
+  const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
+  try {
+    return await view.toSVG();
+  } finally {
+    view.finalize();
+  }
+}
+
+/** PNG of an SVG at `scale` × its own size (2 for crisp figures on high-density screens). */
+export async function svgToPng(svg: string, scale = 2): Promise<Buffer> {
+  return sharp(Buffer.from(svg), { density: 72 * scale }).png({ compressionLevel: 9 }).toBuffer();
+}
+
+/** PNG from RGB pixels (width × height × 3). */
+export async function rgbToPng(pixels: Uint8Array, width: number, height: number): Promise<Buffer> {
+  return sharp(Buffer.from(pixels.buffer, pixels.byteOffset, pixels.byteLength), { raw: { width, height, channels: 3 } })
+    .png({ compressionLevel: 9 })
+    .toBuffer();
+}

@@ -1,0 +1,129 @@
+/**
+ * results.json and the CSV tables of a run. The top-level `layers`,
+ * `behaviour` and `second_order` describe the first zoo (the one other tools
+ * read); with several zoos, `zoos[]` holds the same fields for each and
+ * `zoo_difference` the per-layer test. The schema is documented in README.md.
+ */
+import type { ZooAnalysis } from '../analysis/types.js';
+import type { ZooDifference } from '../analysis/zooDifference.js';
+import { toCsv } from '../io/csv.js';
+
+export const RESULTS_FORMAT = 'seedscope-results/1';
+
+export interface InstanceInfo {
+  name: string;
+  file?: string;
+  sha256?: string;
+  seed?: number | null;
+  test_accuracy?: number | null;
+}
+
+export interface ZooInfo {
+  name: string;
+  dir?: string;
+  architecture?: string;
+  dataset?: string;
+  instances: InstanceInfo[];
+  layers: { name: string; tensor?: string }[];
+}
+
+export interface StimulusInfo {
+  spec: string;
+  n: number;
+  labelled: boolean;
+  classes?: string[];
+  checksum?: string;
+  per_class?: number | null;
+}
+
+export interface RunMeta {
+  command: string;
+  options: Record<string, unknown>;
+  seed: number;
+  versions: Record<string, string>;
+  created: string;
+  stimuli: StimulusInfo;
+  zoos: ZooInfo[];
+}
+
+export interface ZooSection {
+  zoo: ZooInfo;
+  instances: string[];
+  layers: ZooAnalysis['layers'];
+  behaviour: ZooAnalysis['behaviour'];
+  second_order: ZooAnalysis['second_order'];
+  mantel: ZooAnalysis['mantel'];
+  skipped: string[];
+}
+
+export interface ResultsDocument extends ZooSection {
+  format: string;
+  command: string;
+  options: Record<string, unknown>;
+  seed: number;
+  versions: Record<string, string>;
+  created: string;
+  inputs: { stimuli: { spec: string; checksum?: string }; zoos: { name: string; dir?: string; files: { file?: string; sha256?: string }[] }[] };
+  stimuli: StimulusInfo;
+  zoos?: ZooSection[];
+  zoo_difference?: ZooDifference | null;
+  timing: { total_seconds: number; phases: Record<string, number> };
+}
+
+function section(info: ZooInfo, a: ZooAnalysis): ZooSection {
+  return { zoo: info, instances: a.instances, layers: a.layers, behaviour: a.behaviour, second_order: a.second_order, mantel: a.mantel, skipped: a.skipped };
+}
+
+export function buildResults(meta: RunMeta, analyses: ZooAnalysis[], difference: ZooDifference | null, timing: ResultsDocument['timing']): ResultsDocument {
+  const sections = analyses.map((a, i) => section(meta.zoos[i]!, a));
+  const first = sections[0]!;
+  return {
+    format: RESULTS_FORMAT,
+    command: meta.command,
+    options: meta.options,
+    seed: meta.seed,
+    versions: meta.versions,
+    created: meta.created,
+    inputs: {
+      stimuli: { spec: meta.stimuli.spec, checksum: meta.stimuli.checksum },
+      zoos: meta.zoos.map((z) => ({ name: z.name, dir: z.dir, files: z.instances.map((i) => ({ file: i.file, sha256: i.sha256 })) })),
+    },
+    stimuli: meta.stimuli,
+    ...first,
+    ...(sections.length > 1 ? { zoos: sections, zoo_difference: difference } : {}),
+    timing,
+  };
+}
+
+/** The CSV tables, by file name. */
+export function resultTables(doc: ResultsDocument): Record<string, string> {
+  const sections = doc.zoos ?? [doc];
+  const tables: Record<string, string> = {};
+  tables['consistency_by_layer.csv'] = toCsv(
+    ['zoo', 'layer', 'features', 'instances', 'mean_r', 'mean_r2', 'ci95_low', 'ci95_high', 'min_pair_r2', 'max_pair_r2'],
+    sections.flatMap((s) => s.layers.map((l) => {
+      const r2 = l.consistency.pairs.map((p) => p.r2);
+      return [s.zoo.name, l.name, l.d, s.instances.length, l.consistency.mean_r, l.consistency.mean_r2, l.consistency.ci95?.[0], l.consistency.ci95?.[1],
+        r2.length ? Math.min(...r2) : null, r2.length ? Math.max(...r2) : null];
+    })));
+  tables['pairs.csv'] = toCsv(
+    ['zoo', 'layer', 'a', 'b', 'r', 'r2', 'p', 'p_corrected'],
+    sections.flatMap((s) => s.layers.flatMap((l) => l.consistency.pairs.map((p) => [s.zoo.name, l.name, p.a, p.b, p.r, p.r2, p.p, p.p_corrected]))));
+  tables['centroid_exemplar.csv'] = toCsv(
+    ['zoo', 'layer', 'all_r2', 'centroid_r2', 'within_category_r2', 'between_category_r2', 'centroid_removed_r2'],
+    sections.flatMap((s) => s.layers.map((l) => [s.zoo.name, l.name, l.consistency.mean_r2, l.centroid?.mean_r2, l.within_category?.mean_r2, l.between_category?.mean_r2, l.centroid_removed?.mean_r2])));
+  tables['behaviour.csv'] = toCsv(
+    ['zoo', 'a', 'b', 'accuracy_a', 'accuracy_b', 'agreement', 'error_consistency'],
+    sections.flatMap((s) => {
+      const b = s.behaviour;
+      if (!b) return [];
+      return s.instances.flatMap((a, i) => s.instances.map((c, j) => [s.zoo.name, a, c, b.accuracy[i], b.accuracy[j], b.agreement[i]![j], b.error_consistency[i]![j]]));
+    }));
+  if (doc.zoo_difference) {
+    const d = doc.zoo_difference;
+    tables['zoo_difference.csv'] = toCsv(
+      ['layer', `mean_r2_${d.zoos[0]}`, `mean_r2_${d.zoos[1]}`, 'difference', 'p', 'p_corrected'],
+      d.layers.map((l) => [l.name, l.mean_r2_a, l.mean_r2_b, l.difference, l.p, l.p_corrected]));
+  }
+  return tables;
+}
