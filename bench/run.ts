@@ -1,0 +1,81 @@
+/**
+ * `seedscope bench run`: the whole `seedscope run` (default: the default zoo
+ * on builtin:fmnist-1000, 1,000 permutations and bootstrap samples) timed
+ * end to end and per phase, writing into a temporary folder that is removed.
+ */
+import type { Command } from 'commander';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { nativeEngines } from '../src/analysis/nativeEngines.js';
+import { interruptController } from '../src/cli/interrupt.js';
+import { printJson, warn } from '../src/cli/output.js';
+import { intOption, threadsOption } from '../src/cli/parsers.js';
+import { runVersions } from '../src/cli/run.js';
+import { DEFAULT_STIMULI, runAnalysis } from '../src/cli/runPipeline.js';
+
+export interface BenchRunOptions {
+  zoo?: string;
+  stimuli?: string;
+  permutations?: number;
+  bootstrap?: number;
+  threads?: number;
+}
+
+export interface BenchRunResult {
+  op: 'run';
+  zoo: string;
+  stimuli: string;
+  instances: number;
+  layers: number;
+  n: number;
+  permutations: number;
+  bootstrap: number;
+  threads: number;
+  seconds: number;
+  phases_seconds: Record<string, number>;
+}
+
+export async function benchRun(opts: BenchRunOptions = {}): Promise<BenchRunResult> {
+  const out = mkdtempSync(join(tmpdir(), 'seedscope-bench-run-'));
+  try {
+    const permutations = opts.permutations ?? 1000;
+    const bootstrap = opts.bootstrap ?? 1000;
+    const threads = opts.threads ?? 0;
+    const stimuli = opts.stimuli ?? DEFAULT_STIMULI;
+    const { doc } = await runAnalysis({
+      zoo: opts.zoo ? [opts.zoo] : undefined, stimuli, metric: 'correlation', compare: 'r2', permutations, bootstrap,
+      seed: 0, threads, device: 'cpu', output: join(out, 'out'), saveRdms: false, json: false, quiet: true,
+    }, { command: 'seedscope bench run', versions: runVersions(), engines: nativeEngines(), signal: interruptController.signal, warn });
+    return {
+      op: 'run',
+      zoo: doc.zoo.name,
+      stimuli,
+      instances: doc.instances.length,
+      layers: doc.layers.length,
+      n: doc.stimuli.n,
+      permutations,
+      bootstrap,
+      threads,
+      seconds: doc.timing.total_seconds,
+      phases_seconds: doc.timing.phases,
+    };
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+}
+
+export function registerBenchRun(bench: Command): void {
+  bench
+    .command('run')
+    .description('time the whole `seedscope run` end to end and per phase')
+    .option('--zoo <dir>', 'zoo folder (default: the default zoo)')
+    .option('--stimuli <spec>', 'stimulus set', DEFAULT_STIMULI)
+    .option('--permutations <n>', 'permutations', intOption(0), 1000)
+    .option('--bootstrap <n>', 'bootstrap samples', intOption(0), 1000)
+    .option('--threads <n>', 'threads (0: all cores)', threadsOption, 0)
+    .option('--json', 'print one JSON document (the default output anyway)')
+    .action(async (o: BenchRunOptions) => {
+      printJson(await benchRun(o));
+    });
+}

@@ -1,0 +1,67 @@
+/**
+ * Comparing a benchmark document with an earlier one, so CI can guard
+ * performance: every timing (a key with "seconds") that grew, and every
+ * rate (gflops, per second) that shrank, by more than the tolerance is
+ * named. Figures present in only one document are ignored (listed apart).
+ */
+
+export interface Regression {
+  /** dotted path of the figure, e.g. results.rdm.seconds_min */
+  figure: string;
+  baseline: number;
+  current: number;
+  /** relative slowdown: 0.25 = 25 % slower */
+  slowdown: number;
+}
+
+export interface BaselineComparison {
+  tolerance: number;
+  compared: number;
+  regressions: Regression[];
+  missing: string[];
+}
+
+type Direction = 'lower' | 'higher';
+
+/** Which way is better for a figure, or undefined for figures that are not performance. */
+export function directionOf(key: string): Direction | undefined {
+  const k = key.toLowerCase();
+  if (/gflops|per_second|per_sec|throughput/.test(k)) return 'higher';
+  if (/seconds|(^|_)ms$/.test(k)) return 'lower';
+  return undefined;
+}
+
+function figures(doc: unknown, prefix = '', out = new Map<string, number>()): Map<string, number> {
+  if (Array.isArray(doc)) {
+    doc.forEach((v, i) => figures(v, `${prefix}[${i}]`, out));
+  } else if (doc !== null && typeof doc === 'object') {
+    for (const [k, v] of Object.entries(doc as Record<string, unknown>)) {
+      const path = prefix ? `${prefix}.${k}` : k;
+      if (typeof v === 'number' && Number.isFinite(v) && directionOf(k)) out.set(path, v);
+      else if (typeof v === 'object') figures(v, path, out);
+    }
+  }
+  return out;
+}
+
+export function compareWithBaseline(baseline: unknown, current: unknown, tolerance: number): BaselineComparison {
+  const before = figures(baseline);
+  const now = figures(current);
+  const regressions: Regression[] = [];
+  const missing: string[] = [];
+  let compared = 0;
+  for (const [path, old] of before) {
+    const cur = now.get(path);
+    if (cur === undefined) {
+      missing.push(path);
+      continue;
+    }
+    compared++;
+    const key = path.slice(path.lastIndexOf('.') + 1);
+    const dir = directionOf(key)!;
+    // slowdown as the relative increase in time (a rate's inverse for rates)
+    const slowdown = dir === 'lower' ? (old > 0 ? cur / old - 1 : 0) : (cur > 0 ? old / cur - 1 : Infinity);
+    if (slowdown > tolerance) regressions.push({ figure: path, baseline: old, current: cur, slowdown });
+  }
+  return { tolerance, compared, regressions, missing };
+}
