@@ -3,17 +3,21 @@
  * operation lives in bench/<op>.ts and registers itself below.
  */
 import type { Command } from 'commander';
+import { registerBenchRun } from '../../bench/run.js';
+import { registerBenchSuite } from './benchSuite.js';
 
 /** A benchmark operation: adds its subcommand to `bench`. */
 export type BenchRegistrar = (bench: Command) => void;
 
 const registrars: BenchRegistrar[] = [
   // one line per operation, e.g. registerBenchRdm,
+  registerBenchRun,
 ];
 
 export function registerBench(program: Command): void {
   const bench = program
     .command('bench')
-    .description('benchmarks of the native core and the pipeline (JSON with --json)');
+    .description('benchmarks of the native core and the pipeline; with no operation, the whole suite as one JSON document');
   for (const r of registrars) r(bench);
+  registerBenchSuite(bench);
 }

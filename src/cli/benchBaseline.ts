@@ -31,18 +31,23 @@ export function directionOf(key: string): Direction | undefined {
   return undefined;
 }
 
-function figures(doc: unknown, prefix = '', out = new Map<string, number>()): Map<string, number> {
+/** Every performance figure by dotted path; a number under e.g. `phases_seconds` inherits that key's direction. */
+function figures(doc: unknown, prefix = '', inherited?: Direction, out = new Map<string, { value: number; dir: Direction }>()): Map<string, { value: number; dir: Direction }> {
   if (Array.isArray(doc)) {
-    doc.forEach((v, i) => figures(v, `${prefix}[${i}]`, out));
+    doc.forEach((v, i) => figures(v, `${prefix}[${i}]`, inherited, out));
   } else if (doc !== null && typeof doc === 'object') {
     for (const [k, v] of Object.entries(doc as Record<string, unknown>)) {
       const path = prefix ? `${prefix}.${k}` : k;
-      if (typeof v === 'number' && Number.isFinite(v) && directionOf(k)) out.set(path, v);
-      else if (typeof v === 'object') figures(v, path, out);
+      const dir = directionOf(k) ?? inherited;
+      if (typeof v === 'number' && Number.isFinite(v) && dir) out.set(path, { value: v, dir });
+      else if (typeof v === 'object') figures(v, path, dir, out);
     }
   }
   return out;
 }
+
+/** Timings under this many seconds are timer noise, not performance: never flagged. */
+export const NOISE_FLOOR_SECONDS = 0.05;
 
 export function compareWithBaseline(baseline: unknown, current: unknown, tolerance: number): BaselineComparison {
   const before = figures(baseline);
@@ -50,18 +55,17 @@ export function compareWithBaseline(baseline: unknown, current: unknown, toleran
   const regressions: Regression[] = [];
   const missing: string[] = [];
   let compared = 0;
-  for (const [path, old] of before) {
-    const cur = now.get(path);
+  for (const [path, { value: old, dir }] of before) {
+    const cur = now.get(path)?.value;
     if (cur === undefined) {
       missing.push(path);
       continue;
     }
     compared++;
-    const key = path.slice(path.lastIndexOf('.') + 1);
-    const dir = directionOf(key)!;
     // slowdown as the relative increase in time (a rate's inverse for rates)
     const slowdown = dir === 'lower' ? (old > 0 ? cur / old - 1 : 0) : (cur > 0 ? old / cur - 1 : Infinity);
-    if (slowdown > tolerance) regressions.push({ figure: path, baseline: old, current: cur, slowdown });
+    const noise = dir === 'lower' && Math.max(old, cur) < NOISE_FLOOR_SECONDS;
+    if (slowdown > tolerance && !noise) regressions.push({ figure: path, baseline: old, current: cur, slowdown });
   }
   return { tolerance, compared, regressions, missing };
 }
