@@ -1,0 +1,116 @@
+#include "compare_tau.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <utility>
+#include <vector>
+
+#include "compare.h"
+
+namespace seedscope {
+namespace tau_detail {
+
+namespace {
+
+constexpr std::size_t kRun = 32;  // insertion-sorted runs before merging
+
+template <typename T>
+std::uint64_t insertion_sort_count(T* s, std::size_t n) {
+  std::uint64_t inv = 0;
+  for (std::size_t i = 1; i < n; ++i) {
+    T v = s[i];
+    std::size_t j = i;
+    while (j > 0 && s[j - 1] > v) {
+      s[j] = s[j - 1];
+      --j;
+    }
+    inv += i - j;
+    s[j] = v;
+  }
+  return inv;
+}
+
+// Bottom-up merge sort, ping-ponging between seq and tmp. Taking from the left
+// run on equality keeps ties out of the count.
+template <typename T>
+std::uint64_t merge_sort_count(T* seq, T* tmp, std::size_t n) {
+  std::uint64_t inv = 0;
+  for (std::size_t s = 0; s < n; s += kRun) inv += insertion_sort_count(seq + s, std::min(kRun, n - s));
+  T* src = seq;
+  T* dst = tmp;
+  for (std::size_t width = kRun; width < n; width *= 2) {
+    for (std::size_t lo = 0; lo < n; lo += 2 * width) {
+      const std::size_t mid = std::min(lo + width, n), hi = std::min(lo + 2 * width, n);
+      std::size_t i = lo, j = mid, k = lo;
+      while (i < mid && j < hi) {
+        if (src[j] < src[i]) {
+          inv += mid - i;
+          dst[k++] = src[j++];
+        } else {
+          dst[k++] = src[i++];
+        }
+      }
+      while (i < mid) dst[k++] = src[i++];
+      while (j < hi) dst[k++] = src[j++];
+    }
+    std::swap(src, dst);
+  }
+  if (src != seq) std::copy(src, src + n, seq);
+  return inv;
+}
+
+}  // namespace
+
+std::uint64_t sort_count_inversions(std::uint32_t* seq, std::uint32_t* tmp, std::size_t n) {
+  return merge_sort_count(seq, tmp, n);
+}
+std::uint64_t sort_count_inversions(double* seq, double* tmp, std::size_t n) {
+  return merge_sort_count(seq, tmp, n);
+}
+
+double tau_a_from_counts(std::uint64_t m, std::uint64_t ties_a, std::uint64_t ties_b,
+                         std::uint64_t ties_ab, std::uint64_t inversions) {
+  if (m < 2) return std::numeric_limits<double>::quiet_NaN();
+  const std::uint64_t n0 = m * (m - 1) / 2;
+  if (ties_a == n0 || ties_b == n0) return std::numeric_limits<double>::quiet_NaN();
+  // Exact in integers: |con − dis| ≤ n0 < 2^63 for any m that fits in memory.
+  const std::int64_t diff = static_cast<std::int64_t>(n0 + ties_ab) -
+                            static_cast<std::int64_t>(ties_a + ties_b + 2 * inversions);
+  return static_cast<double>(diff) / static_cast<double>(n0);
+}
+
+}  // namespace tau_detail
+
+double kendall_tau_a(const double* a, const double* b, std::size_t n) {
+  using namespace tau_detail;
+  std::vector<std::pair<double, double>> kept;
+  kept.reserve(n);
+  for (std::size_t i = 0; i < n; ++i)
+    if (!std::isnan(a[i]) && !std::isnan(b[i])) kept.emplace_back(a[i], b[i]);
+  const std::size_t m = kept.size();
+  if (m < 2) return std::numeric_limits<double>::quiet_NaN();
+  std::sort(kept.begin(), kept.end());
+  std::uint64_t ties_a = 0, ties_ab = 0;
+  for (std::size_t s = 0; s < m;) {
+    std::size_t e = s + 1;
+    while (e < m && kept[e].first == kept[s].first) ++e;
+    const std::uint64_t t = e - s;
+    ties_a += t * (t - 1) / 2;
+    for (std::size_t u = s; u < e;) {  // runs of equal b inside a tie of a
+      std::size_t v = u + 1;
+      while (v < e && kept[v].second == kept[u].second) ++v;
+      const std::uint64_t w = v - u;
+      ties_ab += w * (w - 1) / 2;
+      u = v;
+    }
+    s = e;
+  }
+  std::vector<double> seq(m), tmp(m);
+  for (std::size_t i = 0; i < m; ++i) seq[i] = kept[i].second;
+  const std::uint64_t inv = sort_count_inversions(seq.data(), tmp.data(), m);
+  const std::uint64_t ties_b = tied_pairs_sorted(seq.data(), m);
+  return tau_a_from_counts(m, ties_a, ties_b, ties_ab, inv);
+}
+
+}  // namespace seedscope
