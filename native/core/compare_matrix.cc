@@ -15,6 +15,7 @@
 #include "compare.h"
 #include "compare_tau.h"
 #include "gram.h"
+#include "radix_sort.h"
 #include "ranks.h"
 #include "thread_pool.h"
 
@@ -158,21 +159,17 @@ struct TauPrep {
 };
 
 void prepare_tau(const double* a, std::size_t n, TauPrep* t) {
-  std::vector<std::pair<double, std::uint32_t>> s;
-  s.reserve(n);
-  for (std::size_t i = 0; i < n; ++i)
-    if (!std::isnan(a[i])) s.emplace_back(a[i], static_cast<std::uint32_t>(i));
-  std::sort(s.begin(), s.end());
+  const std::vector<KeyIndex> s = sort_with_index(a, n);
   const std::size_t m = s.size();
   t->order.resize(m);
   t->dense.assign(n, 0);
   std::uint32_t rank = 0;
   for (std::size_t b = 0; b < m;) {
     std::size_t e = b + 1;
-    while (e < m && s[e].first == s[b].first) ++e;
+    while (e < m && s[e].key == s[b].key) ++e;
     for (std::size_t i = b; i < e; ++i) {
-      t->order[i] = s[i].second;
-      t->dense[s[i].second] = rank;
+      t->order[i] = static_cast<std::uint32_t>(s[i].index);
+      t->dense[s[i].index] = rank;
     }
     if (e - b > 1) {
       t->tie_runs.emplace_back(static_cast<std::uint32_t>(b), static_cast<std::uint32_t>(e));

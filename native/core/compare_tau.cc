@@ -13,7 +13,7 @@ namespace tau_detail {
 
 namespace {
 
-constexpr std::size_t kRun = 32;  // insertion-sorted runs before merging
+constexpr std::size_t kRun = 16;  // insertion-sorted runs before merging
 
 template <typename T>
 std::uint64_t insertion_sort_count(T* s, std::size_t n) {
@@ -43,13 +43,15 @@ std::uint64_t merge_sort_count(T* seq, T* tmp, std::size_t n) {
     for (std::size_t lo = 0; lo < n; lo += 2 * width) {
       const std::size_t mid = std::min(lo + width, n), hi = std::min(lo + 2 * width, n);
       std::size_t i = lo, j = mid, k = lo;
+      // Branch-free: on random data the comparison is a coin flip, and a
+      // mispredicted branch per element would cost more than the merge.
       while (i < mid && j < hi) {
-        if (src[j] < src[i]) {
-          inv += mid - i;
-          dst[k++] = src[j++];
-        } else {
-          dst[k++] = src[i++];
-        }
+        const T x = src[i], y = src[j];
+        const bool right = y < x;
+        dst[k++] = right ? y : x;
+        inv += right ? mid - i : 0;
+        i += !right;
+        j += right;
       }
       while (i < mid) dst[k++] = src[i++];
       while (j < hi) dst[k++] = src[j++];
