@@ -55,9 +55,11 @@ class CompareWorker : public PromiseWorker {
         scalar_(scalar) {
     const std::size_t k = vectors_.size();
     if (!scalar_) {
-      out_ = Napi::Float64Array::New(env, k * k);
-      Keep(out_);
-      dst_ = out_.Data();
+      // A handle dies with this call's scope; the reference keeps the array
+      // (and the memory the worker writes) alive until Result returns it.
+      Napi::Float64Array out = Napi::Float64Array::New(env, k * k);
+      out_ = Napi::Persistent(out);
+      dst_ = out.Data();
     } else {
       scratch_.resize(k * k);
       dst_ = scratch_.data();
@@ -71,7 +73,7 @@ class CompareWorker : public PromiseWorker {
   }
   Napi::Value Result(Napi::Env env) override {
     if (scalar_) return Napi::Number::New(env, scratch_[1]);
-    return out_;
+    return out_.Value();
   }
 
  private:
@@ -80,7 +82,7 @@ class CompareWorker : public PromiseWorker {
   seedscope::CompareMethod method_;
   int threads_;
   bool scalar_;
-  Napi::Float64Array out_;
+  Napi::Reference<Napi::Float64Array> out_;
   std::vector<double> scratch_;
   double* dst_ = nullptr;
 };
