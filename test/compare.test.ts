@@ -157,3 +157,25 @@ test('results do not depend on the thread count', async () => {
   }
   close(pearsonRef(rdms[0]!, rdms[1]!), (await compareRdms(rdms, 'pearson'))[1]!, 1e-12, 'pearson');
 });
+
+test('ranking is exact for neighbouring doubles, signed zeros, infinities and many ties', async () => {
+  const rng = new TestRng(7);
+  const n = 500;
+  // values one ulp apart (keys differ in their last bits only), -0 tied with 0, ±Infinity
+  const a = new Float64Array(n);
+  const buf = new DataView(new ArrayBuffer(8));
+  for (let i = 0; i < n; i++) {
+    buf.setFloat64(0, 1);
+    buf.setBigUint64(0, buf.getBigUint64(0) + BigInt(rng.int(3)));
+    a[i] = buf.getFloat64(0);
+  }
+  a[0] = -0;
+  a[1] = 0;
+  a[2] = Infinity;
+  a[3] = -Infinity;
+  const b = vec(rng, n, { round: 1 });
+  for (const m of ['spearman', 'rho-a', 'tau-a'] as CompareMethod[]) {
+    close(await compareTwoRdms(a, b, m), compareRef[m](a, b), 1e-12, m);
+    close((await compareRdms([a, b], m))[1]!, compareRef[m](a, b), 1e-12, `${m} matrix`);
+  }
+});

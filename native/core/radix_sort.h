@@ -1,5 +1,5 @@
 // Sorting doubles with their positions, fast enough that ranking a 1000-stimulus
-// RDM (half a million entries) costs milliseconds: an LSD radix sort on
+// RDM (half a million entries) costs milliseconds: a radix sort (MSD) on
 // order-preserving 64-bit keys, which beats comparison sorts by several times
 // at these sizes and is stable, so ties stay in index order.
 #pragma once
