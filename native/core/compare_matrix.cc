@@ -190,7 +190,7 @@ double tau_prepared(const TauPrep& a, const TauPrep& b, std::uint32_t* seq, std:
     std::sort(seq + lo, seq + hi);
     ties_ab += tau_detail::tied_pairs_sorted(seq + lo, hi - lo);
   }
-  const std::uint64_t inv = tau_detail::sort_count_inversions(seq, tmp, m);
+  const std::uint64_t inv = tau_detail::count_inversions(seq, tmp, m);
   return tau_detail::tau_a_from_counts(m, a.ties, b.ties, ties_ab, inv);
 }
 

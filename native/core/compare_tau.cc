@@ -62,10 +62,57 @@ std::uint64_t merge_sort_count(T* seq, T* tmp, std::size_t n) {
   return inv;
 }
 
+// Inversions of 32-bit values by most-significant-digit radix partitioning,
+// 4 bits per level: inside a segment whose values share the higher digits, a
+// pair is inverted at this level iff the earlier value has the larger digit,
+// so each element adds the count of earlier elements with a larger digit
+// (kept for all 16 digits at once, a short vector add). The stable scatter
+// hands each digit's bucket to the next level, whose digit histogram was
+// counted on the way. About five streaming passes instead of a merge sort's
+// twenty: the pairs of the K × K tau-a matrix spend most of their time here.
+std::uint64_t radix_count(const std::uint32_t* src, std::uint32_t* dst, std::size_t n, int shift,
+                          const std::uint32_t* hist) {
+  std::uint32_t start[17];
+  std::uint32_t pos[16];
+  start[0] = 0;
+  for (int d = 0; d < 16; ++d) {
+    start[d + 1] = start[d] + hist[d];
+    pos[d] = start[d];
+  }
+  std::uint32_t greater[16] = {0};
+  std::uint32_t child[16][16] = {{0}};
+  std::uint64_t inv = 0;
+  const int child_shift = shift > 0 ? shift - 4 : 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::uint32_t v = src[i];
+    const std::uint32_t d = (v >> shift) & 15;
+    inv += greater[d];
+    for (std::uint32_t t = 0; t < 16; ++t) greater[t] += t < d;
+    ++child[d][(v >> child_shift) & 15];
+    dst[pos[d]++] = v;
+  }
+  if (shift == 0) return inv;
+  for (int d = 0; d < 16; ++d) {
+    const std::size_t len = start[d + 1] - start[d];
+    if (len <= 1) continue;
+    if (len <= kRun) inv += insertion_sort_count(dst + start[d], len);
+    // src is free now: it becomes the next level's output
+    else inv += radix_count(dst + start[d], const_cast<std::uint32_t*>(src) + start[d], len, shift - 4, child[d]);
+  }
+  return inv;
+}
+
 }  // namespace
 
-std::uint64_t sort_count_inversions(std::uint32_t* seq, std::uint32_t* tmp, std::size_t n) {
-  return merge_sort_count(seq, tmp, n);
+std::uint64_t count_inversions(std::uint32_t* seq, std::uint32_t* tmp, std::size_t n) {
+  if (n <= kRun) return insertion_sort_count(seq, n);
+  std::uint32_t top = 0;
+  for (std::size_t i = 0; i < n; ++i) top = std::max(top, seq[i]);
+  const int bits = 32 - __builtin_clz(top | 1);
+  const int shift = (bits + 3) / 4 * 4 - 4;
+  std::uint32_t hist[16] = {0};
+  for (std::size_t i = 0; i < n; ++i) ++hist[(seq[i] >> shift) & 15];
+  return radix_count(seq, tmp, n, shift, hist);
 }
 std::uint64_t sort_count_inversions(double* seq, double* tmp, std::size_t n) {
   return merge_sort_count(seq, tmp, n);

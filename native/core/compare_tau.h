@@ -11,10 +11,12 @@
 namespace seedscope {
 namespace tau_detail {
 
-// Sorts seq ascending and returns the number of pairs i < j with
-// seq[i] > seq[j] (equal values are not inversions). tmp: n elements of scratch.
-std::uint64_t sort_count_inversions(std::uint32_t* seq, std::uint32_t* tmp, std::size_t n);
+// The number of pairs i < j with seq[i] > seq[j] (equal values are not
+// inversions). tmp: n elements of scratch.
+// Leaves seq sorted ascending:
 std::uint64_t sort_count_inversions(double* seq, double* tmp, std::size_t n);
+// Faster, for n < 2^32; leaves seq and tmp in no useful order:
+std::uint64_t count_inversions(std::uint32_t* seq, std::uint32_t* tmp, std::size_t n);
 
 // Σ t(t−1)/2 over runs of equal values of an ascending sequence.
 template <typename T>
