@@ -36,7 +36,7 @@ double kendall_tau_a(const double* a, const double* b, std::size_t n);
 // diagonal is the method applied to a vector and itself (1 for pearson, r2,
 // spearman and cosine where defined; below 1 for rho-a and tau-a with ties).
 // Threaded over RDMs (ranks, norms) and over pairs. Extra memory: about
-// K·n·8 bytes (16 for tau-a).
+// K·n·8 bytes, plus 32·n bytes per thread while ranking.
 void compare_matrix(const double* const* vectors, std::size_t k, std::size_t n,
                     CompareMethod method, double* out, int threads, const Progress& progress);
 
