@@ -194,6 +194,7 @@ function runInstance(worker: Worker, zoo: Zoo, instance: ZooInstance, index: num
     };
     worker.on('message', onMessage);
     worker.on('error', onError);
+    opts.onProgress?.({ instance: instance.name, index, instances: zoo.instances.length, done: 0, total: n, batches: 0, imagesPerSecond: 0 });
     // transfer the model bytes only when they own their whole buffer (small Buffers share a pool)
     const own = req.bytes.byteOffset === 0 && req.bytes.byteLength === req.bytes.buffer.byteLength;
     worker.postMessage(req, own ? [req.bytes.buffer as ArrayBuffer] : []);
