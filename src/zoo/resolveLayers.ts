@@ -57,7 +57,7 @@ export function closestNames(name: string, candidates: readonly string[], k = 3)
   };
   return [...new Set(candidates)]
     .map((c) => ({ c, d: distance(c) }))
-    .sort((x, y) => x.d - y.d || x.c.localeCompare(y.c))
+    .sort((x, y) => x.d - y.d) // stable: ties keep the order given (short names first)
     .slice(0, k)
     .map((x) => x.c);
 }

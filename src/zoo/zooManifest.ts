@@ -134,7 +134,7 @@ function unique(fields: Field[], values: string[], what: string): void {
   const seen = new Map<string, number>();
   values.forEach((v, i) => {
     const prev = seen.get(v);
-    if (prev !== undefined) fields[i]!.fail(`a ${what} different from the one at index ${prev}`);
+    if (prev !== undefined) fields[i]!.fail(`a unique ${what} (index ${prev} has the same)`);
     seen.set(v, i);
   });
 }
