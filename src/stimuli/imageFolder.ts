@@ -67,8 +67,12 @@ export async function readImageFolder(dir: string, target: FolderTarget): Promis
   const pixels = new Uint8Array(files.length * size);
   for (let start = 0; start < files.length; start += 16) {
     const chunk = files.slice(start, start + 16);
-    const decoded = await Promise.all(chunk.map((f) => decode(f, target)));
-    decoded.forEach((px, k) => pixels.set(px, (start + k) * size));
+    // settle all, then report the first failure in file order (deterministic messages)
+    const decoded = await Promise.allSettled(chunk.map((f) => decode(f, target)));
+    decoded.forEach((r, k) => {
+      if (r.status === 'rejected') throw r.reason;
+      pixels.set(r.value, (start + k) * size);
+    });
   }
   return { kind: 'uint8', n: files.length, height: target.height, width: target.width, channels: target.channels, pixels, labels, classes };
 }
