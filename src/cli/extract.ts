@@ -4,6 +4,7 @@
  * (float32 N × D .npy), the labels and a manifest.
  */
 import type { Command } from 'commander';
+import { resolveDevice } from '../extract/device.js';
 import { extractActivations, planBatch } from '../extract/extractActivations.js';
 import { checkOutputDir, writeExtraction } from '../extract/writeExtraction.js';
 import { resolveLayers } from '../zoo/resolveLayers.js';
@@ -29,6 +30,9 @@ export function registerExtract(program: Command): void {
     .action(async (opts: Options) => {
       const mode = { json: Boolean(opts.json), quiet: Boolean(opts.quiet) };
       checkOutputDir(opts.output);
+      // resolved before any work so a missing CUDA provider fails (or warns) first
+      const resolved = resolveDevice(opts.device, warn);
+      const device = resolved === 'cuda' && opts.device === 'auto' ? 'auto' : resolved;
       const zoo = zooFromCli(opts);
       const layers = await resolveLayers(zoo, opts.layers ?? []);
       const stimuli = await stimuliFromCli(zoo, opts);
@@ -40,7 +44,7 @@ export function registerExtract(program: Command): void {
         layers,
         batch,
         threads: opts.threads,
-        device: opts.device,
+        device,
         signal: interruptController.signal,
         onWarning: warn,
         onProgress: (p) => {
