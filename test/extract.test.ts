@@ -94,3 +94,17 @@ test('an aborted signal stops extraction with a cancellation', async () => {
     onProgress: (p) => { if (p.done > 0 && ++seen === 2) controller.abort(); },
   })), (e: Error) => e instanceof CancelledError);
 });
+
+test('reuseBuffers: later instances write into the previous instance’s arrays and still match', async () => {
+  const zoo = loadZoo(tinyZoo);
+  const stimuli = await loadStimuli('builtin:fmnist-1000', zoo.input, { perClass: 2 });
+  const golden = readGolden('zoo-tiny-seed1-fmnist');
+  const fresh = (await collect(extractActivations(zoo, stimuli, { layers: ['relu2', 'logits'] }))).map((r) => Array.from(r.layers[0]!.data));
+  let k = 0;
+  for await (const r of extractActivations(zoo, stimuli, { layers: ['relu2', 'logits'], reuseBuffers: true })) {
+    assert.deepEqual(Array.from(r.layers[0]!.data), fresh[k]);
+    if (k === 1) assert.ok(maxAbsDiff(r.logits!, golden.tensors.logits!.data) < 1e-5);
+    k++;
+  }
+  assert.equal(k, 3);
+});

@@ -46,6 +46,7 @@ export function registerExtract(program: Command): void {
         threads: opts.threads,
         device,
         signal: interruptController.signal,
+        reuseBuffers: true, // each instance is written before the next is asked for
         onWarning: warn,
         onProgress: (p) => {
           if (p.index !== barIndex) {

@@ -69,6 +69,13 @@ export interface ExtractOptions {
   onProgress?: (p: ExtractProgress) => void;
   onWarning?: (message: string) => void;
   signal?: AbortSignal;
+  /**
+   * Reuse an instance's arrays for the next instance: once the caller asks for
+   * the next instance, the previous one's data arrays are overwritten. Saves
+   * the page faults of fresh memory (N × D floats per layer); only for callers
+   * that are done with an instance before asking for the next.
+   */
+  reuseBuffers?: boolean;
 }
 
 const DEFAULT_MEMORY_MB = 512;
@@ -105,6 +112,12 @@ export async function* extractActivations(zoo: Zoo, stimuli: StimulusSet, opts: 
   const batch = await planBatch(zoo, stimuli.n, opts);
   const outputs = [...new Set([...layers.map((l) => l.tensor), ...(zoo.output ? [zoo.output] : [])])];
   const inputName = imageInput(zoo.reference).name;
+  const catalog = new Map((await layerCatalog(zoo)).map((l) => [l.tensor, l]));
+  const shapes: Record<string, number[]> = {};
+  for (const t of outputs) {
+    const info = catalog.get(t);
+    if (info && info.dtype === 'float32') shapes[t] = info.shape;
+  }
 
   const worker = new Worker(new URL('./sessionWorker.js', import.meta.url), {
     workerData: { images: stimuli.images, inputShape: zoo.input.shape },
@@ -119,14 +132,19 @@ export async function* extractActivations(zoo: Zoo, stimuli: StimulusSet, opts: 
     else opts.signal?.addEventListener('abort', abortHandler, { once: true });
   });
   aborted.catch(() => undefined);
+  let reuse: Record<string, Float32Array> = {};
   try {
     for (let index = 0; index < zoo.instances.length; index++) {
       const instance = zoo.instances[index]!;
+      const reuseNow = reuse;
+      reuse = {};
       const result = await Promise.race([runInstance(worker, zoo, instance, index, {
         type: 'run',
         bytes: exposeTensors({ ...zoo.reference, bytes: readFileSync(instance.file) }, outputs),
         inputName,
         outputs,
+        shapes,
+        reuse: reuseNow,
         batch,
         fixedBatch: zoo.fixedBatch,
         threads: opts.threads ?? 0,
@@ -134,6 +152,7 @@ export async function* extractActivations(zoo: Zoo, stimuli: StimulusSet, opts: 
         allowFallback: (opts.device ?? 'cpu') === 'auto',
       }, stimuli.n, opts, warn), aborted]);
       const byName = new Map(result.outputs.map((o) => [o.name, o]));
+      if (opts.reuseBuffers) for (const o of result.outputs) if (shapes[o.name]) reuse[o.name] = o.data;
       const logits = zoo.output ? byName.get(zoo.output) ?? null : null;
       yield {
         instance,
@@ -197,6 +216,7 @@ function runInstance(worker: Worker, zoo: Zoo, instance: ZooInstance, index: num
     opts.onProgress?.({ instance: instance.name, index, instances: zoo.instances.length, done: 0, total: n, batches: 0, imagesPerSecond: 0 });
     // transfer the model bytes only when they own their whole buffer (small Buffers share a pool)
     const own = req.bytes.byteOffset === 0 && req.bytes.byteLength === req.bytes.buffer.byteLength;
-    worker.postMessage(req, own ? [req.bytes.buffer as ArrayBuffer] : []);
+    const transfer = [...new Set([...(own ? [req.bytes.buffer] : []), ...Object.values(req.reuse).map((a) => a.buffer)])] as ArrayBuffer[];
+    worker.postMessage(req, transfer);
   });
 }

@@ -17,6 +17,10 @@ export interface RunRequest {
   bytes: Uint8Array;
   inputName: string;
   outputs: string[];
+  /** Per-stimulus shapes of float32 outputs, when known: onnxruntime then writes straight into the N × D arrays. */
+  shapes: Record<string, number[]>;
+  /** The previous instance's arrays, handed back for reuse (reuseBuffers): fresh memory costs page faults. */
+  reuse: Record<string, Float32Array>;
   batch: number;
   fixedBatch: number | null;
   threads: number;
@@ -73,37 +77,52 @@ async function run(req: RunRequest): Promise<void> {
     const batch = req.fixedBatch ?? req.batch;
     const batches = Math.ceil(n / batch);
     const arrays = new Map<string, OutputArray>();
+    for (const [name, shape] of Object.entries(req.shapes)) {
+      const size = n * shape.reduce((a, c) => a * c, 1);
+      const old = req.reuse[name];
+      arrays.set(name, { name, shape, data: old && old.length === size ? old : new Float32Array(size) });
+    }
     const started = performance.now();
     for (let b = 0; b < batches; b++) {
       const start = b * batch;
       const rows = Math.min(batch, n - start);
       let input = images.subarray(start * perImage, (start + rows) * perImage);
-      if (req.fixedBatch !== null && rows < batch) {
+      const padded = req.fixedBatch !== null && rows < batch;
+      if (padded) {
         // a graph with a fixed batch size gets a zero-padded last batch; padding rows are dropped
-        const padded = new Float32Array(batch * perImage);
-        padded.set(input);
-        input = padded;
+        const full = new Float32Array(batch * perImage);
+        full.set(input);
+        input = full;
       }
-      const feeds = { [req.inputName]: new Tensor('float32', input, [input.length / perImage, ...inputShape]) };
-      const out = await session.run(feeds, req.outputs);
+      const batchRows = input.length / perImage;
+      const feeds = { [req.inputName]: new Tensor('float32', input, [batchRows, ...inputShape]) };
+      // pre-allocated outputs are views of the N × D arrays: no copy on our side
+      const fetches: Record<string, Tensor | null> = {};
       for (const name of req.outputs) {
+        const arr = padded ? undefined : arrays.get(name);
+        const d = arr ? arr.data.length / n : 0;
+        fetches[name] = arr ? new Tensor('float32', arr.data.subarray(start * d, (start + rows) * d), [rows, ...arr.shape]) : null;
+      }
+      const out = await session.run(feeds, fetches);
+      for (const name of req.outputs) {
+        if (fetches[name]) continue;
         const t = out[name];
         if (!t) throw new Error(`onnxruntime returned no tensor '${name}'`);
         const dims = t.dims.map(Number);
         const d = dims.slice(1).reduce((a, c) => a * c, 1);
-        if (dims[0] !== input.length / perImage) {
-          throw new Error(`tensor '${name}' has shape [${dims.join(', ')}]; expected the batch (${input.length / perImage}) first`);
+        if (dims[0] !== batchRows) {
+          throw new Error(`tensor '${name}' has shape [${dims.join(', ')}]; expected the batch (${batchRows}) first`);
         }
         let arr = arrays.get(name);
         if (!arr) {
           arr = { name, shape: dims.slice(1), data: new Float32Array(n * d) };
           arrays.set(name, arr);
         }
+        if (arr.data.length !== n * d) throw new Error(`tensor '${name}' has ${d} features per stimulus in batch ${b} but ${arr.data.length / n} before`);
         const src = t.data;
         if (src instanceof Float32Array) {
           arr.data.set(src.subarray(0, rows * d), start * d);
-        } else if (src instanceof Float64Array || src instanceof Uint16Array) {
-          if (t.type !== 'float64') throw new Error(`tensor '${name}' is ${t.type}; only float32 and float64 layers are supported`);
+        } else if (src instanceof Float64Array) {
           for (let k = 0; k < rows * d; k++) arr.data[start * d + k] = src[k]!;
         } else {
           throw new Error(`tensor '${name}' is ${t.type}; expected a float tensor`);
