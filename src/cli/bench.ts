@@ -4,6 +4,7 @@
  */
 import type { Command } from 'commander';
 import { registerBenchCompare } from '../../bench/compare.js';
+import { registerBenchExtract } from '../../bench/extract.js';
 
 /** A benchmark operation: adds its subcommand to `bench`. */
 export type BenchRegistrar = (bench: Command) => void;
@@ -11,6 +12,7 @@ export type BenchRegistrar = (bench: Command) => void;
 const registrars: BenchRegistrar[] = [
   // one line per operation, e.g. registerBenchRdm,
   registerBenchCompare,
+  registerBenchExtract,
 ];
 
 export function registerBench(program: Command): void {

@@ -12,6 +12,8 @@ import { registerInfo } from './info.js';
 import { registerBench } from './bench.js';
 import { registerCompare } from './compare.js';
 import { registerCka } from './cka.js';
+import { registerLayers } from './layers.js';
+import { registerExtract } from './extract.js';
 
 const EXIT_CODES = `
 Exit codes:
@@ -31,6 +33,8 @@ export function buildProgram(): Command {
   registerBench(program);
   registerCompare(program);
   registerCka(program);
+  registerLayers(program);
+  registerExtract(program);
   return program;
 }
 
