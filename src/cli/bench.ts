@@ -5,6 +5,8 @@
 import type { Command } from 'commander';
 import { registerBenchRun } from '../../bench/run.js';
 import { registerBenchSuite } from './benchSuite.js';
+import { registerBenchCompare } from '../../bench/compare.js';
+import { registerBenchExtract } from '../../bench/extract.js';
 
 /** A benchmark operation: adds its subcommand to `bench`. */
 export type BenchRegistrar = (bench: Command) => void;
@@ -12,6 +14,8 @@ export type BenchRegistrar = (bench: Command) => void;
 const registrars: BenchRegistrar[] = [
   // one line per operation, e.g. registerBenchRdm,
   registerBenchRun,
+  registerBenchCompare,
+  registerBenchExtract,
 ];
 
 export function registerBench(program: Command): void {

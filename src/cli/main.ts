@@ -11,6 +11,10 @@ import { installInterruptHandler } from './interrupt.js';
 import { registerInfo } from './info.js';
 import { registerBench } from './bench.js';
 import { registerRun } from './run.js';
+import { registerCompare } from './compare.js';
+import { registerCka } from './cka.js';
+import { registerLayers } from './layers.js';
+import { registerExtract } from './extract.js';
 
 const EXIT_CODES = `
 Exit codes:
@@ -29,6 +33,10 @@ export function buildProgram(): Command {
   registerInfo(program);
   registerRun(program);
   registerBench(program);
+  registerCompare(program);
+  registerCka(program);
+  registerLayers(program);
+  registerExtract(program);
   return program;
 }
 
