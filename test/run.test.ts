@@ -164,7 +164,9 @@ test('Ctrl-C during a run exits 130 and leaves no output', async () => {
         child.kill('SIGINT');
       }
     });
+    const guard = setTimeout(() => child.kill('SIGKILL'), 60_000);
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    clearTimeout(guard);
     assert.ok(sent, `never reached the Mantel tests: ${stderr}`);
     assert.equal(code, 130, stderr);
     assert.deepEqual(readdirSync(dir).filter((e) => e !== 'stimuli.npy' && e !== 'labels.npy'), []);
