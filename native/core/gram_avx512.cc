@@ -5,6 +5,10 @@
 // stream from L2 (see gram_internal.h for the layout).
 #include <immintrin.h>
 
+// GCC 12's AVX-512 headers trip -Wmaybe-uninitialized on their own
+// _mm512_undefined_* placeholders; the warning is about the headers, not us.
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+
 #include "gram_internal.h"
 
 #define SEEDSCOPE_AVX512 __attribute__((target("avx512f,avx512dq,avx512bw,avx512vl,fma")))

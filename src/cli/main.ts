@@ -10,6 +10,7 @@ import { seedscopeVersion } from '../version.js';
 import { installInterruptHandler } from './interrupt.js';
 import { registerInfo } from './info.js';
 import { registerBench } from './bench.js';
+import { registerRdm } from './rdm.js';
 
 const EXIT_CODES = `
 Exit codes:
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
     .addHelpText('after', EXIT_CODES);
   program.exitOverride();
   registerInfo(program);
+  registerRdm(program);
   registerBench(program);
   return program;
 }

@@ -3,7 +3,10 @@
  * types/<area>.ts beside this file; only src/native/ imports the addon.
  */
 import type { CoreAddon } from './types/core.js';
+import type { RdmAddon } from './types/rdm.js';
 
 export type { BuildInfo, ProgressCallback } from './types/core.js';
 
-export type Addon = CoreAddon;
+export type { RdmMetric, RdmNativeOptions, RdmNativeResult, NanReason, PeakNativeResult } from './types/rdm.js';
+
+export type Addon = CoreAddon & RdmAddon;
