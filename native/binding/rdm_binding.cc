@@ -27,9 +27,11 @@ class RdmWorker : public PromiseWorker {
   RdmWorker(Napi::Env env, FloatArrayArg acts, std::size_t n, std::size_t d,
             seedscope::RdmOptions opt, Napi::TypedArray out, void* out_data, bool out_f64)
       : PromiseWorker(env, "seedscope.computeRdm"),
-        acts_(acts), n_(n), d_(d), opt_(opt), out_(out), out_data_(out_data), out_f64_(out_f64) {
+        acts_(acts), n_(n), d_(d), opt_(opt), out_(Napi::Persistent(out)), out_data_(out_data),
+        out_f64_(out_f64) {
+    // Handles die with the caller's scope: the input is kept alive by a
+    // reference, the output through out_ (read back in Result).
     Keep(acts.array);
-    Keep(out);
   }
 
  protected:
@@ -45,7 +47,7 @@ class RdmWorker : public PromiseWorker {
 
   Napi::Value Result(Napi::Env env) override {
     Napi::Object o = Napi::Object::New(env);
-    o.Set("rdm", out_);
+    o.Set("rdm", out_.Value());
     Napi::Array idx = Napi::Array::New(env, nan_.size());
     Napi::Array why = Napi::Array::New(env, nan_.size());
     for (std::size_t i = 0; i < nan_.size(); ++i) {
@@ -62,7 +64,7 @@ class RdmWorker : public PromiseWorker {
   FloatArrayArg acts_;
   std::size_t n_, d_;
   seedscope::RdmOptions opt_;
-  Napi::TypedArray out_;
+  Napi::Reference<Napi::TypedArray> out_;
   void* out_data_;
   bool out_f64_;
   std::vector<seedscope::NanStimulus> nan_;

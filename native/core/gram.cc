@@ -6,6 +6,7 @@
 #include "gram.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <memory>
 #include <new>
 #include <vector>
@@ -92,6 +93,21 @@ struct Task {
 
 std::size_t round_up(std::size_t x, std::size_t m) { return (x + m - 1) / m * m; }
 
+// Blocking sizes. Builds with -DSEEDSCOPE_GRAM_TUNE read overrides from the
+// environment (for tuning experiments only; the defaults are the product).
+struct Blocking {
+  std::size_t tile = kTile, kc = kKc, max_chunk = kMaxChunk;
+};
+Blocking blocking() {
+  Blocking b;
+#ifdef SEEDSCOPE_GRAM_TUNE
+  if (const char* s = std::getenv("GRAM_TILE")) b.tile = std::strtoul(s, nullptr, 10);
+  if (const char* s = std::getenv("GRAM_KC")) b.kc = std::strtoul(s, nullptr, 10);
+  if (const char* s = std::getenv("GRAM_CHUNK")) b.max_chunk = std::strtoul(s, nullptr, 10);
+#endif
+  return b;
+}
+
 template <typename T>
 void gram_driver(const T* a, std::size_t n, std::size_t d, const double* row_shift,
                  const T* col_offset, double* c, double* row_sums, int threads,
@@ -102,10 +118,11 @@ void gram_driver(const T* a, std::size_t n, std::size_t d, const double* row_shi
   if (d == 0) return;
 
   const Kernels<T> kern = kernels_for<T>(active_isa());
+  const Blocking blk = blocking();
   constexpr std::size_t W = sliver_width<T>();
   const std::size_t n_pad = round_up(n, kRowPad);
   std::size_t chunk = kMaxPanelBytes / (n_pad * sizeof(T));
-  chunk = std::max(kKc, std::min(kMaxChunk, chunk) / kKc * kKc);
+  chunk = std::max(blk.kc, std::min(blk.max_chunk, chunk) / blk.kc * blk.kc);
   chunk = std::min(chunk, d);
   const std::size_t n_chunks = (d + chunk - 1) / chunk;
   const std::size_t stride = chunk * W;
@@ -117,12 +134,12 @@ void gram_driver(const T* a, std::size_t n, std::size_t d, const double* row_shi
 
   // Tiles of the upper triangle, largest first so the smallest end the pass.
   std::vector<Tile> tiles;
-  for (std::size_t bi = 0; bi < n; bi += kTile) {
-    for (std::size_t bj = bi; bj < n; bj += kTile) {
-      const std::size_t i1 = std::min(bi + kTile, n), j1 = std::min(bj + kTile, n);
+  for (std::size_t bi = 0; bi < n; bi += blk.tile) {
+    for (std::size_t bj = bi; bj < n; bj += blk.tile) {
+      const std::size_t i1 = std::min(bi + blk.tile, n), j1 = std::min(bj + blk.tile, n);
       double work = double(i1 - bi) * double(j1 - bj);
       if (bi == bj) work *= 0.5;
-      tiles.push_back({bi, bi + kTile, bj, bj + kTile, work});
+      tiles.push_back({bi, bi + blk.tile, bj, bj + blk.tile, work});
     }
   }
   std::stable_sort(tiles.begin(), tiles.end(),
@@ -158,8 +175,8 @@ void gram_driver(const T* a, std::size_t n, std::size_t d, const double* row_shi
       }
       const Tile& tile = tiles[task.index];
       const std::size_t len = std::min(chunk, d - tk0);
-      for (std::size_t kb = 0; kb < len; kb += kKc) {
-        TileJob<T> job{tile_panel, stride, kb, std::min(kKc, len - kb), tile.i0, tile.i1,
+      for (std::size_t kb = 0; kb < len; kb += blk.kc) {
+        TileJob<T> job{tile_panel, stride, kb, std::min(blk.kc, len - kb), tile.i0, tile.i1,
                        tile.j0, tile.j1, n, c, n};
         run_tile(job, kern);
       }

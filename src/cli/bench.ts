@@ -3,12 +3,16 @@
  * operation lives in bench/<op>.ts and registers itself below.
  */
 import type { Command } from 'commander';
+import { registerBenchRdm } from '../../bench/rdm.js';
+import { registerBenchPeak } from '../../bench/peak.js';
 
 /** A benchmark operation: adds its subcommand to `bench`. */
 export type BenchRegistrar = (bench: Command) => void;
 
 const registrars: BenchRegistrar[] = [
   // one line per operation, e.g. registerBenchRdm,
+  registerBenchRdm,
+  registerBenchPeak,
 ];
 
 export function registerBench(program: Command): void {
