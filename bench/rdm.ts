@@ -21,6 +21,8 @@ export interface BenchRdmResult {
   repeat: number;
   seconds_min: number;
   seconds_median: number;
+  /** CPU seconds of the process for the fastest-CPU run (user + system, all threads) */
+  cpu_seconds_min: number;
   gflops: number;
   peak_gflops: number | null;
   fraction_of_peak: number | null;
@@ -54,10 +56,14 @@ export async function benchRdm(opts: { n: number; d: number; metric: RdmMetric; 
   const run = () => computeRdm(acts, opts.n, opts.d, { metric: opts.metric, threads: opts.threads });
   for (let i = 0; i < opts.warmup; i++) await run();
   const times: number[] = [];
+  const cpu: number[] = [];
   for (let i = 0; i < opts.repeat; i++) {
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     await run();
     times.push((performance.now() - t0) / 1000);
+    const c = process.cpuUsage(c0);
+    cpu.push((c.user + c.system) / 1e6);
   }
   const info = loadAddon().buildInfo();
   const threads = opts.threads > 0 ? opts.threads : info.threads;
@@ -66,7 +72,8 @@ export async function benchRdm(opts: { n: number; d: number; metric: RdmMetric; 
   const peak = opts.peakSeconds > 0 ? (await peakFlops(opts.peakSeconds, threads)).gflops : null;
   return {
     op: 'rdm', n: opts.n, d: opts.d, metric: opts.metric, dtype: opts.dtype, threads, isa: info.isa,
-    repeat: opts.repeat, seconds_min: secondsMin, seconds_median: median(times), gflops,
+    repeat: opts.repeat, seconds_min: secondsMin, seconds_median: median(times),
+    cpu_seconds_min: Math.min(...cpu), gflops,
     peak_gflops: peak, fraction_of_peak: peak ? gflops / peak : null,
   };
 }
