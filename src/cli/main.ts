@@ -14,6 +14,7 @@ import { registerCompare } from './compare.js';
 import { registerCka } from './cka.js';
 import { registerLayers } from './layers.js';
 import { registerExtract } from './extract.js';
+import { registerRdm } from './rdm.js';
 
 const EXIT_CODES = `
 Exit codes:
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
     .addHelpText('after', EXIT_CODES);
   program.exitOverride();
   registerInfo(program);
+  registerRdm(program);
   registerBench(program);
   registerCompare(program);
   registerCka(program);
