@@ -10,6 +10,8 @@ import { seedscopeVersion } from '../version.js';
 import { installInterruptHandler } from './interrupt.js';
 import { registerInfo } from './info.js';
 import { registerBench } from './bench.js';
+import { registerPermtest } from './permtest.js';
+import { registerBootstrap } from './bootstrap.js';
 
 const EXIT_CODES = `
 Exit codes:
@@ -27,6 +29,8 @@ export function buildProgram(): Command {
   program.exitOverride();
   registerInfo(program);
   registerBench(program);
+  registerPermtest(program);
+  registerBootstrap(program);
   return program;
 }
 
