@@ -3,12 +3,14 @@
  * operation lives in bench/<op>.ts and registers itself below.
  */
 import type { Command } from 'commander';
+import { registerBenchPermtest } from '../../bench/permtest.js';
 
 /** A benchmark operation: adds its subcommand to `bench`. */
 export type BenchRegistrar = (bench: Command) => void;
 
 const registrars: BenchRegistrar[] = [
   // one line per operation, e.g. registerBenchRdm,
+  registerBenchPermtest,
 ];
 
 export function registerBench(program: Command): void {
