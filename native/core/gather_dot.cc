@@ -165,7 +165,98 @@ SEEDSCOPE_AVX2 double gather_dot_avx2(const double* a, const double* row, const 
   return s;
 }
 
+SEEDSCOPE_AVX512 void gather_row_to_double_avx512(const float* row, const std::int32_t* idx, std::size_t len,
+                                                  double* out) {
+  std::size_t t = 0;
+  for (; t + 16 <= len; t += 16) {
+    __m512 g = _mm512_i32gather_ps(_mm512_loadu_si512(idx + t), row, 4);
+    _mm512_storeu_pd(out + t, lo_pd(g));
+    _mm512_storeu_pd(out + t + 8, hi_pd(g));
+  }
+  for (; t < len; ++t) out[t] = static_cast<double>(row[idx[t]]);
+}
+
+SEEDSCOPE_AVX512 double dot_fd_avx512(const float* a, const double* b, std::size_t len) {
+  __m512d acc0 = _mm512_setzero_pd(), acc1 = _mm512_setzero_pd();
+  std::size_t t = 0;
+  for (; t + 16 <= len; t += 16) {
+    acc0 = _mm512_fmadd_pd(_mm512_cvtps_pd(_mm256_loadu_ps(a + t)), _mm512_loadu_pd(b + t), acc0);
+    acc1 = _mm512_fmadd_pd(_mm512_cvtps_pd(_mm256_loadu_ps(a + t + 8)), _mm512_loadu_pd(b + t + 8), acc1);
+  }
+  for (; t < len; t += 8) {
+    std::size_t r = len - t < 8 ? len - t : 8;
+    __mmask8 m = static_cast<__mmask8>((1u << r) - 1u);
+    acc0 = _mm512_fmadd_pd(_mm512_cvtps_pd(_mm256_maskz_loadu_ps(m, a + t)), _mm512_maskz_loadu_pd(m, b + t), acc0);
+  }
+  return _mm512_reduce_add_pd(_mm512_add_pd(acc0, acc1));
+}
+
+// 4×4 tile: 16 accumulators, 8 loads per 16 FMAs.
+SEEDSCOPE_AVX512 void tile4x4_avx512(const float* const* A, const double* const* G, std::size_t len, double* out,
+                                     std::size_t stride) {
+  __m512d c[4][4];
+  for (int i = 0; i < 4; ++i)
+    for (int j = 0; j < 4; ++j) c[i][j] = _mm512_setzero_pd();
+  std::size_t t = 0;
+  for (; t + 8 <= len; t += 8) {
+    __m512d a0 = _mm512_cvtps_pd(_mm256_loadu_ps(A[0] + t)), a1 = _mm512_cvtps_pd(_mm256_loadu_ps(A[1] + t));
+    __m512d a2 = _mm512_cvtps_pd(_mm256_loadu_ps(A[2] + t)), a3 = _mm512_cvtps_pd(_mm256_loadu_ps(A[3] + t));
+    for (int j = 0; j < 4; ++j) {
+      __m512d g = _mm512_loadu_pd(G[j] + t);
+      c[0][j] = _mm512_fmadd_pd(a0, g, c[0][j]);
+      c[1][j] = _mm512_fmadd_pd(a1, g, c[1][j]);
+      c[2][j] = _mm512_fmadd_pd(a2, g, c[2][j]);
+      c[3][j] = _mm512_fmadd_pd(a3, g, c[3][j]);
+    }
+  }
+  if (t < len) {
+    __mmask8 m = static_cast<__mmask8>((1u << (len - t)) - 1u);
+    __m512d a0 = _mm512_cvtps_pd(_mm256_maskz_loadu_ps(m, A[0] + t));
+    __m512d a1 = _mm512_cvtps_pd(_mm256_maskz_loadu_ps(m, A[1] + t));
+    __m512d a2 = _mm512_cvtps_pd(_mm256_maskz_loadu_ps(m, A[2] + t));
+    __m512d a3 = _mm512_cvtps_pd(_mm256_maskz_loadu_ps(m, A[3] + t));
+    for (int j = 0; j < 4; ++j) {
+      __m512d g = _mm512_maskz_loadu_pd(m, G[j] + t);
+      c[0][j] = _mm512_fmadd_pd(a0, g, c[0][j]);
+      c[1][j] = _mm512_fmadd_pd(a1, g, c[1][j]);
+      c[2][j] = _mm512_fmadd_pd(a2, g, c[2][j]);
+      c[3][j] = _mm512_fmadd_pd(a3, g, c[3][j]);
+    }
+  }
+  for (int i = 0; i < 4; ++i)
+    for (int j = 0; j < 4; ++j) out[i * stride + j] = _mm512_reduce_add_pd(c[i][j]);
+}
+
 }  // namespace
+
+void gather_row_to_double(const float* row, const std::int32_t* idx, std::size_t len, double* out) {
+  static const Isa isa = active_isa();
+  if (isa == Isa::Avx512) return gather_row_to_double_avx512(row, idx, len, out);
+  for (std::size_t t = 0; t < len; ++t) out[t] = static_cast<double>(row[idx[t]]);
+}
+
+void tile_dots(const float* const* A, const std::size_t* a_id, std::size_t na, const double* const* G,
+               const std::size_t* b_id, std::size_t nb, std::size_t len, double* out) {
+  static const Isa isa = active_isa();
+  std::size_t a = 0;
+  if (isa == Isa::Avx512) {
+    for (; a + 4 <= na; a += 4) {
+      std::size_t b = 0;
+      for (; b + 4 <= nb; b += 4)
+        if (a_id[a] < b_id[b + 3]) tile4x4_avx512(A + a, G + b, len, out + a * nb + b, nb);
+      for (; b < nb; ++b)
+        for (std::size_t i = a; i < a + 4; ++i)
+          if (a_id[i] < b_id[b]) out[i * nb + b] = dot_fd_avx512(A[i], G[b], len);
+    }
+    for (; a < na; ++a)
+      for (std::size_t b = 0; b < nb; ++b)
+        if (a_id[a] < b_id[b]) out[a * nb + b] = dot_fd_avx512(A[a], G[b], len);
+    return;
+  }
+  for (; a < na; ++a)
+    for (std::size_t b = 0; b < nb; ++b)
+      if (a_id[a] < b_id[b]) out[a * nb + b] = dot_portable(A[a], G[b], len);
+}
 
 double gather_dot(const float* a, const float* row, const std::int32_t* idx, std::size_t len) {
   static const Isa isa = active_isa();

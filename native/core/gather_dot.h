@@ -24,4 +24,13 @@ void gather_row(const double* row, const std::int32_t* idx, std::size_t len, dou
 double dot_mixed(const float* a, const float* b, std::size_t len);
 double dot_mixed(const double* a, const double* b, std::size_t len);
 
+// out[a·nb + b] = Σ_t A[a][t] · G[b][t] for a < na, b < nb (a small matrix
+// product over cache-resident rows; 4×4 register tiles). Only entries with
+// a_id[a] < b_id[b] are needed (ids ascending); tiles without one are skipped.
+void tile_dots(const float* const* A, const std::size_t* a_id, std::size_t na, const double* const* G,
+               const std::size_t* b_id, std::size_t nb, std::size_t len, double* out);
+
+// out[t] = (double) row[idx[t]]
+void gather_row_to_double(const float* row, const std::int32_t* idx, std::size_t len, double* out);
+
 }  // namespace seedscope
