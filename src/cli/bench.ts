@@ -7,6 +7,7 @@ import { registerBenchCompare } from '../../bench/compare.js';
 import { registerBenchExtract } from '../../bench/extract.js';
 import { registerBenchRdm } from '../../bench/rdm.js';
 import { registerBenchPeak } from '../../bench/peak.js';
+import { registerBenchPermtest } from '../../bench/permtest.js';
 
 /** A benchmark operation: adds its subcommand to `bench`. */
 export type BenchRegistrar = (bench: Command) => void;
@@ -17,6 +18,7 @@ const registrars: BenchRegistrar[] = [
   registerBenchExtract,
   registerBenchRdm,
   registerBenchPeak,
+  registerBenchPermtest,
 ];
 
 export function registerBench(program: Command): void {

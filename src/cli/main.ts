@@ -15,6 +15,8 @@ import { registerCka } from './cka.js';
 import { registerLayers } from './layers.js';
 import { registerExtract } from './extract.js';
 import { registerRdm } from './rdm.js';
+import { registerPermtest } from './permtest.js';
+import { registerBootstrap } from './bootstrap.js';
 
 const EXIT_CODES = `
 Exit codes:
@@ -37,6 +39,8 @@ export function buildProgram(): Command {
   registerCka(program);
   registerLayers(program);
   registerExtract(program);
+  registerPermtest(program);
+  registerBootstrap(program);
   return program;
 }
 

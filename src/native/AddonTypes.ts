@@ -15,3 +15,8 @@ export type { BuildInfo, ProgressCallback } from './types/core.js';
 export type { RdmMetric, RdmNativeOptions, RdmNativeResult, NanReason, PeakNativeResult } from './types/rdm.js';
 
 export type Addon = CoreAddon & RdmAddon;
+import type { StatsAddon } from './types/stats.js';
+
+export type { BuildInfo, ProgressCallback } from './types/core.js';
+
+export type Addon = CoreAddon & StatsAddon;
