@@ -7,6 +7,9 @@ import { registerBenchRun } from '../../bench/run.js';
 import { registerBenchSuite } from './benchSuite.js';
 import { registerBenchCompare } from '../../bench/compare.js';
 import { registerBenchExtract } from '../../bench/extract.js';
+import { registerBenchRdm } from '../../bench/rdm.js';
+import { registerBenchPeak } from '../../bench/peak.js';
+import { registerBenchPermtest } from '../../bench/permtest.js';
 
 /** A benchmark operation: adds its subcommand to `bench`. */
 export type BenchRegistrar = (bench: Command) => void;
@@ -16,6 +19,9 @@ const registrars: BenchRegistrar[] = [
   registerBenchRun,
   registerBenchCompare,
   registerBenchExtract,
+  registerBenchRdm,
+  registerBenchPeak,
+  registerBenchPermtest,
 ];
 
 export function registerBench(program: Command): void {

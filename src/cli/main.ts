@@ -15,6 +15,9 @@ import { registerCompare } from './compare.js';
 import { registerCka } from './cka.js';
 import { registerLayers } from './layers.js';
 import { registerExtract } from './extract.js';
+import { registerRdm } from './rdm.js';
+import { registerPermtest } from './permtest.js';
+import { registerBootstrap } from './bootstrap.js';
 
 const EXIT_CODES = `
 Exit codes:
@@ -32,11 +35,14 @@ export function buildProgram(): Command {
   program.exitOverride();
   registerInfo(program);
   registerRun(program);
+  registerRdm(program);
   registerBench(program);
   registerCompare(program);
   registerCka(program);
   registerLayers(program);
   registerExtract(program);
+  registerPermtest(program);
+  registerBootstrap(program);
   return program;
 }
 
