@@ -46,7 +46,7 @@ export async function benchRun(opts: BenchRunOptions = {}): Promise<BenchRunResu
     const { doc } = await runAnalysis({
       zoo: opts.zoo ? [opts.zoo] : undefined, stimuli, metric: 'correlation', compare: 'r2', permutations, bootstrap,
       seed: 0, threads, device: 'cpu', output: join(out, 'out'), saveRdms: false, json: false, quiet: true,
-    }, { command: 'seedscope bench run', versions: runVersions(), engines: nativeEngines(), signal: interruptController.signal, warn });
+    }, { command: 'seedscope bench run', versions: runVersions(), engines: nativeEngines({ warn }), signal: interruptController.signal, warn });
     return {
       op: 'run',
       zoo: doc.zoo.name,

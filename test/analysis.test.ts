@@ -5,7 +5,7 @@ import { classCentroids, classIndex, subtractCentroidsInPlace, withinBetweenIndi
 import { classicalMds } from '../src/analysis/mds.js';
 import { analyseZoo } from '../src/analysis/analyseZoo.js';
 import { compareZoos } from '../src/analysis/zooDifference.js';
-import { referenceEngines } from '../src/analysis/referenceEngines.js';
+import { referenceEngines } from './helpers/referenceEngines.js';
 import type { AnalysisOptions, InstanceActivations } from '../src/analysis/types.js';
 import { TestRng } from './helpers/random.js';
 
@@ -164,4 +164,23 @@ test('two zoos: per-layer difference with p corrected over layers', async () => 
     assert.ok(l.difference > 0);
     assert.ok(l.p_corrected >= l.p);
   }
+});
+
+test('the native engines give the reference engines\' consistency, centroid/exemplar and second-order values', async () => {
+  const { nativeEngines } = await import('../src/analysis/nativeEngines.js');
+  const opts = { ...options, permutations: 99, bootstrap: 50 };
+  const z1 = syntheticZoo(4, 5, 4, 24, 1.5, 31);
+  const z2 = syntheticZoo(4, 5, 4, 24, 1.5, 31);
+  const ref = await analyseZoo({ name: 'r', activations: z1.gen() }, { n: z1.n, labels: z1.labels }, opts, referenceEngines());
+  const nat = await analyseZoo({ name: 'n', activations: z2.gen() }, { n: z2.n, labels: z2.labels }, opts, nativeEngines());
+  const close = (a: number, b: number, what: string): void => assert.ok(Math.abs(a - b) < 1e-6, `${what}: ${a} vs ${b}`);
+  for (const [li, l] of ref.result.layers.entries()) {
+    const m = nat.result.layers[li]!;
+    close(l.consistency.mean_r2, m.consistency.mean_r2, 'mean r²');
+    close(l.consistency.mean_r, m.consistency.mean_r, 'mean r');
+    for (const k of ['centroid', 'within_category', 'between_category', 'centroid_removed'] as const) close(l[k]!.mean_r2, m[k]!.mean_r2, k);
+    for (const p of m.consistency.pairs) assert.ok(p.p! >= 0.01 && p.p! <= 1 && p.p_corrected! >= p.p!);
+    assert.ok(m.consistency.ci95![0] <= m.consistency.mean_r2 + 0.2 && m.consistency.ci95![1] >= m.consistency.mean_r2 - 0.2);
+  }
+  for (const [i, row] of ref.result.second_order!.matrix.entries()) row.forEach((v, j) => close(v, nat.result.second_order!.matrix[i]![j]!, 'second order'));
 });

@@ -74,16 +74,16 @@ async function collect(source: AsyncIterable<InstanceActivations>, stimuli: Stim
     await timer.time('rdms', async () => {
       for (const [li, layer] of inst.layers.entries()) {
         if (layer.n !== stimuli.n) throw new UserError(`instance ${inst.instance}, layer ${layer.name}: expected activations for ${stimuli.n} stimuli but received ${layer.n}`);
-        const req = { n: layer.n, d: layer.d, metric: opts.metric, threads: opts.threads };
+        const req = { n: layer.n, d: layer.d, metric: opts.metric, threads: opts.threads, label: `${inst.instance} ${layer.name}` };
         const full = await engines.rdm.rdm({ ...req, data: layer.data });
         c.full[li]!.push(full);
         if (opts.onRdm) await opts.onRdm(inst.instance, layer.name, layer.n, full);
         if (labels && idx && idx.present.length >= 2) {
           const centroids = classCentroids(layer.data, layer.n, layer.d, labels, idx);
-          c.centroid[li]!.push(await engines.rdm.rdm({ ...req, data: centroids, n: idx.present.length }));
+          c.centroid[li]!.push(await engines.rdm.rdm({ ...req, data: centroids, n: idx.present.length, label: `${req.label} class centroids` }));
           // the activations are ours to drop now, so the centroids are removed in place
           subtractCentroidsInPlace(layer.data, layer.n, layer.d, labels, idx, centroids);
-          c.removed[li]!.push(Float32Array.from(await engines.rdm.rdm({ ...req, data: layer.data })));
+          c.removed[li]!.push(Float32Array.from(await engines.rdm.rdm({ ...req, data: layer.data, label: `${req.label} centroids removed` })));
         }
         opts.checkCancelled?.();
       }
@@ -207,7 +207,7 @@ export async function analyseZoo(zoo: ZooSource, stimuli: StimulusLabels, opts: 
         opts.checkCancelled?.();
         const b = await engines.stats.bootstrapMean({ rdms: c.full[li]!, n, method: statMethod, samples: opts.bootstrap, seed: opts.seed, threads: opts.threads });
         layer.consistency.ci95 = [b.lo, b.hi];
-        layer.consistency.ci_method = `two-factor bootstrap (stimuli × instances), ${b.interval}, ${opts.bootstrap} samples, mean ${statMethod}`;
+        layer.consistency.ci_method = `${b.over === 'both' ? 'two-factor bootstrap (stimuli × instances)' : `bootstrap over ${b.over}`}, ${b.interval}, ${opts.bootstrap} samples, mean ${statMethod}`;
         bar?.update(li + 1, layers.length);
       }
       bar?.done();

@@ -19,6 +19,8 @@ export interface RdmRequest {
   metric: Metric;
   perFeature?: boolean;
   threads: number;
+  /** what the RDM is of (e.g. "seed3 conv2"), for warnings */
+  label?: string;
 }
 
 export interface RdmEngine {
@@ -74,6 +76,8 @@ export interface BootstrapResult {
   lo: number;
   hi: number;
   interval: 'percentile' | 'bca';
+  /** what was resampled */
+  over: 'both' | 'stimuli' | 'instances';
 }
 
 export interface ZooDifferenceRequest {

@@ -1,23 +1,86 @@
 /**
  * The engines the product uses: RDMs and comparisons from the native core
- * (src/native), statistics from src/stats.
- * TEMPORARY (until the native RDM and statistics modules are on main): the
- * RDM and statistics parts delegate to the TypeScript reference engines.
+ * (src/native), permutation tests, bootstraps and the zoo comparison from
+ * src/stats. Each adapts the analysis's small interfaces to those modules.
  */
 import { compareRdms } from '../native/compare.js';
-import type { AnalysisEngines, CompareEngine } from './engines.js';
-import { referenceEngines } from './referenceEngines.js';
+import { computeRdm } from '../native/rdm.js';
+import { bootstrapConsistency } from '../stats/bootstrap.js';
+import { permtestFamily } from '../stats/permtest.js';
+import { compareZoos } from '../stats/zoo.js';
+import type { AnalysisEngines, CompareEngine, RdmEngine, StatsEngine } from './engines.js';
 
-const compare: CompareEngine = {
-  compareAll: (vectors, method, threads) => compareRdms(vectors, method, { threads }),
-};
+/** At most this many warnings about undefined distances; then one line says more were left out. */
+const MAX_NAN_WARNINGS = 5;
 
-export function nativeEngines(): AnalysisEngines {
-  const ref = referenceEngines();
+function toMatrix(rows: (number | null)[][]): Float64Array {
+  const k = rows.length;
+  const m = new Float64Array(k * k).fill(Number.NaN);
+  rows.forEach((row, a) => row.forEach((v, b) => {
+    if (v !== null) m[a * k + b] = v;
+  }));
+  return m;
+}
+
+export function nativeEngines(opts: { warn?: (message: string) => void } = {}): AnalysisEngines {
+  let nanWarnings = 0;
+  const rdm: RdmEngine = {
+    async rdm(req) {
+      const r = await computeRdm(req.data, req.n, req.d, {
+        metric: req.metric, perFeature: req.perFeature, outDtype: 'float64', condensed: true, threads: req.threads,
+      });
+      if (r.nanStimuli.length > 0 && opts.warn) {
+        nanWarnings++;
+        if (nanWarnings <= MAX_NAN_WARNINGS) {
+          const shown = r.nanStimuli.slice(0, 10).join(', ') + (r.nanStimuli.length > 10 ? ', …' : '');
+          opts.warn(`${req.label ?? 'RDM'}: ${r.nanStimuli.length} stimuli have undefined distances (${[...new Set(r.nanReasons)].join(', ')}): ${shown}; their entries are NaN and left out of comparisons`);
+        } else if (nanWarnings === MAX_NAN_WARNINGS + 1) {
+          opts.warn('more RDMs have stimuli with undefined distances (warnings left out)');
+        }
+      }
+      return r.rdm as Float64Array;
+    },
+  };
+  const compare: CompareEngine = {
+    compareAll: (vectors, method, threads) => compareRdms(vectors, method, { threads }),
+  };
+  const stats: StatsEngine = {
+    async mantelFamily(req) {
+      const fam = await permtestFamily(req.layers.map((rdms, i) => ({ name: `layer ${i}`, rdms: [...rdms], n: req.n })), {
+        method: req.method, permutations: req.permutations, seed: req.seed, threads: req.threads, onProgress: req.onProgress,
+      });
+      return {
+        statistic: fam.layers.map((l) => toMatrix(l.statistic)),
+        p: fam.layers.map((l) => toMatrix(l.p)),
+        pCorrected: fam.layers.map((l) => toMatrix(l.pMaxstat)),
+        permutations: fam.permutations,
+        exact: fam.exact,
+      };
+    },
+    async bootstrapMean(req) {
+      // resampling instances needs at least 3 of them; with 2, only stimuli are resampled
+      const over = req.rdms.length >= 3 ? 'both' : 'stimuli';
+      const b = await bootstrapConsistency([...req.rdms], req.n, {
+        over, method: req.method, samples: req.samples, ci: 'percentile', seed: req.seed, threads: req.threads, onProgress: req.onProgress,
+      });
+      return { mean: b.estimate, lo: b.ci.lower, hi: b.ci.upper, interval: 'percentile', over };
+    },
+    async zooDifference(req) {
+      const z = await compareZoos(req.a.map((a, i) => ({ name: `layer ${i}`, a: [...a], b: [...req.b[i]!], n: req.n })), {
+        method: req.method, permutations: req.permutations, seed: req.seed, threads: req.threads, onProgress: req.onProgress,
+      });
+      return {
+        difference: z.layers.map((l) => l.difference),
+        p: z.layers.map((l) => l.p),
+        pCorrected: z.layers.map((l) => l.pMaxstat),
+        permutations: z.permutations,
+      };
+    },
+  };
   return {
-    rdm: ref.rdm,
+    rdm,
     compare,
-    stats: ref.stats,
-    describe: () => ({ rdm_engine: 'TypeScript reference', compare_engine: 'native', stats_engine: 'TypeScript reference' }),
+    stats,
+    describe: () => ({ rdm_engine: 'native', compare_engine: 'native', stats_engine: 'native' }),
   };
 }

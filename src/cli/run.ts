@@ -63,7 +63,7 @@ export function summaryTable(doc: ResultsDocument, outputDir: string): string {
   return lines.join('\n') + '\n';
 }
 
-export function registerRun(program: Command, engines: () => AnalysisEngines = nativeEngines): void {
+export function registerRun(program: Command, engines: () => AnalysisEngines = () => nativeEngines({ warn })): void {
   program
     .command('run')
     .description(`the whole analysis: consistency per layer with intervals and Mantel tests, centroid/exemplar analysis, second-order MDS, behaviour; results.json, CSV, figures and report.html (default: ${DEFAULT_ZOO} on ${DEFAULT_STIMULI})`)

@@ -1,12 +1,13 @@
 /**
  * Plain TypeScript engines: slow, obvious implementations of the RDM,
  * comparison and statistics interfaces, used by the tests of the analysis
- * as known-answer references on tiny inputs. The product uses nativeEngines().
+ * as known-answer references on tiny inputs. The product uses nativeEngines()
+ * (src/analysis/nativeEngines.ts).
  */
 import type {
   AnalysisEngines, BootstrapRequest, BootstrapResult, CompareEngine, MantelFamilyRequest, MantelFamilyResult,
   RdmEngine, RdmRequest, StatsEngine, ZooDifferenceRequest, ZooDifferenceResult,
-} from './engines.js';
+} from '../../src/analysis/engines.js';
 
 export function referenceRdm(req: RdmRequest): Float64Array {
   const { data, n, d, metric } = req;
@@ -217,7 +218,7 @@ const statsEngine: StatsEngine = {
     }
     values.sort((a, b) => a - b);
     const q = (p: number): number => values[Math.min(values.length - 1, Math.max(0, Math.floor(p * values.length)))] ?? NaN;
-    return Promise.resolve({ mean, lo: q(0.025), hi: q(0.975), interval: 'percentile' });
+    return Promise.resolve({ mean, lo: q(0.025), hi: q(0.975), interval: 'percentile', over: 'both' });
   },
 
   zooDifference(req: ZooDifferenceRequest): Promise<ZooDifferenceResult> {
