@@ -7,7 +7,7 @@
 import type { Command } from 'commander';
 import { UserError } from '../src/errors.js';
 import { loadAddon } from '../src/native/addon.js';
-import { mantelTest } from '../src/native/stats.js';
+import { mantelTest, type PairMethod } from '../src/native/stats.js';
 import { printJson } from '../src/cli/output.js';
 import { parseIntArg, parseMethod } from '../src/cli/statsOptions.js';
 
@@ -36,6 +36,29 @@ function randomRdms(n: number, k: number, seed: number): Float64Array[] {
   return Array.from({ length: k }, () => shared.map((v) => v + next()));
 }
 
+export interface BenchPermtestParams {
+  n: number;
+  k: number;
+  permutations: number;
+  method: PairMethod;
+  threads: number;
+  allPairs: boolean;
+}
+
+/** Times one Mantel test (or all pairs of K) on random RDMs; also used by the whole-suite `seedscope bench`. */
+export async function benchPermtest(p: BenchPermtestParams): Promise<Record<string, unknown>> {
+  const rdms = randomRdms(p.n, p.k, 1);
+  const started = process.hrtime.bigint();
+  const r = await mantelTest(rdms, p.n, { method: p.method, permutations: p.permutations, seed: 0, threads: p.threads, allPairs: p.allPairs });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const info = loadAddon().buildInfo();
+  return {
+    op: 'permtest', n: p.n, k: p.k, pairs: (p.k * (p.k - 1)) / 2, method: p.method, permutations: r.permutations, exact: r.exact,
+    engine: r.path, threads: p.threads || info.threads, isa: info.isa, seconds,
+    permutations_per_second: r.permutations / seconds,
+  };
+}
+
 export function registerBenchPermtest(bench: Command): void {
   bench
     .command('permtest')
@@ -54,17 +77,8 @@ export function registerBenchPermtest(bench: Command): void {
       const permutations = parseIntArg('--permutations', opts.permutations, 10000, 1, 1e9);
       const method = parseMethod(opts.method, 'pearson');
       const threads = parseIntArg('--threads', opts.threads, 0, 0, 1024);
-      const rdms = randomRdms(n, k, 1);
-      const started = process.hrtime.bigint();
-      const r = await mantelTest(rdms, n, { method, permutations, seed: 0, threads, allPairs: Boolean(opts.allPairs) });
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      const info = loadAddon().buildInfo();
-      const result = {
-        op: 'permtest', n, k, pairs: (k * (k - 1)) / 2, method, permutations: r.permutations, exact: r.exact,
-        engine: r.path, threads: threads || info.threads, isa: info.isa, seconds,
-        permutations_per_second: r.permutations / seconds,
-      };
+      const result = await benchPermtest({ n, k, permutations, method, threads, allPairs: Boolean(opts.allPairs) });
       if (opts.json) printJson(result);
-      else process.stdout.write(`permtest n=${n} k=${k} ${method}: ${r.permutations} permutations in ${seconds.toFixed(3)} s (${result.engine}, ${result.isa}, ${result.threads} threads)\n`);
+      else process.stdout.write(`permtest n=${n} k=${k} ${method}: ${String(result.permutations)} permutations in ${(result.seconds as number).toFixed(3)} s (${String(result.engine)}, ${String(result.isa)}, ${String(result.threads)} threads)\n`);
     });
 }

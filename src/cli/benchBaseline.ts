@@ -26,7 +26,7 @@ type Direction = 'lower' | 'higher';
 /** Which way is better for a figure, or undefined for figures that are not performance. */
 export function directionOf(key: string): Direction | undefined {
   const k = key.toLowerCase();
-  if (/gflops|per_second|per_sec|throughput/.test(k)) return 'higher';
+  if (/gflops|per_s($|_|ec)|throughput/.test(k)) return 'higher';
   if (/seconds|(^|_)ms$/.test(k)) return 'lower';
   return undefined;
 }
