@@ -6,8 +6,9 @@ import type { CoreAddon } from './types/core.js';
 import type { CompareAddon } from './types/compare.js';
 import type { RdmAddon } from './types/rdm.js';
 import type { StatsAddon } from './types/stats.js';
+import type { BootstrapPearsonAddon } from './types/bootstrapPearson.js';
 
 export type { BuildInfo, ProgressCallback } from './types/core.js';
 export type { RdmMetric, RdmNativeOptions, RdmNativeResult, NanReason, PeakNativeResult } from './types/rdm.js';
 
-export type Addon = CoreAddon & RdmAddon & CompareAddon & StatsAddon;
+export type Addon = CoreAddon & RdmAddon & CompareAddon & StatsAddon & BootstrapPearsonAddon;

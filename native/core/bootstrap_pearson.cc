@@ -1,0 +1,167 @@
+#include "bootstrap_pearson.h"
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+
+#include "cpu_features.h"
+#include "rng.h"
+#include "thread_pool.h"
+
+namespace seedscope {
+
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+// Samples per task: their counts (n × kBlock floats) and partial sums stay in cache.
+constexpr std::size_t kBlock = 32;
+
+struct Features {
+  std::size_t k;
+  // 1, a_r (k), a_r² (k), a_a·a_b for a < b
+  std::size_t count() const { return 1 + 2 * k + k * (k - 1) / 2; }
+};
+
+// Accumulates g[t][s] += Σ_i c_i[s] Σ_{j>i} c_j[s] f_t(i, j) for one block of samples.
+__attribute__((always_inline)) inline void accumulate(const float* const* a, std::size_t k, std::size_t n,
+                                                      const float* ct, double* g, float* h, float* f,
+                                                      const Progress& progress) {
+  const std::size_t p = Features{k}.count();
+  std::size_t e = 0;
+  for (std::size_t i = 0; i + 1 < n; ++i) {
+    if ((i & 31) == 0) progress.check();
+    const float* ci = ct + i * kBlock;
+    bool any = false;
+    for (std::size_t s = 0; s < kBlock; ++s) any |= ci[s] != 0.0f;
+    const std::size_t len = n - i - 1;
+    if (!any) {
+      e += len;
+      continue;
+    }
+    std::fill(h, h + p * kBlock, 0.0f);
+    for (std::size_t j = i + 1; j < n; ++j, ++e) {
+      const float* cj = ct + j * kBlock;
+      f[0] = 1.0f;
+      for (std::size_t r = 0; r < k; ++r) f[1 + r] = a[r][e];
+      for (std::size_t r = 0; r < k; ++r) f[1 + k + r] = f[1 + r] * f[1 + r];
+      std::size_t q = 1 + 2 * k;
+      for (std::size_t x = 0; x < k; ++x)
+        for (std::size_t y = x + 1; y < k; ++y) f[q++] = f[1 + x] * f[1 + y];
+      for (std::size_t t = 0; t < p; ++t) {
+        const float v = f[t];
+        float* ht = h + t * kBlock;
+        for (std::size_t s = 0; s < kBlock; ++s) ht[s] += v * cj[s];
+      }
+    }
+    for (std::size_t t = 0; t < p; ++t)
+      for (std::size_t s = 0; s < kBlock; ++s) g[t * kBlock + s] += static_cast<double>(ci[s]) * h[t * kBlock + s];
+  }
+}
+
+__attribute__((target("avx512f,avx512dq,avx512bw,avx512vl,fma"))) void accumulate_avx512(
+    const float* const* a, std::size_t k, std::size_t n, const float* ct, double* g, float* h, float* f,
+    const Progress& progress) {
+  accumulate(a, k, n, ct, g, h, f, progress);
+}
+
+__attribute__((target("avx2,fma"))) void accumulate_avx2(const float* const* a, std::size_t k, std::size_t n,
+                                                         const float* ct, double* g, float* h, float* f,
+                                                         const Progress& progress) {
+  accumulate(a, k, n, ct, g, h, f, progress);
+}
+
+void accumulate_portable(const float* const* a, std::size_t k, std::size_t n, const float* ct, double* g,
+                         float* h, float* f, const Progress& progress) {
+  accumulate(a, k, n, ct, g, h, f, progress);
+}
+
+// Resample counts exactly as bootstrap.cc draws them.
+void draw_counts(std::uint64_t seed, RngDomain domain, std::uint64_t stream, std::size_t size, std::uint32_t* out) {
+  CounterRng rng(seed, domain, stream);
+  std::fill(out, out + size, 0u);
+  for (std::size_t t = 0; t < size; ++t) ++out[static_cast<std::size_t>(rng.below(t, size))];
+}
+
+}  // namespace
+
+std::vector<double> bootstrap_pearson(const std::vector<const double*>& rdms, std::size_t n,
+                                      const PearsonBootstrapOptions& opt, const Progress& progress) {
+  const std::size_t k = rdms.size();
+  if (k < 2) throw std::invalid_argument("a mean pairwise consistency needs at least 2 RDMs");
+  if (n < 3) throw std::invalid_argument("RDMs need at least 3 stimuli");
+  if (opt.resample_instances && k < 3) throw std::invalid_argument("resampling instances needs at least 3 RDMs");
+  const std::size_t m = n * (n - 1) / 2;
+  // r is invariant to shifting and scaling each RDM, so standardise them:
+  // float sums then lose nothing to cancellation around a large mean.
+  std::vector<std::vector<float>> std_rdms(k, std::vector<float>(m));
+  std::vector<const float*> a(k);
+  for (std::size_t r = 0; r < k; ++r) {
+    const double* x = rdms[r];
+    double mean = 0.0;
+    for (std::size_t e = 0; e < m; ++e) {
+      if (!std::isfinite(x[e])) throw std::invalid_argument("bootstrap_pearson needs finite RDM entries");
+      mean += x[e];
+    }
+    mean /= static_cast<double>(m);
+    double ss = 0.0;
+    for (std::size_t e = 0; e < m; ++e) ss += (x[e] - mean) * (x[e] - mean);
+    const double scale = ss > 0.0 ? 1.0 / std::sqrt(ss / static_cast<double>(m)) : 1.0;
+    for (std::size_t e = 0; e < m; ++e) std_rdms[r][e] = static_cast<float>((x[e] - mean) * scale);
+    a[r] = std_rdms[r].data();
+  }
+  const std::size_t p = Features{k}.count();
+  const std::size_t blocks = (opt.samples + kBlock - 1) / kBlock;
+  std::vector<double> out(opt.samples, kNaN);
+  std::atomic<std::size_t> done{0};
+  const Isa isa = active_isa();
+
+  parallel_for(blocks, opt.threads, [&](std::size_t blk, int) {
+    progress.check();
+    const std::uint64_t first = blk * kBlock;
+    const std::size_t count = static_cast<std::size_t>(std::min<std::uint64_t>(kBlock, opt.samples - first));
+    std::vector<float> ct(n * kBlock, 0.0f);  // counts, stimulus-major
+    std::vector<std::uint32_t> c(n);
+    for (std::size_t s = 0; s < count; ++s) {
+      draw_counts(opt.seed, RngDomain::StimulusResample, first + s, n, c.data());
+      for (std::size_t i = 0; i < n; ++i) ct[i * kBlock + s] = static_cast<float>(c[i]);
+    }
+    std::vector<double> g(p * kBlock, 0.0);
+    std::vector<float> h(p * kBlock);
+    std::vector<float> f(p);
+    if (isa == Isa::Avx512) accumulate_avx512(a.data(), k, n, ct.data(), g.data(), h.data(), f.data(), progress);
+    else if (isa == Isa::Avx2) accumulate_avx2(a.data(), k, n, ct.data(), g.data(), h.data(), f.data(), progress);
+    else accumulate_portable(a.data(), k, n, ct.data(), g.data(), h.data(), f.data(), progress);
+
+    std::vector<std::uint32_t> w(k, 1);
+    std::vector<double> sum(k), var(k);
+    for (std::size_t s = 0; s < count; ++s) {
+      if (opt.resample_instances) draw_counts(opt.seed, RngDomain::InstanceResample, first + s, k, w.data());
+      const double weight = g[s];
+      if (weight < 3.0) continue;  // fewer than 3 resampled entries: undefined
+      for (std::size_t r = 0; r < k; ++r) {
+        sum[r] = g[(1 + r) * kBlock + s];
+        var[r] = g[(1 + k + r) * kBlock + s] - sum[r] * sum[r] / weight;
+      }
+      double num = 0.0, den = 0.0;
+      std::size_t q = 1 + 2 * k;
+      for (std::size_t x = 0; x < k; ++x) {
+        for (std::size_t y = x + 1; y < k; ++y, ++q) {
+          if (w[x] == 0 || w[y] == 0 || !(var[x] > 0.0) || !(var[y] > 0.0)) continue;
+          const double cov = g[q * kBlock + s] - sum[x] * sum[y] / weight;
+          double rv = cov / std::sqrt(var[x] * var[y]);
+          rv = std::max(-1.0, std::min(1.0, rv));
+          const double ww = static_cast<double>(w[x]) * static_cast<double>(w[y]);
+          num += ww * (opt.squared ? rv * rv : rv);
+          den += ww;
+        }
+      }
+      out[first + s] = den > 0.0 ? num / den : kNaN;
+    }
+    progress.report(static_cast<double>(++done), static_cast<double>(blocks));
+  });
+  return out;
+}
+
+}  // namespace seedscope
