@@ -24,11 +24,19 @@ struct Features {
   std::size_t count() const { return 1 + 2 * k + k * (k - 1) / 2; }
 };
 
-// Accumulates g[t][s] += Σ_i c_i[s] Σ_{j>i} c_j[s] f_t(i, j) for one block of samples.
+// Features padded to a multiple of 8 so register blocks never straddle the end.
+inline std::size_t padded(std::size_t p) { return (p + 7) / 8 * 8; }
+
+// Accumulates g[t][s] += Σ_i c_i[s] Σ_{j>i} c_j[s] f_t(i, j) for one block of
+// samples. Per row i the features of all its entries are laid out first
+// (frow), then U features at a time are summed over the row with their
+// U × kBlock accumulators held in registers.
+template <std::size_t U>
 __attribute__((always_inline)) inline void accumulate(const float* const* a, std::size_t k, std::size_t n,
-                                                      const float* ct, double* g, float* h, float* f,
+                                                      const float* ct, double* g, float* frow,
                                                       const Progress& progress) {
   const std::size_t p = Features{k}.count();
+  const std::size_t pp = padded(p);
   std::size_t e = 0;
   for (std::size_t i = 0; i + 1 < n; ++i) {
     if ((i & 31) == 0) progress.check();
@@ -40,41 +48,48 @@ __attribute__((always_inline)) inline void accumulate(const float* const* a, std
       e += len;
       continue;
     }
-    std::fill(h, h + p * kBlock, 0.0f);
-    for (std::size_t j = i + 1; j < n; ++j, ++e) {
-      const float* cj = ct + j * kBlock;
+    for (std::size_t jj = 0; jj < len; ++jj, ++e) {
+      float* f = frow + jj * pp;
       f[0] = 1.0f;
       for (std::size_t r = 0; r < k; ++r) f[1 + r] = a[r][e];
       for (std::size_t r = 0; r < k; ++r) f[1 + k + r] = f[1 + r] * f[1 + r];
       std::size_t q = 1 + 2 * k;
       for (std::size_t x = 0; x < k; ++x)
         for (std::size_t y = x + 1; y < k; ++y) f[q++] = f[1 + x] * f[1 + y];
-      for (std::size_t t = 0; t < p; ++t) {
-        const float v = f[t];
-        float* ht = h + t * kBlock;
-        for (std::size_t s = 0; s < kBlock; ++s) ht[s] += v * cj[s];
-      }
+      for (; q < pp; ++q) f[q] = 0.0f;
     }
-    for (std::size_t t = 0; t < p; ++t)
-      for (std::size_t s = 0; s < kBlock; ++s) g[t * kBlock + s] += static_cast<double>(ci[s]) * h[t * kBlock + s];
+    const float* cfirst = ct + (i + 1) * kBlock;
+    for (std::size_t t0 = 0; t0 < pp; t0 += U) {
+      float acc[U][kBlock] = {};
+      for (std::size_t jj = 0; jj < len; ++jj) {
+        const float* cj = cfirst + jj * kBlock;
+        const float* fr = frow + jj * pp + t0;
+        for (std::size_t u = 0; u < U; ++u) {
+          const float v = fr[u];
+          for (std::size_t s = 0; s < kBlock; ++s) acc[u][s] += v * cj[s];
+        }
+      }
+      for (std::size_t u = 0; u < U && t0 + u < p; ++u)
+        for (std::size_t s = 0; s < kBlock; ++s) g[(t0 + u) * kBlock + s] += static_cast<double>(ci[s]) * acc[u][s];
+    }
   }
 }
 
 __attribute__((target("avx512f,avx512dq,avx512bw,avx512vl,fma"))) void accumulate_avx512(
-    const float* const* a, std::size_t k, std::size_t n, const float* ct, double* g, float* h, float* f,
+    const float* const* a, std::size_t k, std::size_t n, const float* ct, double* g, float* frow,
     const Progress& progress) {
-  accumulate(a, k, n, ct, g, h, f, progress);
+  accumulate<8>(a, k, n, ct, g, frow, progress);
 }
 
 __attribute__((target("avx2,fma"))) void accumulate_avx2(const float* const* a, std::size_t k, std::size_t n,
-                                                         const float* ct, double* g, float* h, float* f,
+                                                         const float* ct, double* g, float* frow,
                                                          const Progress& progress) {
-  accumulate(a, k, n, ct, g, h, f, progress);
+  accumulate<4>(a, k, n, ct, g, frow, progress);
 }
 
 void accumulate_portable(const float* const* a, std::size_t k, std::size_t n, const float* ct, double* g,
-                         float* h, float* f, const Progress& progress) {
-  accumulate(a, k, n, ct, g, h, f, progress);
+                         float* frow, const Progress& progress) {
+  accumulate<2>(a, k, n, ct, g, frow, progress);
 }
 
 // Resample counts exactly as bootstrap.cc draws them.
@@ -128,11 +143,10 @@ std::vector<double> bootstrap_pearson(const std::vector<const double*>& rdms, st
       for (std::size_t i = 0; i < n; ++i) ct[i * kBlock + s] = static_cast<float>(c[i]);
     }
     std::vector<double> g(p * kBlock, 0.0);
-    std::vector<float> h(p * kBlock);
-    std::vector<float> f(p);
-    if (isa == Isa::Avx512) accumulate_avx512(a.data(), k, n, ct.data(), g.data(), h.data(), f.data(), progress);
-    else if (isa == Isa::Avx2) accumulate_avx2(a.data(), k, n, ct.data(), g.data(), h.data(), f.data(), progress);
-    else accumulate_portable(a.data(), k, n, ct.data(), g.data(), h.data(), f.data(), progress);
+    std::vector<float> frow(n * padded(p));
+    if (isa == Isa::Avx512) accumulate_avx512(a.data(), k, n, ct.data(), g.data(), frow.data(), progress);
+    else if (isa == Isa::Avx2) accumulate_avx2(a.data(), k, n, ct.data(), g.data(), frow.data(), progress);
+    else accumulate_portable(a.data(), k, n, ct.data(), g.data(), frow.data(), progress);
 
     std::vector<std::uint32_t> w(k, 1);
     std::vector<double> sum(k), var(k);
