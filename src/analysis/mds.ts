@@ -73,7 +73,7 @@ function topEigenFull(b: Float64Array, n: number, k: number): EigenPairs {
 }
 
 /** Top-k algebraic eigenpairs of a symmetric matrix by Lanczos with full re-orthogonalisation. */
-export function topEigenLanczos(b: Float64Array, n: number, k: number, steps = Math.min(n, 90)): EigenPairs {
+export function topEigenLanczos(b: Float64Array, n: number, k: number, steps = Math.min(n, 48)): EigenPairs {
   const q: Float64Array[] = [];
   const alpha: number[] = [];
   const beta: number[] = [];

@@ -92,6 +92,8 @@ async function* activationsOf(zoo: Zoo, stimuli: StimulusSet, layers: Awaited<Re
   const k = zoo.instances.length;
   for await (const inst of extractActivations(zoo, stimuli, {
     layers, threads: opts.threads, device: opts.device, signal: ctx.signal, onWarning: ctx.warn,
+    // the analysis is done with an instance (it keeps RDMs only) before it asks for the next
+    reuseBuffers: true,
     onProgress: (p) => bar.update(p.index + p.done / Math.max(1, p.total), k, `${p.instance} ${Math.round(p.imagesPerSecond)} img/s`),
   })) {
     // logitsShape is [N, ...]: the width of a row is what remains per stimulus
