@@ -4,7 +4,8 @@
  * end to end and per phase, writing into a temporary folder that is removed.
  */
 import type { Command } from 'commander';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { nativeEngines } from '../src/analysis/nativeEngines.js';
@@ -12,7 +13,30 @@ import { interruptController } from '../src/cli/interrupt.js';
 import { printJson, warn } from '../src/cli/output.js';
 import { intOption, threadsOption } from '../src/cli/parsers.js';
 import { runVersions } from '../src/cli/run.js';
-import { DEFAULT_STIMULI, runAnalysis } from '../src/cli/runPipeline.js';
+import { DEFAULT_STIMULI, DEFAULT_ZOO, runAnalysis } from '../src/cli/runPipeline.js';
+import { packageRoot } from '../src/native/addon.js';
+import { allCnnCModel } from './allCnnCModel.js';
+
+/**
+ * Where the default zoo is not installed: ten All-CNN-C-like instances with
+ * random weights (the default zoo's architecture, width and layer names), so
+ * the benchmark measures the same amount of work.
+ */
+function generatedZoo(dir: string): string {
+  mkdirSync(dir, { recursive: true });
+  const instances = Array.from({ length: 10 }, (_, s) => {
+    const bytes = allCnnCModel(1 / 3, s + 1);
+    writeFileSync(join(dir, `seed${s}.onnx`), bytes);
+    return { name: `seed${s}`, seed: s, file: `seed${s}.onnx`, sha256: createHash('sha256').update(bytes).digest('hex'), test_accuracy: null, training_seconds: null };
+  });
+  const layers = Array.from({ length: 9 }, (_, i) => ({ name: `conv${i + 1}`, tensor: `conv${i + 1}` }));
+  writeFileSync(join(dir, 'zoo.json'), JSON.stringify({
+    format: 'seedscope-zoo/1', name: 'generated-allcnnc', architecture: 'All-CNN-C (random weights)', width: 1 / 3, dropout: false,
+    dataset: 'fashion-mnist', input: { name: 'input', shape: [1, 28, 28], layout: 'NCHW', scale: 255, mean: [0.286], std: [0.353] },
+    classes: null, output: 'logits', layers: [...layers, { name: 'logits', tensor: 'logits' }], training: null, instances,
+  }));
+  return dir;
+}
 
 export interface BenchRunOptions {
   zoo?: string;
@@ -25,6 +49,8 @@ export interface BenchRunOptions {
 export interface BenchRunResult {
   op: 'run';
   zoo: string;
+  /** 'default zoo', the --zoo given, or 'generated' (random weights, where the default zoo is not installed) */
+  source: string;
   stimuli: string;
   instances: number;
   layers: number;
@@ -43,13 +69,15 @@ export async function benchRun(opts: BenchRunOptions = {}): Promise<BenchRunResu
     const bootstrap = opts.bootstrap ?? 1000;
     const threads = opts.threads ?? 0;
     const stimuli = opts.stimuli ?? DEFAULT_STIMULI;
+    const zoo = opts.zoo ?? (existsSync(join(packageRoot, DEFAULT_ZOO, 'zoo.json')) ? undefined : generatedZoo(join(out, 'zoo')));
     const { doc } = await runAnalysis({
-      zoo: opts.zoo ? [opts.zoo] : undefined, stimuli, metric: 'correlation', compare: 'r2', permutations, bootstrap,
+      zoo: zoo ? [zoo] : undefined, stimuli, metric: 'correlation', compare: 'r2', permutations, bootstrap,
       seed: 0, threads, device: 'cpu', output: join(out, 'out'), saveRdms: false, json: false, quiet: true,
     }, { command: 'seedscope bench run', versions: runVersions(), engines: nativeEngines({ warn }), signal: interruptController.signal, warn });
     return {
       op: 'run',
       zoo: doc.zoo.name,
+      source: opts.zoo ?? (zoo ? 'generated' : 'default zoo'),
       stimuli,
       instances: doc.instances.length,
       layers: doc.layers.length,
