@@ -80,7 +80,8 @@ const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;'
 
 /** A grid of RDM heatmaps (rows × cols panels) as one SVG with embedded PNG pixels. */
 export async function rdmGridSvg(panels: HeatmapPanel[], cols: number, n: number, labels: Int32Array | undefined, classNames: string[] | undefined, title: string): Promise<string> {
-  const size = Math.min(n, 360);
+  // one pixel per displayed pixel (the panel is 260 px): more only inflates the report
+  const size = Math.min(n, 260);
   const order = classOrder(labels, n);
   const cell = 260;
   const gap = 30;
