@@ -147,7 +147,7 @@ test('a failed run leaves an earlier output untouched and nothing half-written',
   }
 });
 
-test('Ctrl-C during a run exits 130 and leaves no output', async () => {
+for (const phase of ['extract', 'Mantel']) test(`Ctrl-C during a run (${phase}) exits 130 and leaves no output`, async () => {
   const { dir, cleanup } = tempDir();
   try {
     const stimuli = makeStimuli(dir, 40);
@@ -159,7 +159,7 @@ test('Ctrl-C during a run exits 130 and leaves no output', async () => {
     let sent = false;
     child.stderr.on('data', (d: Buffer) => {
       stderr += d.toString();
-      if (!sent && /Mantel/.test(stderr)) {
+      if (!sent && stderr.includes(phase)) {
         sent = true;
         child.kill('SIGINT');
       }
@@ -167,7 +167,7 @@ test('Ctrl-C during a run exits 130 and leaves no output', async () => {
     const guard = setTimeout(() => child.kill('SIGKILL'), 60_000);
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
     clearTimeout(guard);
-    assert.ok(sent, `never reached the Mantel tests: ${stderr}`);
+    assert.ok(sent, `never reached ${phase}: ${stderr}`);
     assert.equal(code, 130, stderr);
     assert.deepEqual(readdirSync(dir).filter((e) => e !== 'stimuli.npy' && e !== 'labels.npy'), []);
   } finally {

@@ -53,46 +53,51 @@ async function collect(source: AsyncIterable<InstanceActivations>, stimuli: Stim
   const idx: ClassIndex | undefined = labels ? classIndex(labels) : undefined;
   const bar = opts.progress?.('extract + RDMs');
   const iterator = source[Symbol.asyncIterator]();
-  for (;;) {
-    const t0 = performance.now();
-    const next = await iterator.next();
-    timer.add('extraction', (performance.now() - t0) / 1000);
-    if (next.done) break;
-    const inst = next.value;
-    opts.checkCancelled?.();
-    if (c.instances.length === 0) {
-      c.layers = inst.layers.map((l) => ({ name: l.name, n: l.n, d: l.d }));
-      for (const _ of c.layers) {
-        c.full.push([]);
-        c.centroid.push([]);
-        c.removed.push([]);
-      }
-    } else {
-      checkSameLayers(inst, c.layers, stimuli.n);
-    }
-    c.instances.push(inst.instance);
-    await timer.time('rdms', async () => {
-      for (const [li, layer] of inst.layers.entries()) {
-        if (layer.n !== stimuli.n) throw new UserError(`instance ${inst.instance}, layer ${layer.name}: expected activations for ${stimuli.n} stimuli but received ${layer.n}`);
-        const req = { n: layer.n, d: layer.d, metric: opts.metric, threads: opts.threads, label: `${inst.instance} ${layer.name}` };
-        const full = await engines.rdm.rdm({ ...req, data: layer.data });
-        c.full[li]!.push(full);
-        if (opts.onRdm) await opts.onRdm(inst.instance, layer.name, layer.n, full);
-        if (labels && idx && idx.present.length >= 2) {
-          const centroids = classCentroids(layer.data, layer.n, layer.d, labels, idx);
-          c.centroid[li]!.push(await engines.rdm.rdm({ ...req, data: centroids, n: idx.present.length, label: `${req.label} class centroids` }));
-          // the activations are ours to drop now, so the centroids are removed in place
-          subtractCentroidsInPlace(layer.data, layer.n, layer.d, labels, idx, centroids);
-          c.removed[li]!.push(Float32Array.from(await engines.rdm.rdm({ ...req, data: layer.data, label: `${req.label} centroids removed` })));
+  try {
+    for (;;) {
+      const t0 = performance.now();
+      const next = await iterator.next();
+      timer.add('extraction', (performance.now() - t0) / 1000);
+      if (next.done) break;
+      const inst = next.value;
+      opts.checkCancelled?.();
+      if (c.instances.length === 0) {
+        c.layers = inst.layers.map((l) => ({ name: l.name, n: l.n, d: l.d }));
+        for (const _ of c.layers) {
+          c.full.push([]);
+          c.centroid.push([]);
+          c.removed.push([]);
         }
-        opts.checkCancelled?.();
+      } else {
+        checkSameLayers(inst, c.layers, stimuli.n);
       }
-    });
-    if (inst.logits && inst.logitsWidth && inst.logitsWidth > 0) {
-      c.predictions.push(predictedLabels(inst.logits, stimuli.n, inst.logitsWidth));
-      c.logitsWidth = inst.logitsWidth;
+      c.instances.push(inst.instance);
+      await timer.time('rdms', async () => {
+        for (const [li, layer] of inst.layers.entries()) {
+          if (layer.n !== stimuli.n) throw new UserError(`instance ${inst.instance}, layer ${layer.name}: expected activations for ${stimuli.n} stimuli but received ${layer.n}`);
+          const req = { n: layer.n, d: layer.d, metric: opts.metric, threads: opts.threads, label: `${inst.instance} ${layer.name}` };
+          const full = await engines.rdm.rdm({ ...req, data: layer.data });
+          c.full[li]!.push(full);
+          if (opts.onRdm) await opts.onRdm(inst.instance, layer.name, layer.n, full);
+          if (labels && idx && idx.present.length >= 2) {
+            const centroids = classCentroids(layer.data, layer.n, layer.d, labels, idx);
+            c.centroid[li]!.push(await engines.rdm.rdm({ ...req, data: centroids, n: idx.present.length, label: `${req.label} class centroids` }));
+            // the activations are ours to drop now, so the centroids are removed in place
+            subtractCentroidsInPlace(layer.data, layer.n, layer.d, labels, idx, centroids);
+            c.removed[li]!.push(Float32Array.from(await engines.rdm.rdm({ ...req, data: layer.data, label: `${req.label} centroids removed` })));
+          }
+          opts.checkCancelled?.();
+        }
+      });
+      if (inst.logits && inst.logitsWidth && inst.logitsWidth > 0) {
+        c.predictions.push(predictedLabels(inst.logits, stimuli.n, inst.logitsWidth));
+        c.logitsWidth = inst.logitsWidth;
+      }
+      bar?.update(c.instances.length, Math.max(expected ?? 0, c.instances.length));
     }
-    bar?.update(c.instances.length, Math.max(expected ?? 0, c.instances.length));
+  } finally {
+    // stopping early (an error, Ctrl-C) must still close the source, e.g. its session worker
+    await iterator.return?.();
   }
   bar?.done();
   return c;
