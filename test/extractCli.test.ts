@@ -80,3 +80,29 @@ test('extract: bad input is one line on stderr and exit 1, and leaves no output'
     t.cleanup();
   }
 });
+
+test('Ctrl-C during extract exits with 130 and leaves no output', async () => {
+  const t = tempDir();
+  try {
+    const out = join(t.dir, 'o');
+    const { spawn } = await import('node:child_process');
+    const { cliPath } = await import('./helpers/cli.js');
+    const child = spawn(process.execPath, [cliPath, 'extract', '--zoo', tinyZoo, '--batch', '1', '--threads', '1', '-o', out], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    let sent = false;
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      if (!sent && /seed0 \(1\/3\)/.test(stderr)) {
+        sent = true;
+        child.kill('SIGINT');
+      }
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    assert.equal(code, 130, stderr);
+    assert.match(stderr, /seedscope: cancelled/);
+    assert.ok(!existsSync(out));
+    assert.ok(!readdirSync(t.dir).some((f) => f.includes('.tmp-')), 'no temporary folder left');
+  } finally {
+    t.cleanup();
+  }
+});

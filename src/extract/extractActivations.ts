@@ -122,10 +122,13 @@ export async function* extractActivations(zoo: Zoo, stimuli: StimulusSet, opts: 
   const worker = new Worker(new URL('./sessionWorker.js', import.meta.url), {
     workerData: { images: stimuli.images, inputShape: zoo.input.shape },
   });
+  workerExited.set(worker, false);
+  worker.once('exit', () => workerExited.set(worker, true));
   let abortHandler: (() => void) | undefined;
   const aborted = new Promise<never>((_, reject) => {
     abortHandler = () => {
-      void worker.terminate();
+      // the worker stops after its current batch; `finally` below waits for it to end
+      worker.postMessage({ type: 'cancel' });
       reject(new CancelledError());
     };
     if (opts.signal?.aborted) abortHandler();
@@ -169,8 +172,19 @@ export async function* extractActivations(zoo: Zoo, stimuli: StimulusSet, opts: 
     }
   } finally {
     if (abortHandler) opts.signal?.removeEventListener('abort', abortHandler);
-    await worker.terminate();
+    await closeWorker(worker);
   }
+}
+
+/** Lets the worker finish its current batch, release its session and end. */
+const workerExited = new WeakMap<Worker, boolean>();
+
+async function closeWorker(worker: Worker): Promise<void> {
+  if (workerExited.get(worker)) return;
+  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+  worker.postMessage({ type: 'cancel' });
+  worker.postMessage({ type: 'close' });
+  await exited;
 }
 
 interface RunResult {
@@ -200,6 +214,10 @@ function runInstance(worker: Worker, zoo: Zoo, instance: ZooInstance, index: num
         case 'done':
           cleanup();
           resolve({ outputs: msg.outputs, device: msg.device, runSeconds: msg.runSeconds });
+          break;
+        case 'cancelled':
+          cleanup();
+          reject(new CancelledError());
           break;
         case 'error':
           cleanup();
