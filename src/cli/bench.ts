@@ -3,6 +3,7 @@
  * operation lives in bench/<op>.ts and registers itself below.
  */
 import type { Command } from 'commander';
+import { registerBenchCompare } from '../../bench/compare.js';
 import { registerBenchExtract } from '../../bench/extract.js';
 
 /** A benchmark operation: adds its subcommand to `bench`. */
@@ -10,6 +11,7 @@ export type BenchRegistrar = (bench: Command) => void;
 
 const registrars: BenchRegistrar[] = [
   // one line per operation, e.g. registerBenchRdm,
+  registerBenchCompare,
   registerBenchExtract,
 ];
 

@@ -10,6 +10,8 @@ import { seedscopeVersion } from '../version.js';
 import { installInterruptHandler } from './interrupt.js';
 import { registerInfo } from './info.js';
 import { registerBench } from './bench.js';
+import { registerCompare } from './compare.js';
+import { registerCka } from './cka.js';
 import { registerLayers } from './layers.js';
 import { registerExtract } from './extract.js';
 
@@ -29,6 +31,8 @@ export function buildProgram(): Command {
   program.exitOverride();
   registerInfo(program);
   registerBench(program);
+  registerCompare(program);
+  registerCka(program);
   registerLayers(program);
   registerExtract(program);
   return program;
