@@ -81,6 +81,11 @@ function checkManifestAgainstGraph(m: ZooManifest, model: OnnxModel, manifestFil
   if (m.output !== null && !tensors.has(m.output)) {
     throw new UserError(`${manifestFile}: output: expected a tensor of ${basename(model.file)} but '${m.output}' is not in the graph`);
   }
+  const logitsDims = model.outputs.find((o) => o.name === m.output)?.dims;
+  const classCount = logitsDims?.[logitsDims.length - 1];
+  if (m.classes && typeof classCount === 'number' && classCount !== m.classes.length) {
+    throw new UserError(`${manifestFile}: classes: the output '${m.output}' has ${classCount} classes but zoo.json names ${m.classes.length}`);
+  }
 }
 
 /** Loads a zoo folder (or its zoo.json path), verifying every file against the manifest. */
