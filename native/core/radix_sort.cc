@@ -31,17 +31,25 @@ bool key_index_less(const KeyIndex& x, const KeyIndex& y) {
   return x.key < y.key || (x.key == y.key && x.index < y.index);
 }
 
-void msd_sort(KeyIndex* a, KeyIndex* buf, std::size_t m) {
+// Sorts the m entries of `data`; the result ends in `data` when in_data is
+// true, else in `other`, and the remaining buffer is scratch. Buffers swap
+// roles at each level, so nothing is copied back.
+void msd_sort(KeyIndex* data, KeyIndex* other, std::size_t m, bool in_data) {
+  KeyIndex* target = in_data ? data : other;
   if (m <= kSmall) {
-    std::sort(a, a + m, key_index_less);
+    std::sort(data, data + m, key_index_less);
+    if (!in_data) std::copy(data, data + m, other);
     return;
   }
-  std::uint64_t lo = a[0].key, hi = a[0].key;
+  std::uint64_t lo = data[0].key, hi = data[0].key;
   for (std::size_t i = 1; i < m; ++i) {
-    lo = std::min(lo, a[i].key);
-    hi = std::max(hi, a[i].key);
+    lo = std::min(lo, data[i].key);
+    hi = std::max(hi, data[i].key);
   }
-  if (lo == hi) return;  // all tied: already in index order
+  if (lo == hi) {  // all tied: already in index order
+    if (!in_data) std::copy(data, data + m, other);
+    return;
+  }
   const int range_bits = 64 - __builtin_clzll(hi - lo);
   // Fewer buckets for smaller inputs: at least about one entry per bucket.
   const int log2_m = 63 - __builtin_clzll(m);
@@ -51,19 +59,21 @@ void msd_sort(KeyIndex* a, KeyIndex* buf, std::size_t m) {
   std::size_t start[(std::size_t{1} << kMaxDigitBits) + 1];
   std::size_t pos[std::size_t{1} << kMaxDigitBits];
   std::fill(start, start + buckets + 1, 0);
-  for (std::size_t i = 0; i < m; ++i) ++start[((a[i].key - lo) >> shift) + 1];
+  for (std::size_t i = 0; i < m; ++i) ++start[((data[i].key - lo) >> shift) + 1];
   for (std::size_t d = 0; d < buckets; ++d) {
     start[d + 1] += start[d];
     pos[d] = start[d];
   }
   for (std::size_t i = 0; i < m; ++i) {
-    const KeyIndex e = a[i];
-    buf[pos[(e.key - lo) >> shift]++] = e;
+    const KeyIndex e = data[i];
+    other[pos[(e.key - lo) >> shift]++] = e;
   }
-  std::copy(buf, buf + m, a);
+  // The entries are in `other` now: a bucket wants its result in `data` when
+  // the caller wants it in `data`, i.e. in its own "other".
   for (std::size_t d = 0; d < buckets; ++d) {
-    const std::size_t len = start[d + 1] - start[d];
-    if (len > 1) msd_sort(a + start[d], buf + start[d], len);
+    const std::size_t b = start[d], len = start[d + 1] - b;
+    if (len == 1 && in_data) target[b] = other[b];
+    else if (len > 1) msd_sort(other + b, data + b, len, !in_data);
   }
 }
 
@@ -78,7 +88,7 @@ std::vector<KeyIndex> sort_with_index(const double* x, std::size_t n) {
   }
   a.resize(m);
   std::unique_ptr<KeyIndex[]> buf(new KeyIndex[m]);  // scratch: no need to zero it
-  msd_sort(a.data(), buf.get(), m);
+  msd_sort(a.data(), buf.get(), m, true);
   return a;
 }
 

@@ -14,6 +14,9 @@ import { registerCompare } from './compare.js';
 import { registerCka } from './cka.js';
 import { registerLayers } from './layers.js';
 import { registerExtract } from './extract.js';
+import { registerRdm } from './rdm.js';
+import { registerPermtest } from './permtest.js';
+import { registerBootstrap } from './bootstrap.js';
 
 const EXIT_CODES = `
 Exit codes:
@@ -30,11 +33,14 @@ export function buildProgram(): Command {
     .addHelpText('after', EXIT_CODES);
   program.exitOverride();
   registerInfo(program);
+  registerRdm(program);
   registerBench(program);
   registerCompare(program);
   registerCka(program);
   registerLayers(program);
   registerExtract(program);
+  registerPermtest(program);
+  registerBootstrap(program);
   return program;
 }
 
