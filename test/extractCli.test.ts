@@ -106,3 +106,14 @@ test('Ctrl-C during extract exits with 130 and leaves no output', async () => {
     t.cleanup();
   }
 });
+
+test('seedscope bench extract --json reports extraction beside raw session.run', async () => {
+  const r = await runCli(['bench', 'extract', '--zoo', tinyZoo, '--per-class', '2', '--instances', '2', '--batch', '8', '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  const doc = JSON.parse(r.stdout) as Record<string, number>;
+  for (const k of ['raw_session_run_images_per_s', 'extract_images_per_s', 'extract_batches_only_images_per_s', 'overhead', 'cpu_overhead']) {
+    assert.equal(typeof doc[k], 'number', k);
+  }
+  assert.equal(doc.n, 20);
+  assert.equal(doc.layers, 7);
+});
