@@ -6,7 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <vector>
+#include <memory>
 
 namespace seedscope {
 
@@ -15,8 +15,14 @@ struct KeyIndex {
   std::uint64_t index;  // position in the input
 };
 
+struct SortedEntries {
+  std::unique_ptr<KeyIndex[]> entries;
+  std::size_t size = 0;
+  const KeyIndex& operator[](std::size_t i) const { return entries[i]; }
+};
+
 // The non-NaN entries of x, ascending by value, equal values in index order.
 // -0.0 and 0.0 are equal.
-std::vector<KeyIndex> sort_with_index(const double* x, std::size_t n);
+SortedEntries sort_with_index(const double* x, std::size_t n);
 
 }  // namespace seedscope
