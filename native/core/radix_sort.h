@@ -1,7 +1,8 @@
 // Sorting doubles with their positions, fast enough that ranking a 1000-stimulus
 // RDM (half a million entries) costs milliseconds: a radix sort (MSD) on
-// order-preserving 64-bit keys, which beats comparison sorts by several times
-// at these sizes and is stable, so ties stay in index order.
+// order-preserving 64-bit keys, about twice as fast as std::sort here, and
+// stable, so ties stay in index order. Shared by average_ranks (ranks.h) and
+// the comparisons.
 #pragma once
 
 #include <cstddef>
