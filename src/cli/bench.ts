@@ -4,6 +4,10 @@
  */
 import type { Command } from 'commander';
 import { registerBenchCompare } from '../../bench/compare.js';
+import { registerBenchExtract } from '../../bench/extract.js';
+import { registerBenchRdm } from '../../bench/rdm.js';
+import { registerBenchPeak } from '../../bench/peak.js';
+import { registerBenchPermtest } from '../../bench/permtest.js';
 
 /** A benchmark operation: adds its subcommand to `bench`. */
 export type BenchRegistrar = (bench: Command) => void;
@@ -11,6 +15,10 @@ export type BenchRegistrar = (bench: Command) => void;
 const registrars: BenchRegistrar[] = [
   // one line per operation, e.g. registerBenchRdm,
   registerBenchCompare,
+  registerBenchExtract,
+  registerBenchRdm,
+  registerBenchPeak,
+  registerBenchPermtest,
 ];
 
 export function registerBench(program: Command): void {

@@ -12,6 +12,11 @@ import { registerInfo } from './info.js';
 import { registerBench } from './bench.js';
 import { registerCompare } from './compare.js';
 import { registerCka } from './cka.js';
+import { registerLayers } from './layers.js';
+import { registerExtract } from './extract.js';
+import { registerRdm } from './rdm.js';
+import { registerPermtest } from './permtest.js';
+import { registerBootstrap } from './bootstrap.js';
 
 const EXIT_CODES = `
 Exit codes:
@@ -28,9 +33,14 @@ export function buildProgram(): Command {
     .addHelpText('after', EXIT_CODES);
   program.exitOverride();
   registerInfo(program);
+  registerRdm(program);
   registerBench(program);
   registerCompare(program);
   registerCka(program);
+  registerLayers(program);
+  registerExtract(program);
+  registerPermtest(program);
+  registerBootstrap(program);
   return program;
 }
 

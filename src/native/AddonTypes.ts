@@ -4,7 +4,10 @@
  */
 import type { CoreAddon } from './types/core.js';
 import type { CompareAddon } from './types/compare.js';
+import type { RdmAddon } from './types/rdm.js';
+import type { StatsAddon } from './types/stats.js';
 
 export type { BuildInfo, ProgressCallback } from './types/core.js';
+export type { RdmMetric, RdmNativeOptions, RdmNativeResult, NanReason, PeakNativeResult } from './types/rdm.js';
 
-export type Addon = CoreAddon & CompareAddon;
+export type Addon = CoreAddon & RdmAddon & CompareAddon & StatsAddon;

@@ -1,0 +1,22 @@
+// Argument checks shared by the statistics bindings.
+#pragma once
+
+#include <napi.h>
+
+#include <cstdint>
+#include <vector>
+
+#include "args.h"
+#include "pair_statistic.h"
+
+namespace seedscope_binding {
+
+// An array of at least `min_count` Float64Arrays, each of exactly `length` elements.
+std::vector<FloatArrayArg> GetCondensedList(const Napi::Value& v, const char* arg, std::size_t length,
+                                            std::size_t min_count);
+seedscope::PairMethod GetPairMethod(const Napi::Value& v, const char* arg);
+// A seed: an integer in [0, 2^53 − 1]; undefined gives 0.
+std::uint64_t GetSeed(const Napi::Value& v);
+Napi::Float64Array ToFloat64Array(Napi::Env env, const std::vector<double>& values);
+
+}  // namespace seedscope_binding

@@ -1,0 +1,294 @@
+#include "gather_dot.h"
+
+// GCC 12 warns about the undefined pass-through operand inside its own
+// intrinsic headers (a known false positive).
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#include <immintrin.h>
+
+#include "cpu_features.h"
+
+namespace seedscope {
+
+namespace {
+
+// ---- portable -------------------------------------------------------------
+template <typename A, typename T>
+double gather_dot_portable(const A* a, const T* row, const std::int32_t* idx, std::size_t len) {
+  double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  std::size_t t = 0;
+  for (; t + 4 <= len; t += 4) {
+    s0 += static_cast<double>(a[t]) * static_cast<double>(row[idx[t]]);
+    s1 += static_cast<double>(a[t + 1]) * static_cast<double>(row[idx[t + 1]]);
+    s2 += static_cast<double>(a[t + 2]) * static_cast<double>(row[idx[t + 2]]);
+    s3 += static_cast<double>(a[t + 3]) * static_cast<double>(row[idx[t + 3]]);
+  }
+  for (; t < len; ++t) s0 += static_cast<double>(a[t]) * static_cast<double>(row[idx[t]]);
+  return (s0 + s1) + (s2 + s3);
+}
+
+template <typename A, typename T>
+double dot_portable(const A* a, const T* b, std::size_t len) {
+  double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  std::size_t t = 0;
+  for (; t + 4 <= len; t += 4) {
+    s0 += static_cast<double>(a[t]) * static_cast<double>(b[t]);
+    s1 += static_cast<double>(a[t + 1]) * static_cast<double>(b[t + 1]);
+    s2 += static_cast<double>(a[t + 2]) * static_cast<double>(b[t + 2]);
+    s3 += static_cast<double>(a[t + 3]) * static_cast<double>(b[t + 3]);
+  }
+  for (; t < len; ++t) s0 += static_cast<double>(a[t]) * static_cast<double>(b[t]);
+  return (s0 + s1) + (s2 + s3);
+}
+
+// ---- AVX-512 --------------------------------------------------------------
+#define SEEDSCOPE_AVX512 __attribute__((target("avx512f,avx512dq,avx512bw,avx512vl,fma")))
+
+SEEDSCOPE_AVX512 inline __m512d lo_pd(__m512 v) { return _mm512_cvtps_pd(_mm512_castps512_ps256(v)); }
+SEEDSCOPE_AVX512 inline __m512d hi_pd(__m512 v) {
+  return _mm512_cvtps_pd(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(v), 1)));
+}
+
+SEEDSCOPE_AVX512 double gather_dot_avx512(const float* a, const float* row, const std::int32_t* idx,
+                                          std::size_t len) {
+  __m512d acc0 = _mm512_setzero_pd(), acc1 = _mm512_setzero_pd();
+  std::size_t t = 0;
+  for (; t + 16 <= len; t += 16) {
+    __m512 g = _mm512_i32gather_ps(_mm512_loadu_si512(idx + t), row, 4);
+    __m512 av = _mm512_loadu_ps(a + t);
+    acc0 = _mm512_fmadd_pd(lo_pd(av), lo_pd(g), acc0);
+    acc1 = _mm512_fmadd_pd(hi_pd(av), hi_pd(g), acc1);
+  }
+  if (t < len) {
+    __mmask16 m = static_cast<__mmask16>((1u << (len - t)) - 1u);
+    __m512i vi = _mm512_maskz_loadu_epi32(m, idx + t);
+    __m512 g = _mm512_mask_i32gather_ps(_mm512_setzero_ps(), m, vi, row, 4);
+    __m512 av = _mm512_maskz_loadu_ps(m, a + t);
+    acc0 = _mm512_fmadd_pd(lo_pd(av), lo_pd(g), acc0);
+    acc1 = _mm512_fmadd_pd(hi_pd(av), hi_pd(g), acc1);
+  }
+  return _mm512_reduce_add_pd(_mm512_add_pd(acc0, acc1));
+}
+
+SEEDSCOPE_AVX512 double gather_dot_avx512(const double* a, const double* row, const std::int32_t* idx,
+                                          std::size_t len) {
+  __m512d acc0 = _mm512_setzero_pd(), acc1 = _mm512_setzero_pd();
+  std::size_t t = 0;
+  for (; t + 16 <= len; t += 16) {
+    __m256i v0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(idx + t));
+    __m256i v1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(idx + t + 8));
+    acc0 = _mm512_fmadd_pd(_mm512_loadu_pd(a + t), _mm512_i32gather_pd(v0, row, 8), acc0);
+    acc1 = _mm512_fmadd_pd(_mm512_loadu_pd(a + t + 8), _mm512_i32gather_pd(v1, row, 8), acc1);
+  }
+  for (; t < len; t += 8) {
+    std::size_t r = len - t < 8 ? len - t : 8;
+    __mmask8 m = static_cast<__mmask8>((1u << r) - 1u);
+    __m256i v = _mm256_maskz_loadu_epi32(m, idx + t);
+    __m512d g = _mm512_mask_i32gather_pd(_mm512_setzero_pd(), m, v, row, 8);
+    acc0 = _mm512_fmadd_pd(_mm512_maskz_loadu_pd(m, a + t), g, acc0);
+  }
+  return _mm512_reduce_add_pd(_mm512_add_pd(acc0, acc1));
+}
+
+SEEDSCOPE_AVX512 void gather_row_avx512(const float* row, const std::int32_t* idx, std::size_t len, float* out) {
+  std::size_t t = 0;
+  for (; t + 16 <= len; t += 16)
+    _mm512_storeu_ps(out + t, _mm512_i32gather_ps(_mm512_loadu_si512(idx + t), row, 4));
+  for (; t < len; ++t) out[t] = row[idx[t]];
+}
+
+SEEDSCOPE_AVX512 double dot_avx512(const float* a, const float* b, std::size_t len) {
+  __m512d acc0 = _mm512_setzero_pd(), acc1 = _mm512_setzero_pd();
+  std::size_t t = 0;
+  for (; t + 16 <= len; t += 16) {
+    __m512 av = _mm512_loadu_ps(a + t), bv = _mm512_loadu_ps(b + t);
+    acc0 = _mm512_fmadd_pd(lo_pd(av), lo_pd(bv), acc0);
+    acc1 = _mm512_fmadd_pd(hi_pd(av), hi_pd(bv), acc1);
+  }
+  if (t < len) {
+    __mmask16 m = static_cast<__mmask16>((1u << (len - t)) - 1u);
+    __m512 av = _mm512_maskz_loadu_ps(m, a + t), bv = _mm512_maskz_loadu_ps(m, b + t);
+    acc0 = _mm512_fmadd_pd(lo_pd(av), lo_pd(bv), acc0);
+    acc1 = _mm512_fmadd_pd(hi_pd(av), hi_pd(bv), acc1);
+  }
+  return _mm512_reduce_add_pd(_mm512_add_pd(acc0, acc1));
+}
+
+SEEDSCOPE_AVX512 double dot_avx512(const double* a, const double* b, std::size_t len) {
+  __m512d acc0 = _mm512_setzero_pd(), acc1 = _mm512_setzero_pd();
+  std::size_t t = 0;
+  for (; t + 16 <= len; t += 16) {
+    acc0 = _mm512_fmadd_pd(_mm512_loadu_pd(a + t), _mm512_loadu_pd(b + t), acc0);
+    acc1 = _mm512_fmadd_pd(_mm512_loadu_pd(a + t + 8), _mm512_loadu_pd(b + t + 8), acc1);
+  }
+  for (; t < len; t += 8) {
+    std::size_t r = len - t < 8 ? len - t : 8;
+    __mmask8 m = static_cast<__mmask8>((1u << r) - 1u);
+    acc0 = _mm512_fmadd_pd(_mm512_maskz_loadu_pd(m, a + t), _mm512_maskz_loadu_pd(m, b + t), acc0);
+  }
+  return _mm512_reduce_add_pd(_mm512_add_pd(acc0, acc1));
+}
+
+// ---- AVX2 -----------------------------------------------------------------
+#define SEEDSCOPE_AVX2 __attribute__((target("avx2,fma")))
+
+SEEDSCOPE_AVX2 double hsum256(__m256d v) {
+  __m128d s = _mm_add_pd(_mm256_castpd256_pd128(v), _mm256_extractf128_pd(v, 1));
+  return _mm_cvtsd_f64(_mm_add_sd(s, _mm_unpackhi_pd(s, s)));
+}
+
+SEEDSCOPE_AVX2 double gather_dot_avx2(const float* a, const float* row, const std::int32_t* idx, std::size_t len) {
+  __m256d acc0 = _mm256_setzero_pd(), acc1 = _mm256_setzero_pd();
+  std::size_t t = 0;
+  for (; t + 8 <= len; t += 8) {
+    __m256 g = _mm256_i32gather_ps(row, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(idx + t)), 4);
+    __m256 av = _mm256_loadu_ps(a + t);
+    acc0 = _mm256_fmadd_pd(_mm256_cvtps_pd(_mm256_castps256_ps128(av)), _mm256_cvtps_pd(_mm256_castps256_ps128(g)), acc0);
+    acc1 = _mm256_fmadd_pd(_mm256_cvtps_pd(_mm256_extractf128_ps(av, 1)), _mm256_cvtps_pd(_mm256_extractf128_ps(g, 1)), acc1);
+  }
+  double s = hsum256(_mm256_add_pd(acc0, acc1));
+  for (; t < len; ++t) s += static_cast<double>(a[t]) * static_cast<double>(row[idx[t]]);
+  return s;
+}
+
+SEEDSCOPE_AVX2 double gather_dot_avx2(const double* a, const double* row, const std::int32_t* idx, std::size_t len) {
+  __m256d acc0 = _mm256_setzero_pd(), acc1 = _mm256_setzero_pd();
+  std::size_t t = 0;
+  for (; t + 8 <= len; t += 8) {
+    __m128i v0 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(idx + t));
+    __m128i v1 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(idx + t + 4));
+    acc0 = _mm256_fmadd_pd(_mm256_loadu_pd(a + t), _mm256_i32gather_pd(row, v0, 8), acc0);
+    acc1 = _mm256_fmadd_pd(_mm256_loadu_pd(a + t + 4), _mm256_i32gather_pd(row, v1, 8), acc1);
+  }
+  double s = hsum256(_mm256_add_pd(acc0, acc1));
+  for (; t < len; ++t) s += a[t] * row[idx[t]];
+  return s;
+}
+
+SEEDSCOPE_AVX512 void gather_row_to_double_avx512(const float* row, const std::int32_t* idx, std::size_t len,
+                                                  double* out) {
+  std::size_t t = 0;
+  for (; t + 16 <= len; t += 16) {
+    __m512 g = _mm512_i32gather_ps(_mm512_loadu_si512(idx + t), row, 4);
+    _mm512_storeu_pd(out + t, lo_pd(g));
+    _mm512_storeu_pd(out + t + 8, hi_pd(g));
+  }
+  for (; t < len; ++t) out[t] = static_cast<double>(row[idx[t]]);
+}
+
+SEEDSCOPE_AVX512 double dot_fd_avx512(const float* a, const double* b, std::size_t len) {
+  __m512d acc0 = _mm512_setzero_pd(), acc1 = _mm512_setzero_pd();
+  std::size_t t = 0;
+  for (; t + 16 <= len; t += 16) {
+    acc0 = _mm512_fmadd_pd(_mm512_cvtps_pd(_mm256_loadu_ps(a + t)), _mm512_loadu_pd(b + t), acc0);
+    acc1 = _mm512_fmadd_pd(_mm512_cvtps_pd(_mm256_loadu_ps(a + t + 8)), _mm512_loadu_pd(b + t + 8), acc1);
+  }
+  for (; t < len; t += 8) {
+    std::size_t r = len - t < 8 ? len - t : 8;
+    __mmask8 m = static_cast<__mmask8>((1u << r) - 1u);
+    acc0 = _mm512_fmadd_pd(_mm512_cvtps_pd(_mm256_maskz_loadu_ps(m, a + t)), _mm512_maskz_loadu_pd(m, b + t), acc0);
+  }
+  return _mm512_reduce_add_pd(_mm512_add_pd(acc0, acc1));
+}
+
+// 4×4 tile: 16 accumulators, 8 loads per 16 FMAs.
+SEEDSCOPE_AVX512 void tile4x4_avx512(const float* const* A, const double* const* G, std::size_t len, double* out,
+                                     std::size_t stride) {
+  __m512d c[4][4];
+  for (int i = 0; i < 4; ++i)
+    for (int j = 0; j < 4; ++j) c[i][j] = _mm512_setzero_pd();
+  std::size_t t = 0;
+  for (; t + 8 <= len; t += 8) {
+    __m512d a0 = _mm512_cvtps_pd(_mm256_loadu_ps(A[0] + t)), a1 = _mm512_cvtps_pd(_mm256_loadu_ps(A[1] + t));
+    __m512d a2 = _mm512_cvtps_pd(_mm256_loadu_ps(A[2] + t)), a3 = _mm512_cvtps_pd(_mm256_loadu_ps(A[3] + t));
+    for (int j = 0; j < 4; ++j) {
+      __m512d g = _mm512_loadu_pd(G[j] + t);
+      c[0][j] = _mm512_fmadd_pd(a0, g, c[0][j]);
+      c[1][j] = _mm512_fmadd_pd(a1, g, c[1][j]);
+      c[2][j] = _mm512_fmadd_pd(a2, g, c[2][j]);
+      c[3][j] = _mm512_fmadd_pd(a3, g, c[3][j]);
+    }
+  }
+  if (t < len) {
+    __mmask8 m = static_cast<__mmask8>((1u << (len - t)) - 1u);
+    __m512d a0 = _mm512_cvtps_pd(_mm256_maskz_loadu_ps(m, A[0] + t));
+    __m512d a1 = _mm512_cvtps_pd(_mm256_maskz_loadu_ps(m, A[1] + t));
+    __m512d a2 = _mm512_cvtps_pd(_mm256_maskz_loadu_ps(m, A[2] + t));
+    __m512d a3 = _mm512_cvtps_pd(_mm256_maskz_loadu_ps(m, A[3] + t));
+    for (int j = 0; j < 4; ++j) {
+      __m512d g = _mm512_maskz_loadu_pd(m, G[j] + t);
+      c[0][j] = _mm512_fmadd_pd(a0, g, c[0][j]);
+      c[1][j] = _mm512_fmadd_pd(a1, g, c[1][j]);
+      c[2][j] = _mm512_fmadd_pd(a2, g, c[2][j]);
+      c[3][j] = _mm512_fmadd_pd(a3, g, c[3][j]);
+    }
+  }
+  for (int i = 0; i < 4; ++i)
+    for (int j = 0; j < 4; ++j) out[i * stride + j] = _mm512_reduce_add_pd(c[i][j]);
+}
+
+}  // namespace
+
+void gather_row_to_double(const float* row, const std::int32_t* idx, std::size_t len, double* out) {
+  static const Isa isa = active_isa();
+  if (isa == Isa::Avx512) return gather_row_to_double_avx512(row, idx, len, out);
+  for (std::size_t t = 0; t < len; ++t) out[t] = static_cast<double>(row[idx[t]]);
+}
+
+void tile_dots(const float* const* A, const std::size_t* a_id, std::size_t na, const double* const* G,
+               const std::size_t* b_id, std::size_t nb, std::size_t len, double* out) {
+  static const Isa isa = active_isa();
+  std::size_t a = 0;
+  if (isa == Isa::Avx512) {
+    for (; a + 4 <= na; a += 4) {
+      std::size_t b = 0;
+      for (; b + 4 <= nb; b += 4)
+        if (a_id[a] < b_id[b + 3]) tile4x4_avx512(A + a, G + b, len, out + a * nb + b, nb);
+      for (; b < nb; ++b)
+        for (std::size_t i = a; i < a + 4; ++i)
+          if (a_id[i] < b_id[b]) out[i * nb + b] = dot_fd_avx512(A[i], G[b], len);
+    }
+    for (; a < na; ++a)
+      for (std::size_t b = 0; b < nb; ++b)
+        if (a_id[a] < b_id[b]) out[a * nb + b] = dot_fd_avx512(A[a], G[b], len);
+    return;
+  }
+  for (; a < na; ++a)
+    for (std::size_t b = 0; b < nb; ++b)
+      if (a_id[a] < b_id[b]) out[a * nb + b] = dot_portable(A[a], G[b], len);
+}
+
+double gather_dot(const float* a, const float* row, const std::int32_t* idx, std::size_t len) {
+  static const Isa isa = active_isa();
+  if (isa == Isa::Avx512) return gather_dot_avx512(a, row, idx, len);
+  if (isa == Isa::Avx2) return gather_dot_avx2(a, row, idx, len);
+  return gather_dot_portable(a, row, idx, len);
+}
+double gather_dot(const double* a, const double* row, const std::int32_t* idx, std::size_t len) {
+  static const Isa isa = active_isa();
+  if (isa == Isa::Avx512) return gather_dot_avx512(a, row, idx, len);
+  if (isa == Isa::Avx2) return gather_dot_avx2(a, row, idx, len);
+  return gather_dot_portable(a, row, idx, len);
+}
+
+void gather_row(const float* row, const std::int32_t* idx, std::size_t len, float* out) {
+  static const Isa isa = active_isa();
+  if (isa == Isa::Avx512) return gather_row_avx512(row, idx, len, out);
+  for (std::size_t t = 0; t < len; ++t) out[t] = row[idx[t]];
+}
+void gather_row(const double* row, const std::int32_t* idx, std::size_t len, double* out) {
+  for (std::size_t t = 0; t < len; ++t) out[t] = row[idx[t]];
+}
+
+double dot_mixed(const float* a, const float* b, std::size_t len) {
+  static const Isa isa = active_isa();
+  if (isa == Isa::Avx512) return dot_avx512(a, b, len);
+  return dot_portable(a, b, len);
+}
+double dot_mixed(const double* a, const double* b, std::size_t len) {
+  static const Isa isa = active_isa();
+  if (isa == Isa::Avx512) return dot_avx512(a, b, len);
+  return dot_portable(a, b, len);
+}
+
+}  // namespace seedscope

@@ -1,0 +1,36 @@
+// The inner loops of the Mantel test: gather one row of a permuted RDM and take
+// its dot product with a row of the other RDM. The permuted RDM is held square
+// (row-major, float or double) so that row π(i) is contiguous and the gather
+// stays inside one cache-resident row; the index table is π itself (int32),
+// shared by every row. Products accumulate in float64. AVX-512 / AVX2 /
+// portable versions are chosen at run time; each gives the same result for any
+// thread count (the summation order depends only on the row length).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace seedscope {
+
+// Σ_t a[t] · row[idx[t]] for t < len.
+double gather_dot(const float* a, const float* row, const std::int32_t* idx, std::size_t len);
+double gather_dot(const double* a, const double* row, const std::int32_t* idx, std::size_t len);
+
+// out[t] = row[idx[t]]
+void gather_row(const float* row, const std::int32_t* idx, std::size_t len, float* out);
+void gather_row(const double* row, const std::int32_t* idx, std::size_t len, double* out);
+
+// Σ_t a[t] · b[t], accumulated in float64 (float products are exact there).
+double dot_mixed(const float* a, const float* b, std::size_t len);
+double dot_mixed(const double* a, const double* b, std::size_t len);
+
+// out[a·nb + b] = Σ_t A[a][t] · G[b][t] for a < na, b < nb (a small matrix
+// product over cache-resident rows; 4×4 register tiles). Only entries with
+// a_id[a] < b_id[b] are needed (ids ascending); tiles without one are skipped.
+void tile_dots(const float* const* A, const std::size_t* a_id, std::size_t na, const double* const* G,
+               const std::size_t* b_id, std::size_t nb, std::size_t len, double* out);
+
+// out[t] = (double) row[idx[t]]
+void gather_row_to_double(const float* row, const std::int32_t* idx, std::size_t len, double* out);
+
+}  // namespace seedscope

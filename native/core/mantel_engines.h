@@ -1,0 +1,46 @@
+// The three ways mantel_test evaluates permutations (internal to mantel.cc):
+// - dot: NaN-free input and a dot method. Ranks, means and norms are computed
+//   once; a permutation is a gather of the permuted RDM's rows and a dot
+//   product, several permutations per pass so the unpermuted rows stay in cache.
+// - tau-a: NaN-free input. The unpermuted RDM's sort order is computed once; a
+//   permutation gathers the other RDM's integer ranks in that order and counts
+//   inversions (O(n log n)).
+// - generic: NaN present. The NaN pattern moves with the permutation, so the
+//   kept entries, and with them means, norms and ranks, are recomputed per
+//   permutation by the plain definition.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "pair_statistic.h"
+#include "progress.h"
+
+namespace seedscope {
+
+struct MantelPair {
+  std::size_t a, b;  // b is permuted
+};
+
+class MantelEngine {
+ public:
+  virtual ~MantelEngine() = default;
+  // Permutations evaluated together by one call of evaluate().
+  virtual std::size_t block_size() const = 0;
+  // out[p * pairs + s] = statistic of pair s under permutation perms[p] (NaN when undefined).
+  virtual void evaluate(const std::int32_t* const* perms, std::size_t q, double* out,
+                        const Progress& progress) const = 0;
+  // The statistics to report for the identity (default: what evaluate gave).
+  virtual std::vector<double> reported(const std::vector<double>& observed) const { return observed; }
+};
+
+std::unique_ptr<MantelEngine> make_dot_engine(const std::vector<const double*>& rdms, std::size_t n,
+                                              const std::vector<MantelPair>& pairs, PairMethod method);
+std::unique_ptr<MantelEngine> make_tau_engine(const std::vector<const double*>& rdms, std::size_t n,
+                                              const std::vector<MantelPair>& pairs);
+std::unique_ptr<MantelEngine> make_generic_engine(const std::vector<const double*>& rdms, std::size_t n,
+                                                  const std::vector<MantelPair>& pairs, PairMethod method);
+
+}  // namespace seedscope

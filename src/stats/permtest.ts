@@ -1,0 +1,170 @@
+/**
+ * Mantel permutation tests (DESIGN.md "Statistics") for one pair, all pairs of
+ * K RDMs, or a family of layers that share their stimuli, with raw p-values and
+ * corrections. All layers of a family see the same stimulus permutations (the
+ * p-th permutation is a function of (seed, p) only), so the max-statistic
+ * correction over pairs × layers uses the per-permutation maxima of every
+ * layer together.
+ *
+ * Used by `seedscope permtest` and by the run command:
+ *   const r = await permtestFamily([{ name: 'conv1', rdms, n }, …], { method: 'r2', permutations: 10000, seed: 0 });
+ *   r.layers[0].statistic[i][j], .p[i][j] (raw), .pMaxstat[i][j] (corrected over all pairs × layers)
+ */
+import { UserError } from '../errors.js';
+import { mantelTest, type PairMethod } from '../native/stats.js';
+import type { ProgressCallback } from '../native/AddonTypes.js';
+import { benjaminiHochberg, holm, maxStatistic, pFromCount, type Correction } from './corrections.js';
+import { checkComparable } from './validate.js';
+
+export interface PermtestOptions {
+  method?: PairMethod;
+  permutations?: number;
+  seed?: number;
+  threads?: number;
+  onProgress?: ProgressCallback;
+}
+
+export interface PairPermtest {
+  method: PairMethod;
+  statistic: number;
+  p: number;
+  permutations: number;
+  exact: boolean;
+  seed: number;
+}
+
+function resolved(opts: PermtestOptions): Required<Omit<PermtestOptions, 'onProgress' | 'threads'>> & PermtestOptions {
+  const permutations = opts.permutations ?? 10000;
+  const seed = opts.seed ?? 0;
+  if (!Number.isInteger(permutations) || permutations < 1) {
+    throw new UserError(`permutations: expected an integer ≥ 1 but received ${permutations}`, 2);
+  }
+  if (!Number.isSafeInteger(seed) || seed < 0) {
+    throw new UserError(`seed: expected an integer in [0, 2^53 − 1] but received ${seed}`, 2);
+  }
+  return { ...opts, method: opts.method ?? 'pearson', permutations, seed };
+}
+
+/** One pair: RDM b's stimulus labels are permuted. */
+export async function permtestPair(a: Float64Array, b: Float64Array, n: number, opts: PermtestOptions = {},
+  names: [string, string] = ['RDM A', 'RDM B']): Promise<PairPermtest> {
+  const o = resolved(opts);
+  checkComparable([{ values: a, name: names[0] }, { values: b, name: names[1] }]);
+  const r = await mantelTest([a, b], n, {
+    method: o.method, permutations: o.permutations, seed: o.seed, threads: o.threads, onProgress: o.onProgress,
+  });
+  return {
+    method: o.method,
+    statistic: r.statistic[1]!,
+    p: pFromCount(r.count[1]!, r.permutations, r.exact),
+    permutations: r.permutations,
+    exact: r.exact,
+    seed: o.seed,
+  };
+}
+
+export interface FamilyLayer {
+  name?: string;
+  /** K condensed RDMs (one per instance), all of n stimuli */
+  rdms: Float64Array[];
+  n: number;
+  /** names of the RDMs for error messages */
+  labels?: string[];
+}
+
+export interface LayerPermtest {
+  name?: string;
+  /** K×K; null on the diagonal */
+  statistic: (number | null)[][];
+  /** raw one-sided p-values, K×K */
+  p: (number | null)[][];
+  /** max-statistic corrected over all pairs × layers of the family, K×K */
+  pMaxstat: (number | null)[][];
+}
+
+export interface FamilyPermtest {
+  method: PairMethod;
+  permutations: number;
+  exact: boolean;
+  seed: number;
+  layers: LayerPermtest[];
+}
+
+function square(k: number, f: (a: number, b: number) => number): (number | null)[][] {
+  return Array.from({ length: k }, (_, a) => Array.from({ length: k }, (__, b) => {
+    if (a === b) return null;
+    const v = f(a, b);
+    return Number.isFinite(v) ? v : null;
+  }));
+}
+
+/**
+ * All pairs of every layer, with one set of permutations shared by all layers.
+ * Progress is reported over the whole family.
+ */
+export async function permtestFamily(layers: readonly FamilyLayer[], opts: PermtestOptions = {}): Promise<FamilyPermtest> {
+  const o = resolved(opts);
+  if (layers.length === 0) throw new UserError('expected at least one layer');
+  const n = layers[0]!.n;
+  for (const l of layers) {
+    if (l.n !== n) throw new UserError(`layer ${l.name ?? '?'}: expected ${n} stimuli like the other layers but received ${l.n}`);
+    if (l.rdms.length < 2) throw new UserError(`layer ${l.name ?? '?'}: expected at least 2 RDMs but received ${l.rdms.length}`);
+    checkComparable(l.rdms.map((values, i) => ({ values, name: l.labels?.[i] ?? `${l.name ?? 'layer'} RDM ${i}` })));
+  }
+  const results = [];
+  for (let li = 0; li < layers.length; li++) {
+    const l = layers[li]!;
+    const r = await mantelTest(l.rdms, n, {
+      method: o.method, permutations: o.permutations, seed: o.seed, threads: o.threads, allPairs: true, keepNullMax: true,
+      onProgress: o.onProgress ? (done, total) => o.onProgress!(li * total + done, layers.length * total) : undefined,
+    });
+    results.push(r);
+  }
+  const first = results[0]!;
+  const nullMax = new Float64Array(first.permutations).fill(Number.NaN);
+  for (const r of results) {
+    const m = r.nullMax!;
+    for (let p = 0; p < m.length; p++) {
+      const v = m[p]!;
+      if (!Number.isNaN(v) && (Number.isNaN(nullMax[p]!) || v > nullMax[p]!)) nullMax[p] = v;
+    }
+  }
+  return {
+    method: o.method,
+    permutations: first.permutations,
+    exact: first.exact,
+    seed: o.seed,
+    layers: results.map((r, li) => {
+      const k = layers[li]!.rdms.length;
+      const adjusted = maxStatistic(Array.from(r.statistic), nullMax, r.exact);
+      return {
+        name: layers[li]!.name,
+        statistic: square(k, (a, b) => r.statistic[a * k + b]!),
+        p: square(k, (a, b) => pFromCount(r.count[a * k + b]!, r.permutations, r.exact)),
+        pMaxstat: square(k, (a, b) => adjusted[a * k + b]!),
+      };
+    }),
+  };
+}
+
+/** Holm or BH over the upper triangles of every layer's raw p (maxstat is already in the family result). */
+export function correctFamily(family: FamilyPermtest, correction: Correction): (number | null)[][][] {
+  if (correction === 'maxstat') return family.layers.map((l) => l.pMaxstat);
+  const flat: number[] = [];
+  const where: [number, number, number][] = [];
+  family.layers.forEach((l, li) => {
+    const k = l.p.length;
+    for (let a = 0; a < k; a++) for (let b = a + 1; b < k; b++) {
+      flat.push(l.p[a]![b] ?? Number.NaN);
+      where.push([li, a, b]);
+    }
+  });
+  const adj = correction === 'holm' ? holm(flat) : correction === 'bh' ? benjaminiHochberg(flat) : flat;
+  const out = family.layers.map((l) => l.p.map((row) => row.map(() => null as number | null)));
+  where.forEach(([li, a, b], i) => {
+    const v = Number.isFinite(adj[i]!) ? adj[i]! : null;
+    out[li]![a]![b] = v;
+    out[li]![b]![a] = v;
+  });
+  return out;
+}

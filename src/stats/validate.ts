@@ -1,0 +1,60 @@
+/**
+ * Input checks before native work, so bad input gets one line that names the
+ * files: equal N, enough entries finite in both RDMs of every compared pair,
+ * and RDMs that are not constant (a correlation with them is undefined).
+ */
+import { UserError } from '../errors.js';
+
+export interface NamedRdm {
+  values: Float64Array;
+  /** file name or label used in messages */
+  name: string;
+}
+
+function nonConstant(values: Float64Array, mask?: Uint8Array): boolean {
+  let first = Number.NaN;
+  for (let t = 0; t < values.length; t++) {
+    const v = values[t]!;
+    if (!Number.isFinite(v) || (mask && !mask[t])) continue;
+    if (Number.isNaN(first)) first = v;
+    else if (v !== first) return true;
+  }
+  return false;
+}
+
+/**
+ * Throws a UserError when two compared RDMs share fewer than 3 finite entries
+ * or an RDM is constant over its finite entries. pairs: indices to check
+ * (default: all pairs).
+ */
+export function checkComparable(rdms: readonly NamedRdm[], pairs?: readonly [number, number][]): void {
+  for (const r of rdms) {
+    if (!nonConstant(r.values)) {
+      throw new UserError(`${r.name}: expected an RDM whose finite entries are not all equal (a correlation with a constant RDM is undefined)`);
+    }
+  }
+  const anyNaN = rdms.some((r) => r.values.some((v) => !Number.isFinite(v)));
+  if (!anyNaN) return;
+  const list = pairs ?? rdms.flatMap((_, a) => rdms.slice(a + 1).map((__, d) => [a, a + 1 + d] as [number, number]));
+  for (const [a, b] of list) {
+    const x = rdms[a]!.values;
+    const y = rdms[b]!.values;
+    let kept = 0;
+    for (let t = 0; t < x.length; t++) if (Number.isFinite(x[t]!) && Number.isFinite(y[t]!)) kept++;
+    if (kept < 3) {
+      throw new UserError(`${rdms[a]!.name} and ${rdms[b]!.name}: only ${kept} entries are finite in both RDMs; at least 3 are needed`);
+    }
+  }
+}
+
+/** Throws unless every RDM has the same number of stimuli. */
+export function checkSameN(items: readonly { n: number; name: string }[]): number {
+  const first = items[0];
+  if (!first) throw new UserError('expected at least one RDM');
+  for (const it of items) {
+    if (it.n !== first.n) {
+      throw new UserError(`${it.name}: expected an RDM of ${first.n} stimuli like ${first.name} but received ${it.n}`);
+    }
+  }
+  return first.n;
+}
