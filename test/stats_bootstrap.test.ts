@@ -36,12 +36,12 @@ function layer(rng: TestRng, n: number, k: number, noise: number): Float64Array[
   return Array.from({ length: k }, () => base.map((v) => v + noise * rng.normal()));
 }
 
-test('replicates follow the definitions: stimuli, instances and both (pearson, spearman, tau-a)', async () => {
+test('replicates follow the definitions: stimuli, instances and both (every method)', async () => {
   const rng = new TestRng(31);
   const n = 11;
   const k = 4;
   const rdms = layer(rng, n, k, 1);
-  for (const method of ['pearson', 'spearman', 'tau-a'] as Method[]) {
+  for (const method of ['pearson', 'r2', 'spearman', 'rho-a', 'tau-a', 'cosine'] as Method[]) {
     for (const over of ['stimuli', 'instances', 'both'] as const) {
       const r = await nativeBootstrap(rdms, n, { method, over, samples: 3, seed: 6 });
       for (let b = 0; b < 3; b++) {
