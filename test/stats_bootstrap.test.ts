@@ -58,6 +58,20 @@ test('replicates follow the definitions: stimuli, instances and both (every meth
   }
 });
 
+test('stimulus-bootstrap replicates with tied values match the definition (spearman, rho-a)', async () => {
+  const rng = new TestRng(36);
+  const n = 9;
+  const rdms = [0, 1, 2].map(() => randomCondensed(() => rng.int(4), n));
+  for (const method of ['spearman', 'rho-a'] as Method[]) {
+    const r = await nativeBootstrap(rdms, n, { method, over: 'stimuli', samples: 4, seed: 8 });
+    for (let b = 0; b < 4; b++) {
+      const res = rdms.map((x) => resampledRdm(x, n, engineResampleCounts(8, DOMAIN.stimuli, b, n)));
+      const expected = meanOverInstances((a, c) => refStatistic(method, res[a]!, res[c]!), [1, 1, 1]);
+      assert.ok(Math.abs(r.replicates[b]! - expected) < 1e-10, `${method}/${b}: ${r.replicates[b]} vs ${expected}`);
+    }
+  }
+});
+
 test('bootstrap results do not depend on threads; seeds reproduce and differ', async () => {
   const rng = new TestRng(32);
   const n = 40;
