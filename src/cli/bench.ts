@@ -3,6 +3,10 @@
  * operation lives in bench/<op>.ts and registers itself below.
  */
 import type { Command } from 'commander';
+import { registerBenchCompare } from '../../bench/compare.js';
+import { registerBenchExtract } from '../../bench/extract.js';
+import { registerBenchRdm } from '../../bench/rdm.js';
+import { registerBenchPeak } from '../../bench/peak.js';
 import { registerBenchPermtest } from '../../bench/permtest.js';
 
 /** A benchmark operation: adds its subcommand to `bench`. */
@@ -10,6 +14,10 @@ export type BenchRegistrar = (bench: Command) => void;
 
 const registrars: BenchRegistrar[] = [
   // one line per operation, e.g. registerBenchRdm,
+  registerBenchCompare,
+  registerBenchExtract,
+  registerBenchRdm,
+  registerBenchPeak,
   registerBenchPermtest,
 ];
 

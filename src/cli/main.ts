@@ -10,6 +10,11 @@ import { seedscopeVersion } from '../version.js';
 import { installInterruptHandler } from './interrupt.js';
 import { registerInfo } from './info.js';
 import { registerBench } from './bench.js';
+import { registerCompare } from './compare.js';
+import { registerCka } from './cka.js';
+import { registerLayers } from './layers.js';
+import { registerExtract } from './extract.js';
+import { registerRdm } from './rdm.js';
 import { registerPermtest } from './permtest.js';
 import { registerBootstrap } from './bootstrap.js';
 
@@ -28,7 +33,12 @@ export function buildProgram(): Command {
     .addHelpText('after', EXIT_CODES);
   program.exitOverride();
   registerInfo(program);
+  registerRdm(program);
   registerBench(program);
+  registerCompare(program);
+  registerCka(program);
+  registerLayers(program);
+  registerExtract(program);
   registerPermtest(program);
   registerBootstrap(program);
   return program;

@@ -3,8 +3,11 @@
  * types/<area>.ts beside this file; only src/native/ imports the addon.
  */
 import type { CoreAddon } from './types/core.js';
+import type { CompareAddon } from './types/compare.js';
+import type { RdmAddon } from './types/rdm.js';
 import type { StatsAddon } from './types/stats.js';
 
 export type { BuildInfo, ProgressCallback } from './types/core.js';
+export type { RdmMetric, RdmNativeOptions, RdmNativeResult, NanReason, PeakNativeResult } from './types/rdm.js';
 
-export type Addon = CoreAddon & StatsAddon;
+export type Addon = CoreAddon & RdmAddon & CompareAddon & StatsAddon;

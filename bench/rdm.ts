@@ -1,0 +1,104 @@
+/**
+ * `seedscope bench rdm`: time computeRdm on random activations (generated
+ * before timing) and report gflops = N·N·D / seconds_min / 1e9 — the flops a
+ * symmetric product needs (N²/2·D FMAs of 2 flops) — beside the machine's own
+ * fp32 FMA peak measured in the same run, so fraction_of_peak reads directly.
+ */
+import type { Command } from 'commander';
+import { loadAddon } from '../src/native/addon.js';
+import { RDM_METRICS, computeRdm, peakFlops, type RdmMetric } from '../src/native/rdm.js';
+import { choiceOption, intOption, numberOption, threadsOption } from '../src/cli/parsers.js';
+import { printJson } from '../src/cli/output.js';
+
+export interface BenchRdmResult {
+  op: 'rdm';
+  n: number;
+  d: number;
+  metric: RdmMetric;
+  dtype: 'float32' | 'float64';
+  threads: number;
+  isa: string;
+  repeat: number;
+  seconds_min: number;
+  seconds_median: number;
+  /** CPU seconds of the process for the fastest-CPU run (user + system, all threads) */
+  cpu_seconds_min: number;
+  gflops: number;
+  peak_gflops: number | null;
+  fraction_of_peak: number | null;
+}
+
+/** Deterministic pseudo-random activations in [-1, 1) plus a per-row offset (xorshift32). */
+export function randomActivations(n: number, d: number, dtype: 'float32' | 'float64', seed = 12345): Float32Array | Float64Array {
+  const a = dtype === 'float32' ? new Float32Array(n * d) : new Float64Array(n * d);
+  let s = seed >>> 0 || 1;
+  for (let i = 0; i < n; i++) {
+    const offset = (i % 7) * 0.1;
+    const base = i * d;
+    for (let k = 0; k < d; k++) {
+      s ^= s << 13; s >>>= 0;
+      s ^= s >>> 17;
+      s ^= s << 5; s >>>= 0;
+      a[base + k] = s / 2147483648 - 1 + offset;
+    }
+  }
+  return a;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((x, y) => x - y);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+export async function benchRdm(opts: { n: number; d: number; metric: RdmMetric; dtype: 'float32' | 'float64'; repeat: number; threads: number; warmup: number; peakSeconds: number }): Promise<BenchRdmResult> {
+  const acts = randomActivations(opts.n, opts.d, opts.dtype);
+  const run = () => computeRdm(acts, opts.n, opts.d, { metric: opts.metric, threads: opts.threads });
+  for (let i = 0; i < opts.warmup; i++) await run();
+  const times: number[] = [];
+  const cpu: number[] = [];
+  for (let i = 0; i < opts.repeat; i++) {
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    await run();
+    times.push((performance.now() - t0) / 1000);
+    const c = process.cpuUsage(c0);
+    cpu.push((c.user + c.system) / 1e6);
+  }
+  const info = loadAddon().buildInfo();
+  const threads = opts.threads > 0 ? opts.threads : info.threads;
+  const secondsMin = Math.min(...times);
+  const gflops = (opts.n * opts.n * opts.d) / secondsMin / 1e9;
+  const peak = opts.peakSeconds > 0 ? (await peakFlops(opts.peakSeconds, threads)).gflops : null;
+  return {
+    op: 'rdm', n: opts.n, d: opts.d, metric: opts.metric, dtype: opts.dtype, threads, isa: info.isa,
+    repeat: opts.repeat, seconds_min: secondsMin, seconds_median: median(times),
+    cpu_seconds_min: Math.min(...cpu), gflops,
+    peak_gflops: peak, fraction_of_peak: peak ? gflops / peak : null,
+  };
+}
+
+export function registerBenchRdm(bench: Command): void {
+  bench
+    .command('rdm')
+    .description('time one RDM of random N × D activations; gflops = N·N·D / seconds_min / 1e9')
+    .option('--n <n>', 'stimuli', intOption(2, 46340), 1000)
+    .option('--d <d>', 'features', intOption(1), 98304)
+    .option('--metric <metric>', RDM_METRICS.join('|'), choiceOption(RDM_METRICS), 'correlation')
+    .option('--dtype <dtype>', 'dtype of the activations: float32|float64', choiceOption(['float32', 'float64'] as const), 'float32')
+    .option('--repeat <k>', 'timed runs (the minimum is reported)', intOption(1, 1000), 5)
+    .option('--warmup <k>', 'untimed runs first', intOption(0, 100), 1)
+    .option('--threads <n>', 'threads (0 = all cores)', threadsOption, 0)
+    .option('--peak-seconds <s>', 'seconds of the FMA peak measurement (0 skips it)', numberOption(0, 60), 0.5)
+    .option('--json', 'print one JSON document')
+    .action(async (o: { n: number; d: number; metric: RdmMetric; dtype: 'float32' | 'float64'; repeat: number; warmup: number; threads: number; peakSeconds: number; json?: boolean }) => {
+      const r = await benchRdm(o);
+      if (o.json) {
+        printJson(r);
+        return;
+      }
+      const peak = r.peak_gflops ? `; peak ${r.peak_gflops.toFixed(0)} GFLOP/s, ${(100 * r.fraction_of_peak!).toFixed(0)} % of it` : '';
+      process.stdout.write(`rdm ${r.metric} n=${r.n} d=${r.d} ${r.dtype} on ${r.threads} threads (${r.isa}): ` +
+        `min ${r.seconds_min.toFixed(3)} s, median ${r.seconds_median.toFixed(3)} s, ${r.gflops.toFixed(1)} gflops${peak}\n`);
+    });
+}

@@ -1,0 +1,198 @@
+// AVX-512 Gram micro-kernels. 8 rows × 3 slivers of columns: 24 zmm
+// accumulators, 3 vector loads and 8 broadcast loads per 24 FMAs, so the two
+// FMA units stay busy and the load ports have room. The 8 rows are half a
+// float sliver (or one double sliver) and stay in L1 while the column slivers
+// stream from L2 (see gram_internal.h for the layout).
+#include <immintrin.h>
+
+// GCC 12's AVX-512 headers trip -Wmaybe-uninitialized on their own
+// _mm512_undefined_* placeholders; the warning is about the headers, not us.
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+
+#include "gram_internal.h"
+
+#define SEEDSCOPE_AVX512 __attribute__((target("avx512f,avx512dq,avx512bw,avx512vl,fma")))
+
+namespace seedscope {
+namespace gram {
+
+namespace {
+
+SEEDSCOPE_AVX512 void micro_avx512_f32(const float* a, const float* b, std::size_t stride,
+                                       std::size_t kc, double* c, std::size_t ldc,
+                                       std::size_t rows, std::size_t cols, std::ptrdiff_t diag) {
+  __m512 acc[8][3];
+#pragma GCC unroll 8
+  for (int r = 0; r < 8; ++r) acc[r][0] = acc[r][1] = acc[r][2] = _mm512_setzero_ps();
+  const float* b0 = b;
+  const float* b1 = b + stride;
+  const float* b2 = b + 2 * stride;
+#pragma GCC unroll 2
+  for (std::size_t k = 0; k < kc; ++k) {
+    const __m512 x0 = _mm512_load_ps(b0 + 16 * k);
+    const __m512 x1 = _mm512_load_ps(b1 + 16 * k);
+    const __m512 x2 = _mm512_load_ps(b2 + 16 * k);
+    const float* ak = a + 16 * k;
+#pragma GCC unroll 8
+    for (int r = 0; r < 8; ++r) {
+      const __m512 ar = _mm512_set1_ps(ak[r]);
+      acc[r][0] = _mm512_fmadd_ps(ar, x0, acc[r][0]);
+      acc[r][1] = _mm512_fmadd_ps(ar, x1, acc[r][1]);
+      acc[r][2] = _mm512_fmadd_ps(ar, x2, acc[r][2]);
+    }
+  }
+  if (block_is_full(8, 48, rows, cols, diag)) {
+#pragma GCC unroll 8
+    for (int r = 0; r < 8; ++r) {
+      double* cr = c + r * ldc;
+#pragma GCC unroll 3
+      for (int v = 0; v < 3; ++v) {
+        const __m512d lo = _mm512_cvtps_pd(_mm512_castps512_ps256(acc[r][v]));
+        const __m512d hi = _mm512_cvtps_pd(
+            _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(acc[r][v]), 1)));
+        _mm512_storeu_pd(cr + 16 * v, _mm512_add_pd(_mm512_loadu_pd(cr + 16 * v), lo));
+        _mm512_storeu_pd(cr + 16 * v + 8, _mm512_add_pd(_mm512_loadu_pd(cr + 16 * v + 8), hi));
+      }
+    }
+    return;
+  }
+  alignas(64) float block[8 * 48];
+  for (int r = 0; r < 8; ++r)
+    for (int v = 0; v < 3; ++v) _mm512_store_ps(block + 48 * r + 16 * v, acc[r][v]);
+  add_clipped(block, 8, 48, rows, cols, diag, c, ldc);
+}
+
+SEEDSCOPE_AVX512 void micro_avx512_f64(const double* a, const double* b, std::size_t stride,
+                                       std::size_t kc, double* c, std::size_t ldc,
+                                       std::size_t rows, std::size_t cols, std::ptrdiff_t diag) {
+  __m512d acc[8][3];
+#pragma GCC unroll 8
+  for (int r = 0; r < 8; ++r) acc[r][0] = acc[r][1] = acc[r][2] = _mm512_setzero_pd();
+  const double* b0 = b;
+  const double* b1 = b + stride;
+  const double* b2 = b + 2 * stride;
+#pragma GCC unroll 2
+  for (std::size_t k = 0; k < kc; ++k) {
+    const __m512d x0 = _mm512_load_pd(b0 + 8 * k);
+    const __m512d x1 = _mm512_load_pd(b1 + 8 * k);
+    const __m512d x2 = _mm512_load_pd(b2 + 8 * k);
+    const double* ak = a + 8 * k;
+#pragma GCC unroll 8
+    for (int r = 0; r < 8; ++r) {
+      const __m512d ar = _mm512_set1_pd(ak[r]);
+      acc[r][0] = _mm512_fmadd_pd(ar, x0, acc[r][0]);
+      acc[r][1] = _mm512_fmadd_pd(ar, x1, acc[r][1]);
+      acc[r][2] = _mm512_fmadd_pd(ar, x2, acc[r][2]);
+    }
+  }
+  if (block_is_full(8, 24, rows, cols, diag)) {
+#pragma GCC unroll 8
+    for (int r = 0; r < 8; ++r) {
+      double* cr = c + r * ldc;
+#pragma GCC unroll 3
+      for (int v = 0; v < 3; ++v)
+        _mm512_storeu_pd(cr + 8 * v, _mm512_add_pd(_mm512_loadu_pd(cr + 8 * v), acc[r][v]));
+    }
+    return;
+  }
+  alignas(64) double block[8 * 24];
+  for (int r = 0; r < 8; ++r)
+    for (int v = 0; v < 3; ++v) _mm512_store_pd(block + 24 * r + 8 * v, acc[r][v]);
+  add_clipped(block, 8, 24, rows, cols, diag, c, ldc);
+}
+
+
+// 16 × 16 transpose of floats in registers: out[k] holds element k of rows
+// 0..15. Four stages of in-lane unpacks and 128-bit lane shuffles.
+SEEDSCOPE_AVX512 inline void transpose16(__m512 r[16]) {
+  __m512 a[16], b[16];
+  for (int i = 0; i < 8; ++i) {
+    a[2 * i] = _mm512_unpacklo_ps(r[2 * i], r[2 * i + 1]);
+    a[2 * i + 1] = _mm512_unpackhi_ps(r[2 * i], r[2 * i + 1]);
+  }
+  // b[4j + c], lane L: rows 4j..4j+3 at column 4L + c.
+  for (int j = 0; j < 4; ++j) {
+    const __m512d a0 = _mm512_castps_pd(a[4 * j]), a1 = _mm512_castps_pd(a[4 * j + 1]);
+    const __m512d a2 = _mm512_castps_pd(a[4 * j + 2]), a3 = _mm512_castps_pd(a[4 * j + 3]);
+    b[4 * j + 0] = _mm512_castpd_ps(_mm512_unpacklo_pd(a0, a2));
+    b[4 * j + 1] = _mm512_castpd_ps(_mm512_unpackhi_pd(a0, a2));
+    b[4 * j + 2] = _mm512_castpd_ps(_mm512_unpacklo_pd(a1, a3));
+    b[4 * j + 3] = _mm512_castpd_ps(_mm512_unpackhi_pd(a1, a3));
+  }
+  // A 4 × 4 transpose of 128-bit lanes for each c: out[4L + c] = lane L of b[c], b[4+c], ...
+  for (int c = 0; c < 4; ++c) {
+    const __m512 u0 = _mm512_shuffle_f32x4(b[c], b[4 + c], 0x44);
+    const __m512 u1 = _mm512_shuffle_f32x4(b[c], b[4 + c], 0xEE);
+    const __m512 u2 = _mm512_shuffle_f32x4(b[8 + c], b[12 + c], 0x44);
+    const __m512 u3 = _mm512_shuffle_f32x4(b[8 + c], b[12 + c], 0xEE);
+    r[c] = _mm512_shuffle_f32x4(u0, u2, 0x88);
+    r[4 + c] = _mm512_shuffle_f32x4(u0, u2, 0xDD);
+    r[8 + c] = _mm512_shuffle_f32x4(u1, u3, 0x88);
+    r[12 + c] = _mm512_shuffle_f32x4(u1, u3, 0xDD);
+  }
+}
+
+// Packs float rows 16 at a time: 16 row segments are loaded, shifted, and
+// transposed in registers into 16 sliver lines.
+SEEDSCOPE_AVX512 void pack_avx512_f32(const PackJob<float>& job) {
+  for (std::size_t s0 = job.row_begin; s0 < job.row_end; s0 += 16) {
+    float* dst = job.panel + (s0 / 16) * job.sliver_stride;
+    const float* src[16];
+    __m512 shift[16];
+    bool live[16];
+    for (int r = 0; r < 16; ++r) {
+      const std::size_t row = s0 + r;
+      live[r] = row < job.n;
+      src[r] = live[r] ? job.x + row * job.d + job.k0 : nullptr;
+      shift[r] = _mm512_set1_ps(live[r] && job.row_shift ? float(job.row_shift[row]) : 0.0f);
+    }
+    const float* off = job.col_offset ? job.col_offset + job.k0 : nullptr;
+    __m512 run = _mm512_setzero_ps();
+    __m512d total_lo = _mm512_setzero_pd(), total_hi = _mm512_setzero_pd();
+    std::size_t in_run = 0;
+    for (std::size_t k = 0; k < job.k_len; k += 16) {
+      const std::size_t kn = job.k_len - k < 16 ? job.k_len - k : 16;
+      const __mmask16 m = static_cast<__mmask16>((1u << kn) - 1u);
+      const __m512 o = off ? _mm512_maskz_loadu_ps(m, off + k) : _mm512_setzero_ps();
+      __m512 v[16];
+      for (int r = 0; r < 16; ++r) {
+        v[r] = live[r] ? _mm512_sub_ps(_mm512_sub_ps(_mm512_maskz_loadu_ps(m, src[r] + k), shift[r]), o)
+                       : _mm512_setzero_ps();
+      }
+      transpose16(v);
+      float* out = dst + k * 16;
+      for (std::size_t t = 0; t < kn; ++t) {
+        _mm512_store_ps(out + 16 * t, v[t]);
+        run = _mm512_add_ps(run, v[t]);
+      }
+      in_run += kn;
+      if (in_run >= kKc || k + 16 >= job.k_len) {
+        // float sums over short runs, double across runs (bounded rounding)
+        total_lo = _mm512_add_pd(total_lo, _mm512_cvtps_pd(_mm512_castps512_ps256(run)));
+        total_hi = _mm512_add_pd(total_hi, _mm512_cvtps_pd(_mm256_castpd_ps(
+                                               _mm512_extractf64x4_pd(_mm512_castps_pd(run), 1))));
+        run = _mm512_setzero_ps();
+        in_run = 0;
+      }
+    }
+    if (job.row_sums) {
+      alignas(64) double t[16];
+      _mm512_store_pd(t, total_lo);
+      _mm512_store_pd(t + 8, total_hi);
+      for (int r = 0; r < 16; ++r)
+        if (live[r]) job.row_sums[s0 + r] += t[r];
+    }
+  }
+}
+
+}  // namespace
+
+Kernels<float> avx512_kernels_f32() {
+  return {8, 48, &micro_avx512_f32, &pack_avx512_f32, "avx512"};
+}
+Kernels<double> avx512_kernels_f64() {
+  return {8, 24, &micro_avx512_f64, &pack_portable, "avx512"};
+}
+
+}  // namespace gram
+}  // namespace seedscope
