@@ -5,6 +5,7 @@
 #include <limits>
 #include <numeric>
 
+#include "compare_tau.h"
 #include "ranks.h"
 
 namespace seedscope {
@@ -140,7 +141,8 @@ double tau_a(const double* a, const double* b, std::size_t len) {
   }
   for (std::size_t t = 0; t < len; ++t) seq[t] = rb[order[t]];
   std::uint64_t n2 = tied_pairs(rb);
-  std::uint64_t discordant = count_inversions(seq.data(), tmp.data(), len);
+  std::uint64_t discordant = tau_detail::count_inversions(reinterpret_cast<std::uint32_t*>(seq.data()),
+                                                          reinterpret_cast<std::uint32_t*>(tmp.data()), len);
   double n0 = 0.5 * static_cast<double>(len) * static_cast<double>(len - 1);
   double diff = n0 - static_cast<double>(n1) - static_cast<double>(n2) + static_cast<double>(n3) -
                 2.0 * static_cast<double>(discordant);
