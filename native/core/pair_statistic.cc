@@ -60,32 +60,6 @@ bool prepare_vector(PairMethod method, const double* x, std::size_t len, double*
   return true;
 }
 
-std::uint64_t count_inversions(std::int32_t* v, std::int32_t* tmp, std::size_t len) {
-  // Bottom-up merge sort: no recursion, one scratch buffer.
-  std::uint64_t inv = 0;
-  std::int32_t* src = v;
-  std::int32_t* dst = tmp;
-  for (std::size_t width = 1; width < len; width *= 2) {
-    for (std::size_t lo = 0; lo < len; lo += 2 * width) {
-      std::size_t mid = std::min(lo + width, len), hi = std::min(lo + 2 * width, len);
-      std::size_t i = lo, j = mid, k = lo;
-      while (i < mid && j < hi) {
-        if (src[j] < src[i]) {
-          inv += mid - i;
-          dst[k++] = src[j++];
-        } else {
-          dst[k++] = src[i++];
-        }
-      }
-      while (i < mid) dst[k++] = src[i++];
-      while (j < hi) dst[k++] = src[j++];
-    }
-    std::swap(src, dst);
-  }
-  if (src != v) std::copy(src, src + len, v);
-  return inv;
-}
-
 namespace {
 // Dense integer ranks (0-based, ties share a rank).
 std::vector<std::int32_t> dense_ranks(const double* x, std::size_t len) {
