@@ -5,6 +5,8 @@
 // stream from L2 (see gram_internal.h for the layout).
 #include <immintrin.h>
 
+#include <cstdint>
+
 // GCC 12's AVX-512 headers trip -Wmaybe-uninitialized on their own
 // _mm512_undefined_* placeholders; the warning is about the headers, not us.
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
@@ -17,6 +19,16 @@ namespace seedscope {
 namespace gram {
 
 namespace {
+
+// Bit q set when column q of row r of a block is kept: q < cols and
+// q − r ≥ diag (on or above the diagonal of C).
+inline std::uint64_t column_mask(std::size_t r, std::size_t cols, std::ptrdiff_t diag) {
+  const std::ptrdiff_t first = diag + static_cast<std::ptrdiff_t>(r);
+  const std::uint64_t below = cols >= 64 ? ~std::uint64_t(0) : (std::uint64_t(1) << cols) - 1;
+  if (first <= 0) return below;
+  if (first >= 64) return 0;
+  return below & ~((std::uint64_t(1) << first) - 1);
+}
 
 SEEDSCOPE_AVX512 void micro_avx512_f32(const float* a, const float* b, std::size_t stride,
                                        std::size_t kc, double* c, std::size_t ldc,
@@ -56,10 +68,22 @@ SEEDSCOPE_AVX512 void micro_avx512_f32(const float* a, const float* b, std::size
     }
     return;
   }
-  alignas(64) float block[8 * 48];
-  for (int r = 0; r < 8; ++r)
-    for (int v = 0; v < 3; ++v) _mm512_store_ps(block + 48 * r + 16 * v, acc[r][v]);
-  add_clipped(block, 8, 48, rows, cols, diag, c, ldc);
+  // Diagonal or edge block: masked adds keep columns in [max(0, diag + r), cols).
+  for (std::size_t r = 0; r < rows; ++r) {
+    const std::uint64_t keep = column_mask(r, cols, diag);
+    double* cr = c + r * ldc;
+    for (int v = 0; v < 3; ++v) {
+      const __m512d part[2] = {
+          _mm512_cvtps_pd(_mm512_castps512_ps256(acc[r][v])),
+          _mm512_cvtps_pd(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(acc[r][v]), 1)))};
+      for (int h = 0; h < 2; ++h) {
+        const __mmask8 m = static_cast<__mmask8>(keep >> (16 * v + 8 * h));
+        if (!m) continue;
+        double* p = cr + 16 * v + 8 * h;
+        _mm512_mask_storeu_pd(p, m, _mm512_add_pd(_mm512_maskz_loadu_pd(m, p), part[h]));
+      }
+    }
+  }
 }
 
 SEEDSCOPE_AVX512 void micro_avx512_f64(const double* a, const double* b, std::size_t stride,
@@ -95,10 +119,15 @@ SEEDSCOPE_AVX512 void micro_avx512_f64(const double* a, const double* b, std::si
     }
     return;
   }
-  alignas(64) double block[8 * 24];
-  for (int r = 0; r < 8; ++r)
-    for (int v = 0; v < 3; ++v) _mm512_store_pd(block + 24 * r + 8 * v, acc[r][v]);
-  add_clipped(block, 8, 24, rows, cols, diag, c, ldc);
+  for (std::size_t r = 0; r < rows; ++r) {
+    const std::uint64_t keep = column_mask(r, cols, diag);
+    double* cr = c + r * ldc;
+    for (int v = 0; v < 3; ++v) {
+      const __mmask8 m = static_cast<__mmask8>(keep >> (8 * v));
+      if (!m) continue;
+      _mm512_mask_storeu_pd(cr + 8 * v, m, _mm512_add_pd(_mm512_maskz_loadu_pd(m, cr + 8 * v), acc[r][v]));
+    }
+  }
 }
 
 
