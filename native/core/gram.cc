@@ -95,11 +95,23 @@ std::size_t round_up(std::size_t x, std::size_t m) { return (x + m - 1) / m * m;
 
 // Blocking sizes. Builds with -DSEEDSCOPE_GRAM_TUNE read overrides from the
 // environment (for tuning experiments only; the defaults are the product).
+// The largest tile side that still gives at least 3 tiles per thread.
+std::size_t choose_tile(std::size_t n, int threads) {
+  const std::size_t want = 3 * static_cast<std::size_t>(resolve_threads(threads, n));
+  std::size_t tile = kMaxTile;
+  for (; tile > kTileStep; tile -= kTileStep) {
+    const std::size_t blocks = (n + tile - 1) / tile;
+    if (blocks * (blocks + 1) / 2 >= want) break;
+  }
+  return tile;
+}
+
 struct Blocking {
-  std::size_t tile = kTile, kc = kKc, max_chunk = kMaxChunk;
+  std::size_t tile, kc = kKc, max_chunk = kMaxChunk;
 };
-Blocking blocking() {
+Blocking blocking(std::size_t n, int threads) {
   Blocking b;
+  b.tile = choose_tile(n, threads);
 #ifdef SEEDSCOPE_GRAM_TUNE
   if (const char* s = std::getenv("GRAM_TILE")) b.tile = std::strtoul(s, nullptr, 10);
   if (const char* s = std::getenv("GRAM_KC")) b.kc = std::strtoul(s, nullptr, 10);
@@ -118,7 +130,7 @@ void gram_driver(const T* a, std::size_t n, std::size_t d, const double* row_shi
   if (d == 0) return;
 
   const Kernels<T> kern = kernels_for<T>(active_isa());
-  const Blocking blk = blocking();
+  const Blocking blk = blocking(n, threads);
   constexpr std::size_t W = sliver_width<T>();
   const std::size_t n_pad = round_up(n, kRowPad);
   std::size_t chunk = kMaxPanelBytes / (n_pad * sizeof(T));
