@@ -172,3 +172,16 @@ test('peakFlops measures a positive FMA rate', async () => {
   assert.equal(p.threads, 1);
   assert.match(p.isa, /^(avx512|avx2|portable)$/);
 });
+
+test('cancelAll stops a running RDM: the promise rejects with code ECANCELLED', async () => {
+  const n = 600, d = 30000;
+  const x = new Float32Array(n * d).fill(1);
+  for (let i = 0; i < x.length; i += 7) x[i] = 2;
+  const pending = computeRdm(x, n, d);
+  await new Promise((resolve) => setTimeout(resolve, 5));
+  loadAddon().cancelAll();
+  await assert.rejects(pending, (e: unknown) => (e as { code?: string }).code === 'ECANCELLED');
+  // New work after the cancellation runs normally.
+  const r = await computeRdm(new Float64Array([1, 2, 3, 3, 2, 1]), 2, 3);
+  assert.ok(Math.abs(r.rdm[1]! - 2) < 1e-12);
+});
