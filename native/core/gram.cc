@@ -93,8 +93,6 @@ struct Task {
 
 std::size_t round_up(std::size_t x, std::size_t m) { return (x + m - 1) / m * m; }
 
-// Blocking sizes. Builds with -DSEEDSCOPE_GRAM_TUNE read overrides from the
-// environment (for tuning experiments only; the defaults are the product).
 // The largest tile side that still gives at least 3 tiles per thread.
 std::size_t choose_tile(std::size_t n, int threads) {
   const std::size_t want = 3 * static_cast<std::size_t>(resolve_threads(threads, n));
@@ -106,6 +104,8 @@ std::size_t choose_tile(std::size_t n, int threads) {
   return tile;
 }
 
+// Blocking sizes. Builds with -DSEEDSCOPE_GRAM_TUNE read overrides from the
+// environment (for tuning experiments only; the defaults are the product).
 struct Blocking {
   std::size_t tile, kc = kKc, max_chunk = kMaxChunk;
 };
