@@ -46,9 +46,13 @@ namespace {
 using namespace gram;
 
 // Largest packed panel (one chunk of K for all rows). Two alternate, so the
-// packing of the next chunk overlaps the tiles of this one.
+// packing of the next chunk overlaps the tiles of this one. Chunks of 1024
+// columns (4 MiB panels at N = 1000) ran about 15 % faster per CPU-second than
+// 4096 on the 2-core Sapphire Rapids VM: the panel just packed is still in
+// cache when its tiles read it. Each chunk adds one pass over C, so chunks do
+// not shrink further.
 constexpr std::size_t kMaxPanelBytes = std::size_t(32) << 20;
-constexpr std::size_t kMaxChunk = 4096;
+constexpr std::size_t kMaxChunk = 1024;
 // Rows packed per task: a multiple of every sliver width.
 constexpr std::size_t kPackRows = 64;
 
