@@ -20,6 +20,8 @@ export function registerBenchPeak(bench: Command): void {
       const p = await peakFlops(o.seconds, o.threads);
       const r = {
         op: 'peak', threads: p.threads, isa: p.isa, seconds: o.seconds, gflops: p.gflops,
+        // per second of CPU time one core got: robust when other processes share the cores
+        gflops_per_cpu_second: p.gflopsPerCpuSecond,
         // N·N·D-equivalent: the N·N·D a symmetric RDM product could do per second at peak (× 1e9).
         nnd_per_second_1e9: p.gflops,
       };
@@ -27,7 +29,8 @@ export function registerBenchPeak(bench: Command): void {
         printJson(r);
         return;
       }
-      process.stdout.write(`fp32 FMA peak: ${p.gflops.toFixed(1)} GFLOP/s on ${p.threads} threads (${p.isa}); ` +
+      process.stdout.write(`fp32 FMA peak: ${p.gflops.toFixed(1)} GFLOP/s on ${p.threads} threads (${p.isa}), ` +
+        `${p.gflopsPerCpuSecond.toFixed(1)} per CPU-second of one core; ` +
         `an RDM at N·N·D / s reaching this figure would be at 100 % of peak\n`);
     });
 }

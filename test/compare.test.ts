@@ -41,8 +41,16 @@ test('tau-a is exact on a larger input with many ties (O(n²) reference)', async
   const a = vec(rng, 3000, { round: 3, nanRate: 0.05 });
   const b = vec(rng, 3000, { round: 3, nanRate: 0.05, base: a.map((x) => (Number.isNaN(x) ? 0 : x)) });
   close(await compareTwoRdms(a, b, 'tau-a'), compareRef['tau-a'](a, b), 1e-14, 'tau-a');
-  const m = await compareRdms([a, b], 'tau-a');
+  const m = await compareRdms([a, b], 'tau-a'); // NaN patterns differ: pair by pair
   close(m[1]!, compareRef['tau-a'](a, b), 1e-14, 'tau-a matrix');
+  // no NaN: the prepared path (dense ranks, radix inversion count)
+  const c = vec(rng, 3000, { round: 20 });
+  const d = vec(rng, 3000, { round: 20, base: c });
+  const e = Float64Array.from(c, (x, i) => (i % 7 === 0 ? -x : x));
+  const m3 = await compareRdms([c, d, e], 'tau-a');
+  close(m3[1]!, compareRef['tau-a'](c, d), 1e-14, 'tau-a prepared (c, d)');
+  close(m3[2]!, compareRef['tau-a'](c, e), 1e-14, 'tau-a prepared (c, e)');
+  close(m3[5]!, compareRef['tau-a'](d, e), 1e-14, 'tau-a prepared (d, e)');
 });
 
 test('tau-a hand examples (scipy kendalltau docs data)', async () => {

@@ -108,3 +108,14 @@ test('reuseBuffers: later instances write into the previous instance’s arrays 
   }
   assert.equal(k, 3);
 });
+
+test('a symbolic image size needs --input-size; with it, shapes come from a dummy batch and activations match', async () => {
+  const file = onnxFixture('symbolic_hw.onnx');
+  assert.throws(() => zooFromModels([file]), /symbolic image size .* give it with --input-size H,W/);
+  const zoo = zooFromModels([file], { input: { size: [28, 28] } });
+  const golden = readGolden('cnn');
+  const stimuli = await loadStimuli(`npy:${golden.input}`, zoo.input);
+  const [r] = await collect(extractActivations(zoo, stimuli, { layers: ['op:Relu', 'logits'] }));
+  assert.deepEqual(r!.layers.map((l) => l.shape), [[4, 28, 28], [8, 7, 7], [16], [10]]);
+  for (const l of r!.layers) assert.ok(maxAbsDiff(l.data, golden.tensors[l.tensor]!.data) < 1e-5, l.tensor);
+});

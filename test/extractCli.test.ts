@@ -80,3 +80,40 @@ test('extract: bad input is one line on stderr and exit 1, and leaves no output'
     t.cleanup();
   }
 });
+
+test('Ctrl-C during extract exits with 130 and leaves no output', async () => {
+  const t = tempDir();
+  try {
+    const out = join(t.dir, 'o');
+    const { spawn } = await import('node:child_process');
+    const { cliPath } = await import('./helpers/cli.js');
+    const child = spawn(process.execPath, [cliPath, 'extract', '--zoo', tinyZoo, '--batch', '1', '--threads', '1', '-o', out], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    let sent = false;
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      if (!sent && /extract \d+%/.test(stderr)) {
+        sent = true;
+        child.kill('SIGINT');
+      }
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    assert.equal(code, 130, stderr);
+    assert.match(stderr, /seedscope: cancelled/);
+    assert.ok(!existsSync(out));
+    assert.ok(!readdirSync(t.dir).some((f) => f.includes('.tmp-')), 'no temporary folder left');
+  } finally {
+    t.cleanup();
+  }
+});
+
+test('seedscope bench extract --json reports extraction beside raw session.run', async () => {
+  const r = await runCli(['bench', 'extract', '--zoo', tinyZoo, '--per-class', '2', '--instances', '2', '--batch', '8', '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  const doc = JSON.parse(r.stdout) as Record<string, number>;
+  for (const k of ['raw_session_run_images_per_s', 'extract_images_per_s', 'extract_batches_only_images_per_s', 'overhead', 'cpu_overhead']) {
+    assert.equal(typeof doc[k], 'number', k);
+  }
+  assert.equal(doc.n, 20);
+  assert.equal(doc.layers, 7);
+});

@@ -20,8 +20,9 @@ async function check(x: Float32Array | Float64Array, n: number, d: number, metri
 
 test('every metric matches the float64 reference (float32/float64 in and out, square and condensed)', async () => {
   // N and D chosen around the register blocks (8 × 48), sliver widths (16 / 8),
-  // the K sub-block (256) and the chunk (4096, crossed by D = 4500).
-  const shapes = [[2, 1], [3, 5], [3, 1], [8, 16], [17, 255], [49, 257], [61, 4500], [97, 31]] as const;
+  // the K sub-block (256), the chunk (4096, crossed by D = 4500) and the
+  // triangle tiles (96 to 288 rows: N = 600 uses 288-row tiles).
+  const shapes = [[2, 1], [3, 5], [3, 1], [8, 16], [17, 255], [49, 257], [61, 4500], [97, 31], [600, 20]] as const;
   for (const [n, d] of shapes) {
     for (const f32 of [true, false]) {
       const x = randomActs(n, d, 7 * n + d, f32);
@@ -170,4 +171,17 @@ test('peakFlops measures a positive FMA rate', async () => {
   assert.ok(p.gflops > 0);
   assert.equal(p.threads, 1);
   assert.match(p.isa, /^(avx512|avx2|portable)$/);
+});
+
+test('cancelAll stops a running RDM: the promise rejects with code ECANCELLED', async () => {
+  const n = 600, d = 30000;
+  const x = new Float32Array(n * d).fill(1);
+  for (let i = 0; i < x.length; i += 7) x[i] = 2;
+  const pending = computeRdm(x, n, d);
+  await new Promise((resolve) => setTimeout(resolve, 5));
+  loadAddon().cancelAll();
+  await assert.rejects(pending, (e: unknown) => (e as { code?: string }).code === 'ECANCELLED');
+  // New work after the cancellation runs normally.
+  const r = await computeRdm(new Float64Array([1, 2, 3, 3, 2, 1]), 2, 3);
+  assert.ok(Math.abs(r.rdm[1]! - 2) < 1e-12);
 });

@@ -36,12 +36,12 @@ function layer(rng: TestRng, n: number, k: number, noise: number): Float64Array[
   return Array.from({ length: k }, () => base.map((v) => v + noise * rng.normal()));
 }
 
-test('replicates follow the definitions: stimuli, instances and both (pearson, spearman, tau-a)', async () => {
+test('replicates follow the definitions: stimuli, instances and both (every method)', async () => {
   const rng = new TestRng(31);
   const n = 11;
   const k = 4;
   const rdms = layer(rng, n, k, 1);
-  for (const method of ['pearson', 'spearman', 'tau-a'] as Method[]) {
+  for (const method of ['pearson', 'r2', 'spearman', 'rho-a', 'tau-a', 'cosine'] as Method[]) {
     for (const over of ['stimuli', 'instances', 'both'] as const) {
       const r = await nativeBootstrap(rdms, n, { method, over, samples: 3, seed: 6 });
       for (let b = 0; b < 3; b++) {
@@ -54,6 +54,20 @@ test('replicates follow the definitions: stimuli, instances and both (pearson, s
       }
       const direct = meanOverInstances((a, c) => refStatistic(method, rdms[a]!, rdms[c]!), new Array<number>(k).fill(1));
       assert.ok(Math.abs(r.estimate - direct) < 1e-12);
+    }
+  }
+});
+
+test('stimulus-bootstrap replicates with tied values match the definition (spearman, rho-a)', async () => {
+  const rng = new TestRng(36);
+  const n = 9;
+  const rdms = [0, 1, 2].map(() => randomCondensed(() => rng.int(4), n));
+  for (const method of ['spearman', 'rho-a'] as Method[]) {
+    const r = await nativeBootstrap(rdms, n, { method, over: 'stimuli', samples: 4, seed: 8 });
+    for (let b = 0; b < 4; b++) {
+      const res = rdms.map((x) => resampledRdm(x, n, engineResampleCounts(8, DOMAIN.stimuli, b, n)));
+      const expected = meanOverInstances((a, c) => refStatistic(method, res[a]!, res[c]!), [1, 1, 1]);
+      assert.ok(Math.abs(r.replicates[b]! - expected) < 1e-10, `${method}/${b}: ${r.replicates[b]} vs ${expected}`);
     }
   }
 });

@@ -121,6 +121,25 @@ test('bad input gets one clear line and a non-zero exit', async () => {
   }
 });
 
+test('every instruction set gives the same test result', async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const [a, b] = writeLayer(dir, 80, 2, 47);
+    const outs = [];
+    for (const isa of ['portable', 'avx2', 'avx512']) {
+      const r = await runCli(['permtest', a!, b!, '--permutations', '300', '--method', 'spearman', '--json'], { env: { SEEDSCOPE_ISA: isa } });
+      assert.equal(r.code, 0, r.stderr);
+      outs.push(JSON.parse(r.stdout) as { statistic: number; p: number });
+    }
+    for (const o of outs) {
+      assert.equal(o.p, outs[0]!.p);
+      assert.ok(Math.abs(o.statistic - outs[0]!.statistic) < 1e-12);
+    }
+  } finally {
+    cleanup();
+  }
+});
+
 test('bench permtest --json reports the operation and its time', async () => {
   const r = await runCli(['bench', 'permtest', '--n', '60', '--permutations', '200', '--json']);
   assert.equal(r.code, 0, r.stderr);

@@ -75,6 +75,12 @@ test('loadZoo checks layer tensors and the input against the graph', () => {
   } finally {
     t.cleanup();
   }
+  const t3 = copyZoo((m) => { (m.classes as string[]).pop(); });
+  try {
+    assert.throws(() => loadZoo(t3.dir), /classes: the output 'logits' has 10 classes but zoo.json names 9/);
+  } finally {
+    t3.cleanup();
+  }
   const t2 = copyZoo((m) => { (m.input as { shape: number[] }).shape = [1, 32, 32]; });
   try {
     assert.throws(() => loadZoo(t2.dir), /input\.shape: the model takes \[batch, 1, 28, 28\]/);

@@ -130,6 +130,7 @@ class PeakWorker : public PromiseWorker {
   Napi::Value Result(Napi::Env env) override {
     Napi::Object o = Napi::Object::New(env);
     o.Set("gflops", r_.gflops);
+    o.Set("gflopsPerCpuSecond", r_.gflops_per_cpu_second);
     o.Set("threads", r_.threads);
     o.Set("isa", r_.isa);
     return o;
@@ -138,7 +139,7 @@ class PeakWorker : public PromiseWorker {
  private:
   double seconds_;
   int threads_;
-  seedscope::PeakResult r_{};
+  seedscope::PeakResult r_{0.0, 0.0, 0, ""};
 };
 
 Napi::Value PeakFlops(const Napi::CallbackInfo& info) {

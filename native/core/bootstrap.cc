@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "consistency.h"
+#include "gather_dot.h"
 #include "rng.h"
 #include "thread_pool.h"
 
@@ -50,9 +51,7 @@ std::vector<double> pairwise_consistency(const std::vector<const double*>& rdms,
       auto [a, b] = pairs[s];
       double v = kNaN;
       if (ok[a] && ok[b]) {
-        double acc = 0.0;
-        for (std::size_t t = 0; t < m; ++t) acc += z[a][t] * z[b][t];
-        v = finish(method, acc);
+        v = finish(method, dot_mixed(z[a].data(), z[b].data(), m));
       }
       out[a * k + b] = out[b * k + a] = v;
       progress.report(static_cast<double>(++done), total);

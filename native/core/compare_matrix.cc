@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <memory>
 #include <utility>
 #include <vector>
 
@@ -16,7 +17,6 @@
 #include "compare_tau.h"
 #include "gram.h"
 #include "radix_sort.h"
-#include "ranks.h"
 #include "thread_pool.h"
 
 namespace seedscope {
@@ -75,16 +75,36 @@ class Tally {
   std::atomic<long long> done_{0};
 };
 
+// Average ranks (as average_ranks in ranks.h) minus their mean, written
+// straight from the sorted entries, with their sum of squares; NaN entries
+// become 0. Returns the number of non-NaN entries.
+std::size_t centred_ranks(const double* a, std::size_t n, double* z, double* ss) {
+  const SortedEntries s = sort_with_index(a, n);
+  const std::size_t m = s.size;
+  if (m < n) std::fill(z, z + n, 0.0);
+  const double mean = 0.5 * (static_cast<double>(m) + 1.0);  // exact for average ranks
+  double sum = 0;
+  for (std::size_t b = 0; b < m;) {
+    std::size_t e = b + 1;
+    while (e < m && s[e].key == s[b].key) ++e;
+    const double c = 0.5 * static_cast<double>(b + 1 + e) - mean;  // mean of ranks b+1..e
+    for (std::size_t k = b; k < e; ++k) z[s[k].index] = c;
+    sum += static_cast<double>(e - b) * c * c;
+    b = e;
+  }
+  *ss = sum;
+  return m;
+}
+
 // Prepared vector of one RDM for the dot-product methods: NaN entries become 0
 // so the Gram of two RDMs with the same pattern runs over the kept entries only.
 // Returns false when the method is undefined for this RDM (see compare.h).
 bool prepare_dot(const double* a, std::size_t n, CompareMethod method, double* z,
                  std::size_t* kept) {
   std::size_t m = 0;
+  double ss = 0;
   if (method == CompareMethod::Spearman || method == CompareMethod::RhoA) {
-    m = average_ranks(a, n, z);
-    const double mean = 0.5 * (static_cast<double>(m) + 1.0);  // exact for average ranks
-    for (std::size_t i = 0; i < n; ++i) z[i] = std::isnan(z[i]) ? 0.0 : z[i] - mean;
+    m = centred_ranks(a, n, z, &ss);
   } else if (method == CompareMethod::Cosine) {
     for (std::size_t i = 0; i < n; ++i) {
       const bool nan = std::isnan(a[i]);
@@ -106,8 +126,8 @@ bool prepare_dot(const double* a, std::size_t n, CompareMethod method, double* z
     if (!varies) m = 0;  // constant: undefined
   }
   *kept = m;
-  double ss = 0;
-  for (std::size_t i = 0; i < n; ++i) ss += z[i] * z[i];
+  if (method != CompareMethod::Spearman && method != CompareMethod::RhoA)
+    for (std::size_t i = 0; i < n; ++i) ss += z[i] * z[i];
   const std::size_t min_kept = method == CompareMethod::Cosine ? 1 : 2;
   if (m < min_kept || !(ss > 0)) return false;
   if (method != CompareMethod::RhoA) {  // rho-a keeps raw centred ranks: its scale is fixed
@@ -120,17 +140,18 @@ bool prepare_dot(const double* a, std::size_t n, CompareMethod method, double* z
 void dot_matrix(const double* const* v, std::size_t k, std::size_t n, CompareMethod method,
                 const std::vector<std::size_t>& group, double* out, int threads,
                 const Progress& progress, Tally& tally) {
-  std::vector<double> z(k * n);
+  // Every entry is written by prepare_dot: no need to zero 8·K·n bytes first.
+  std::unique_ptr<double[]> z(new double[k * n]);
   std::vector<std::size_t> kept(k);
   std::vector<char> ok(k);
   parallel_for(k, threads, [&](std::size_t p, int) {
     progress.check();
-    ok[p] = prepare_dot(v[p], n, method, z.data() + p * n, &kept[p]);
+    ok[p] = prepare_dot(v[p], n, method, z.get() + p * n, &kept[p]);
     tally.add(1);
   });
   progress.check();
   std::vector<double> g(k * k);
-  gram_upper(z.data(), k, n, g.data(), threads, Progress());
+  gram_upper(z.get(), k, n, g.data(), threads, Progress());
   progress.check();
   for (std::size_t p = 0; p < k; ++p) {
     for (std::size_t q = p; q < k; ++q) {
@@ -159,8 +180,8 @@ struct TauPrep {
 };
 
 void prepare_tau(const double* a, std::size_t n, TauPrep* t) {
-  const std::vector<KeyIndex> s = sort_with_index(a, n);
-  const std::size_t m = s.size();
+  const SortedEntries s = sort_with_index(a, n);
+  const std::size_t m = s.size;
   t->order.resize(m);
   t->dense.assign(n, 0);
   std::uint32_t rank = 0;

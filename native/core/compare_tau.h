@@ -1,6 +1,8 @@
 // The pieces of Kendall's tau-a shared by the single-pair and the K×K paths
 // (Knight's algorithm): after sorting by a (ties broken by b), discordant pairs
-// are exactly the strict inversions of the b sequence, counted by merge sort.
+// are exactly the strict inversions of the b sequence, counted in O(m log m)
+// (merge sort for doubles; radix partitioning for the 32-bit dense ranks of
+// the K × K path).
 //   concordant − discordant = n0 − ties_a − ties_b + ties_ab − 2·inversions
 // with n0 = m(m−1)/2 and ties_* the numbers of tied pairs.
 #pragma once

@@ -1,12 +1,59 @@
 #include "consistency.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
+
+#include "gather_dot.h"
 
 namespace seedscope {
 
 namespace {
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+}
+
+bool ConsistencyData::prepare_weighted(const double* src, const std::vector<std::uint32_t>& index,
+                                       const std::vector<std::uint32_t>& weight, double total, double* z) const {
+  const std::size_t e_count = index.size();
+  for (std::size_t e = 0; e < e_count; ++e) z[e] = src[index[e]];
+  if (method_ == PairMethod::Spearman || method_ == PairMethod::RhoA) {
+    // Weighted average ranks: a group of tied values of total weight W after
+    // C earlier copies holds ranks C+1 … C+W, mean C + (W + 1)/2.
+    std::vector<std::uint32_t> order(e_count);
+    for (std::size_t e = 0; e < e_count; ++e) order[e] = static_cast<std::uint32_t>(e);
+    std::sort(order.begin(), order.end(), [z](std::uint32_t p, std::uint32_t q) { return z[p] < z[q]; });
+    std::vector<double> rank(e_count);
+    double before = 0.0;
+    for (std::size_t s = 0; s < e_count;) {
+      std::size_t t = s;
+      double w = 0.0;
+      while (t < e_count && z[order[t]] == z[order[s]]) w += weight[order[t++]];
+      for (std::size_t u = s; u < t; ++u) rank[order[u]] = before + 0.5 * (w + 1.0);
+      before += w;
+      s = t;
+    }
+    std::copy(rank.begin(), rank.end(), z);
+  }
+  double scale;
+  if (method_ == PairMethod::Cosine) {
+    double ss = 0.0;
+    for (std::size_t e = 0; e < e_count; ++e) ss += weight[e] * z[e] * z[e];
+    if (!(ss > 0.0)) return false;
+    scale = 1.0 / std::sqrt(ss);
+  } else {
+    double mean = 0.0;
+    for (std::size_t e = 0; e < e_count; ++e) mean += weight[e] * z[e];
+    mean /= total;
+    double ss = 0.0;
+    for (std::size_t e = 0; e < e_count; ++e) {
+      z[e] -= mean;
+      ss += weight[e] * z[e] * z[e];
+    }
+    if (!(ss > 0.0)) return false;
+    scale = method_ == PairMethod::RhoA ? std::sqrt(12.0 / (total * total * total - total)) : 1.0 / std::sqrt(ss);
+  }
+  for (std::size_t e = 0; e < e_count; ++e) z[e] *= scale * std::sqrt(static_cast<double>(weight[e]));
+  return true;
 }
 
 ConsistencyData::ConsistencyData(std::vector<const double*> rdms, std::size_t n, PairMethod method)
@@ -33,6 +80,31 @@ void ConsistencyData::pairwise(const std::vector<std::uint32_t>& counts, const s
       len += w;
     }
   }
+  if (len < 3) return;  // too few entries: every statistic undefined
+  if (!any_nonfinite_ && is_dot_method(method_)) {
+    // Weighted form: each distinct entry once with weight w = c·c', values
+    // prepared so that a pair is one dot product. Equal to materialising the
+    // w copies (ties among copies get their mean rank) at a fraction of the cost.
+    std::vector<std::vector<double>> z(k);
+    std::vector<bool> ok(k, false);
+    for (std::size_t r = 0; r < k; ++r) {
+      if (!need[r]) continue;
+      progress.check();
+      z[r].resize(index.size());
+      ok[r] = prepare_weighted(rdms_[r], index, repeats, static_cast<double>(len), z[r].data());
+    }
+    for (std::size_t a = 0; a < k; ++a) {
+      if (!need[a]) continue;
+      progress.check();
+      for (std::size_t b = a + 1; b < k; ++b) {
+        if (!need[b]) continue;
+        double v = kNaN;
+        if (ok[a] && ok[b]) v = finish(method_, dot_mixed(z[a].data(), z[b].data(), index.size()));
+        out[a * k + b] = out[b * k + a] = v;
+      }
+    }
+    return;
+  }
   std::vector<std::vector<double>> values(k);
   for (std::size_t r = 0; r < k; ++r) {
     if (!need[r]) continue;
@@ -44,34 +116,6 @@ void ConsistencyData::pairwise(const std::vector<std::uint32_t>& counts, const s
       double x = src[index[e]];
       for (std::uint32_t c = 0; c < repeats[e]; ++c) v[o++] = x;
     }
-  }
-  if (len < 3) return;  // all NaN: too few entries
-  if (!any_nonfinite_ && is_dot_method(method_)) {
-    // Prepared once per instance, then every pair is one dot product.
-    std::vector<bool> ok(k, false);
-    for (std::size_t r = 0; r < k; ++r) {
-      if (!need[r]) continue;
-      std::vector<double> z(len);
-      ok[r] = prepare_vector(method_, values[r].data(), len, z.data());
-      values[r].swap(z);
-    }
-    for (std::size_t a = 0; a < k; ++a) {
-      if (!need[a]) continue;
-      progress.check();
-      for (std::size_t b = a + 1; b < k; ++b) {
-        if (!need[b]) continue;
-        double v = kNaN;
-        if (ok[a] && ok[b]) {
-          double s = 0.0;
-          const double* x = values[a].data();
-          const double* y = values[b].data();
-          for (std::size_t t = 0; t < len; ++t) s += x[t] * y[t];
-          v = finish(method_, s);
-        }
-        out[a * k + b] = out[b * k + a] = v;
-      }
-    }
-    return;
   }
   for (std::size_t a = 0; a < k; ++a) {
     if (!need[a]) continue;

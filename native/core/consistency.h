@@ -27,6 +27,10 @@ class ConsistencyData {
                 double* out, const Progress& progress) const;
 
  private:
+  // z = √w · (prepared value) over the distinct entries; false when constant.
+  bool prepare_weighted(const double* src, const std::vector<std::uint32_t>& index,
+                        const std::vector<std::uint32_t>& weight, double total, double* z) const;
+
   std::vector<const double*> rdms_;
   std::size_t n_, m_;
   PairMethod method_;

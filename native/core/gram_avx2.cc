@@ -59,6 +59,14 @@ SEEDSCOPE_AVX2 void micro_avx2_f64(const double* a, const double* b, std::size_t
       acc[r][1] = _mm256_fmadd_pd(ar, b1, acc[r][1]);
     }
   }
+  if (block_is_full(4, 8, rows, cols, diag)) {
+    for (int r = 0; r < 4; ++r) {
+      double* cr = c + r * ldc;
+      _mm256_storeu_pd(cr, _mm256_add_pd(_mm256_loadu_pd(cr), acc[r][0]));
+      _mm256_storeu_pd(cr + 4, _mm256_add_pd(_mm256_loadu_pd(cr + 4), acc[r][1]));
+    }
+    return;
+  }
   alignas(32) double block[4 * 8];
   for (int r = 0; r < 4; ++r) {
     _mm256_store_pd(block + 8 * r, acc[r][0]);

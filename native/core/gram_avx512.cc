@@ -5,6 +5,8 @@
 // stream from L2 (see gram_internal.h for the layout).
 #include <immintrin.h>
 
+#include <cstdint>
+
 // GCC 12's AVX-512 headers trip -Wmaybe-uninitialized on their own
 // _mm512_undefined_* placeholders; the warning is about the headers, not us.
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
@@ -17,6 +19,16 @@ namespace seedscope {
 namespace gram {
 
 namespace {
+
+// Bit q set when column q of row r of a block is kept: q < cols and
+// q − r ≥ diag (on or above the diagonal of C).
+inline std::uint64_t column_mask(std::size_t r, std::size_t cols, std::ptrdiff_t diag) {
+  const std::ptrdiff_t first = diag + static_cast<std::ptrdiff_t>(r);
+  const std::uint64_t below = cols >= 64 ? ~std::uint64_t(0) : (std::uint64_t(1) << cols) - 1;
+  if (first <= 0) return below;
+  if (first >= 64) return 0;
+  return below & ~((std::uint64_t(1) << first) - 1);
+}
 
 SEEDSCOPE_AVX512 void micro_avx512_f32(const float* a, const float* b, std::size_t stride,
                                        std::size_t kc, double* c, std::size_t ldc,
@@ -56,10 +68,22 @@ SEEDSCOPE_AVX512 void micro_avx512_f32(const float* a, const float* b, std::size
     }
     return;
   }
-  alignas(64) float block[8 * 48];
-  for (int r = 0; r < 8; ++r)
-    for (int v = 0; v < 3; ++v) _mm512_store_ps(block + 48 * r + 16 * v, acc[r][v]);
-  add_clipped(block, 8, 48, rows, cols, diag, c, ldc);
+  // Diagonal or edge block: masked adds keep columns in [max(0, diag + r), cols).
+  for (std::size_t r = 0; r < rows; ++r) {
+    const std::uint64_t keep = column_mask(r, cols, diag);
+    double* cr = c + r * ldc;
+    for (int v = 0; v < 3; ++v) {
+      const __m512d part[2] = {
+          _mm512_cvtps_pd(_mm512_castps512_ps256(acc[r][v])),
+          _mm512_cvtps_pd(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(acc[r][v]), 1)))};
+      for (int h = 0; h < 2; ++h) {
+        const __mmask8 m = static_cast<__mmask8>(keep >> (16 * v + 8 * h));
+        if (!m) continue;
+        double* p = cr + 16 * v + 8 * h;
+        _mm512_mask_storeu_pd(p, m, _mm512_add_pd(_mm512_maskz_loadu_pd(m, p), part[h]));
+      }
+    }
+  }
 }
 
 SEEDSCOPE_AVX512 void micro_avx512_f64(const double* a, const double* b, std::size_t stride,
@@ -95,10 +119,15 @@ SEEDSCOPE_AVX512 void micro_avx512_f64(const double* a, const double* b, std::si
     }
     return;
   }
-  alignas(64) double block[8 * 24];
-  for (int r = 0; r < 8; ++r)
-    for (int v = 0; v < 3; ++v) _mm512_store_pd(block + 24 * r + 8 * v, acc[r][v]);
-  add_clipped(block, 8, 24, rows, cols, diag, c, ldc);
+  for (std::size_t r = 0; r < rows; ++r) {
+    const std::uint64_t keep = column_mask(r, cols, diag);
+    double* cr = c + r * ldc;
+    for (int v = 0; v < 3; ++v) {
+      const __mmask8 m = static_cast<__mmask8>(keep >> (8 * v));
+      if (!m) continue;
+      _mm512_mask_storeu_pd(cr + 8 * v, m, _mm512_add_pd(_mm512_maskz_loadu_pd(m, cr + 8 * v), acc[r][v]));
+    }
+  }
 }
 
 
@@ -185,13 +214,72 @@ SEEDSCOPE_AVX512 void pack_avx512_f32(const PackJob<float>& job) {
   }
 }
 
+// 8 × 8 transpose of doubles: in-lane unpacks, then the same 4 × 4 transpose
+// of 128-bit lanes as transpose16.
+SEEDSCOPE_AVX512 inline void transpose8(__m512d r[8]) {
+  __m512d t[8];
+  for (int i = 0; i < 4; ++i) {
+    t[2 * i] = _mm512_unpacklo_pd(r[2 * i], r[2 * i + 1]);
+    t[2 * i + 1] = _mm512_unpackhi_pd(r[2 * i], r[2 * i + 1]);
+  }
+  for (int e = 0; e < 2; ++e) {
+    const __m512d u0 = _mm512_shuffle_f64x2(t[e], t[2 + e], 0x44);
+    const __m512d u1 = _mm512_shuffle_f64x2(t[e], t[2 + e], 0xEE);
+    const __m512d u2 = _mm512_shuffle_f64x2(t[4 + e], t[6 + e], 0x44);
+    const __m512d u3 = _mm512_shuffle_f64x2(t[4 + e], t[6 + e], 0xEE);
+    r[e] = _mm512_shuffle_f64x2(u0, u2, 0x88);
+    r[2 + e] = _mm512_shuffle_f64x2(u0, u2, 0xDD);
+    r[4 + e] = _mm512_shuffle_f64x2(u1, u3, 0x88);
+    r[6 + e] = _mm512_shuffle_f64x2(u1, u3, 0xDD);
+  }
+}
+
+SEEDSCOPE_AVX512 void pack_avx512_f64(const PackJob<double>& job) {
+  for (std::size_t s0 = job.row_begin; s0 < job.row_end; s0 += 8) {
+    double* dst = job.panel + (s0 / 8) * job.sliver_stride;
+    const double* src[8];
+    __m512d shift[8];
+    bool live[8];
+    for (int r = 0; r < 8; ++r) {
+      const std::size_t row = s0 + r;
+      live[r] = row < job.n;
+      src[r] = live[r] ? job.x + row * job.d + job.k0 : nullptr;
+      shift[r] = _mm512_set1_pd(live[r] && job.row_shift ? job.row_shift[row] : 0.0);
+    }
+    const double* off = job.col_offset ? job.col_offset + job.k0 : nullptr;
+    __m512d total = _mm512_setzero_pd();
+    for (std::size_t k = 0; k < job.k_len; k += 8) {
+      const std::size_t kn = job.k_len - k < 8 ? job.k_len - k : 8;
+      const __mmask8 m = static_cast<__mmask8>((1u << kn) - 1u);
+      const __m512d o = off ? _mm512_maskz_loadu_pd(m, off + k) : _mm512_setzero_pd();
+      __m512d v[8];
+      for (int r = 0; r < 8; ++r) {
+        v[r] = live[r] ? _mm512_sub_pd(_mm512_sub_pd(_mm512_maskz_loadu_pd(m, src[r] + k), shift[r]), o)
+                       : _mm512_setzero_pd();
+      }
+      transpose8(v);
+      double* out = dst + k * 8;
+      for (std::size_t t = 0; t < kn; ++t) {
+        _mm512_store_pd(out + 8 * t, v[t]);
+        total = _mm512_add_pd(total, v[t]);
+      }
+    }
+    if (job.row_sums) {
+      alignas(64) double t[8];
+      _mm512_store_pd(t, total);
+      for (int r = 0; r < 8; ++r)
+        if (live[r]) job.row_sums[s0 + r] += t[r];
+    }
+  }
+}
+
 }  // namespace
 
 Kernels<float> avx512_kernels_f32() {
   return {8, 48, &micro_avx512_f32, &pack_avx512_f32, "avx512"};
 }
 Kernels<double> avx512_kernels_f64() {
-  return {8, 24, &micro_avx512_f64, &pack_portable, "avx512"};
+  return {8, 24, &micro_avx512_f64, &pack_avx512_f64, "avx512"};
 }
 
 }  // namespace gram

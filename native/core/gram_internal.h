@@ -23,10 +23,14 @@ constexpr std::size_t sliver_width() {
 // Rows of the packed panel are padded (with zeros) to a multiple of this, so
 // every micro-tile (NR ≤ 48 columns, aligned) reads inside the panel.
 constexpr std::size_t kRowPad = 48;
-// Side of a triangle tile (the unit of work handed to threads); a multiple of
-// every MR and NR. 192 keeps a tile's two row panels for one K sub-block
-// (2 × 192 × kKc floats = 384 KiB) and its C tile (288 KiB) in L2.
-constexpr std::size_t kTile = 192;
+// Side of a triangle tile (the unit of work handed to threads): a multiple of
+// every MR and NR, at most kMaxTile. Larger tiles re-read fewer packed panels
+// from L3 (traffic ∝ 1/side); at 288 a tile's two row panels for one K
+// sub-block (2 × 288 × kKc floats = 576 KiB) and its float64 C tile (648 KiB)
+// still fit in a 2 MiB L2. Smaller tiles are used when there would be too few
+// tiles to keep every thread busy (see choose_tile in gram.cc).
+constexpr std::size_t kMaxTile = 288;
+constexpr std::size_t kTileStep = 96;
 // Products are accumulated in registers over kKc columns (fp32 for float
 // input), then added into the float64 C. kKc bounds the fp32 rounding error
 // (√kKc·ε in the typical case) and keeps an MR-row sliver (kKc × 64 B) in L1.

@@ -20,6 +20,15 @@ namespace seedscope {
 namespace {
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
+// The dot engine keeps every permuted RDM square (float above N = 64); beyond
+// this much memory the generic engine (no copies, slower) takes over.
+constexpr double kDotEngineMaxBytes = 2.0 * 1024 * 1024 * 1024;
+double dot_engine_bytes(std::size_t n, std::size_t k, bool all_pairs) {
+  double permuted = all_pairs ? static_cast<double>(k - 1) : 1.0;
+  return permuted * static_cast<double>(n) * static_cast<double>(n) * 4.0 +
+         static_cast<double>(k) * static_cast<double>(n) * static_cast<double>(n) * 6.0;
+}
+
 bool has_nonfinite(const double* x, std::size_t m) {
   for (std::size_t i = 0; i < m; ++i)
     if (!std::isfinite(x[i])) return true;
@@ -63,7 +72,7 @@ MantelResult mantel_test(const std::vector<const double*>& rdms, std::size_t n,
   if (opt.method == PairMethod::TauA && !any_nan) {
     engine = make_tau_engine(rdms, n, pairs);
     result.path = "tau-a";
-  } else if (any_nan || opt.method == PairMethod::TauA) {
+  } else if (any_nan || opt.method == PairMethod::TauA || dot_engine_bytes(n, k, opt.all_pairs) > kDotEngineMaxBytes) {
     engine = make_generic_engine(rdms, n, pairs, opt.method);
     result.path = "generic";
   } else {

@@ -7,6 +7,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "compare_tau.h"
 #include "gather_dot.h"
 
 namespace seedscope {
@@ -244,7 +245,10 @@ class TauEngine final : public MantelEngine {
             x = y;
           }
         }
-        std::uint64_t disc = count_inversions(seq.data(), tmp.data(), m_);
+        // Dense ranks are non-negative: the radix inversion count of the plain
+        // comparisons applies.
+        std::uint64_t disc = tau_detail::count_inversions(reinterpret_cast<std::uint32_t*>(seq.data()),
+                                                          reinterpret_cast<std::uint32_t*>(tmp.data()), m_);
         double diff = n0 - static_cast<double>(tied_[pairs_[s].a]) - static_cast<double>(tied_[pairs_[s].b]) +
                       static_cast<double>(joint) - 2.0 * static_cast<double>(disc);
         out[p * pairs_.size() + s] = diff / n0;

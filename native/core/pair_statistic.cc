@@ -5,6 +5,7 @@
 #include <limits>
 #include <numeric>
 
+#include "compare_tau.h"
 #include "ranks.h"
 
 namespace seedscope {
@@ -57,32 +58,6 @@ bool prepare_vector(PairMethod method, const double* x, std::size_t len, double*
   }
   for (std::size_t i = 0; i < len; ++i) z[i] *= scale;
   return true;
-}
-
-std::uint64_t count_inversions(std::int32_t* v, std::int32_t* tmp, std::size_t len) {
-  // Bottom-up merge sort: no recursion, one scratch buffer.
-  std::uint64_t inv = 0;
-  std::int32_t* src = v;
-  std::int32_t* dst = tmp;
-  for (std::size_t width = 1; width < len; width *= 2) {
-    for (std::size_t lo = 0; lo < len; lo += 2 * width) {
-      std::size_t mid = std::min(lo + width, len), hi = std::min(lo + 2 * width, len);
-      std::size_t i = lo, j = mid, k = lo;
-      while (i < mid && j < hi) {
-        if (src[j] < src[i]) {
-          inv += mid - i;
-          dst[k++] = src[j++];
-        } else {
-          dst[k++] = src[i++];
-        }
-      }
-      while (i < mid) dst[k++] = src[i++];
-      while (j < hi) dst[k++] = src[j++];
-    }
-    std::swap(src, dst);
-  }
-  if (src != v) std::copy(src, src + len, v);
-  return inv;
 }
 
 namespace {
@@ -140,7 +115,8 @@ double tau_a(const double* a, const double* b, std::size_t len) {
   }
   for (std::size_t t = 0; t < len; ++t) seq[t] = rb[order[t]];
   std::uint64_t n2 = tied_pairs(rb);
-  std::uint64_t discordant = count_inversions(seq.data(), tmp.data(), len);
+  std::uint64_t discordant = tau_detail::count_inversions(reinterpret_cast<std::uint32_t*>(seq.data()),
+                                                          reinterpret_cast<std::uint32_t*>(tmp.data()), len);
   double n0 = 0.5 * static_cast<double>(len) * static_cast<double>(len - 1);
   double diff = n0 - static_cast<double>(n1) - static_cast<double>(n2) + static_cast<double>(n3) -
                 2.0 * static_cast<double>(discordant);

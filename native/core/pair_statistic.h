@@ -40,9 +40,6 @@ inline double finish(PairMethod m, double core) { return m == PairMethod::R2 ? c
 // pairs tied in either vector count as neither. No NaN allowed.
 double tau_a(const double* a, const double* b, std::size_t len);
 
-// Inversions (pairs t < u with v[t] > v[u]) by merge sort; sorts v. tmp has len slots.
-std::uint64_t count_inversions(std::int32_t* v, std::int32_t* tmp, std::size_t len);
-
 // Condensed index of (i, j), i < j, in an n-stimulus RDM.
 inline std::size_t condensed_index(std::size_t n, std::size_t i, std::size_t j) {
   return i * n - i * (i + 1) / 2 + (j - i - 1);

@@ -7,6 +7,9 @@ namespace seedscope {
 
 struct PeakResult {
   double gflops;  // fp32 GFLOP/s over all threads (an FMA counts 2 flops)
+  // fp32 GFLOP per second of CPU time one thread actually got: the per-core
+  // limit, unaffected by other processes taking turns on the cores.
+  double gflops_per_cpu_second;
   int threads;
   const char* isa;
 };

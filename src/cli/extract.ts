@@ -38,8 +38,8 @@ export function registerExtract(program: Command): void {
       const stimuli = await stimuliFromCli(zoo, opts);
       const batch = await planBatch(zoo, stimuli.n, { batch: opts.batch, memoryMB: opts.memory });
       info(mode, `extracting ${layers.length} layers of ${zoo.instances.length} instances (${zoo.name}) over ${stimuli.n} stimuli, batch ${batch}`);
-      let bar: ProgressBar | null = null;
-      let barIndex = -1;
+      // one bar over all instances: a 10-instance zoo gives ten lines in a CI log, not a hundred
+      const bar = new ProgressBar('extract', !mode.quiet && !mode.json);
       const results = extractActivations(zoo, stimuli, {
         layers,
         batch,
@@ -48,17 +48,11 @@ export function registerExtract(program: Command): void {
         signal: interruptController.signal,
         reuseBuffers: true, // each instance is written before the next is asked for
         onWarning: warn,
-        onProgress: (p) => {
-          if (p.index !== barIndex) {
-            bar?.done();
-            barIndex = p.index;
-            bar = new ProgressBar(`${p.instance} (${p.index + 1}/${p.instances})`, !mode.quiet && !mode.json);
-          }
-          bar?.update(p.done, p.total, `batch ${p.batches}, ${p.imagesPerSecond.toFixed(0)} images/s`);
-        },
+        onProgress: (p) => bar.update(p.index * p.total + p.done, p.instances * p.total,
+          `${p.instance} (${p.index + 1}/${p.instances}), batch ${p.batches}, ${p.imagesPerSecond.toFixed(0)} images/s`),
       });
       const manifest = await writeExtraction(opts.output, zoo, stimuli, layers, results, batch);
-      (bar as ProgressBar | null)?.done();
+      bar.done();
       if (mode.json) printJson(manifest);
       else info(mode, `wrote ${opts.output} (${manifest.instances.length} instances × ${manifest.layers.length} layers) in ${manifest.seconds.toFixed(1)}s`);
     });

@@ -2,14 +2,15 @@
 import type { Command } from 'commander';
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { layerCatalog } from '../zoo/resolveLayers.js';
-import { resolveLayers } from '../zoo/resolveLayers.js';
+import { layerCatalog, resolveLayers } from '../zoo/resolveLayers.js';
 import { loadZoo, zooFromModels } from '../zoo/zoo.js';
 import { printJson } from './output.js';
+import { sizeOption } from './zooOptions.js';
 
 interface LayersOptions {
   json?: boolean;
   natural?: boolean;
+  inputSize?: [number, number];
 }
 
 export function registerLayers(program: Command): void {
@@ -17,11 +18,12 @@ export function registerLayers(program: Command): void {
     .command('layers')
     .description('list the tensors of an ONNX model (or a zoo folder) that can be picked with --layers')
     .argument('<model>', 'an .onnx file or a zoo folder')
+    .option('--input-size <H,W>', 'image size for models whose input size is symbolic', sizeOption)
     .option('--natural', 'only natural layers (activations, convolutions, pooling, Gemm/MatMul, outputs)')
     .option('--json', 'print one JSON document')
     .action(async (model: string, opts: LayersOptions) => {
       const isZoo = existsSync(model) && statSync(model).isDirectory() && existsSync(join(model, 'zoo.json'));
-      const zoo = isZoo ? loadZoo(model) : zooFromModels([model]);
+      const zoo = isZoo ? loadZoo(model) : zooFromModels([model], { input: { size: opts.inputSize } });
       const catalog = await layerCatalog(zoo);
       const defaults = new Set((await resolveLayers(zoo, [])).map((l) => l.tensor));
       const rows = catalog.filter((l) => !opts.natural || l.natural).map((l) => ({

@@ -47,7 +47,7 @@ function numberList(value: string): number[] {
   return parts;
 }
 
-function sizeOption(value: string): [number, number] {
+export function sizeOption(value: string): [number, number] {
   const parts = value.split(/[,x×]/).map((s) => Number(s.trim()));
   if (parts.length !== 2 || parts.some((n) => !Number.isInteger(n) || n < 1)) {
     throw new InvalidArgumentError(`Expected H,W (two positive integers) but received '${value}'.`);

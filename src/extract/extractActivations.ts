@@ -12,6 +12,7 @@
  * responsive; Ctrl-C (the signal) terminates the worker at once.
  */
 import { readFileSync } from 'node:fs';
+import { totalmem } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { CancelledError, UserError } from '../errors.js';
 import type { StimulusSet } from '../stimuli/loadStimuli.js';
@@ -96,6 +97,16 @@ export async function planBatch(zoo: Zoo, n: number, opts: Pick<ExtractOptions, 
   return batchFromMemory(bytes, opts.memoryMB ?? DEFAULT_MEMORY_MB, n);
 }
 
+const GIB = 1024 ** 3;
+
+/** One instance's activations (all layers, N × D floats each) are held at once: say so before running out of memory. */
+function checkActivationMemory(bytes: number, warn: (m: string) => void): void {
+  const total = totalmem();
+  const text = `one instance's activations need ${(bytes / GIB).toFixed(1)} GiB (all chosen layers × all stimuli) of ${(total / GIB).toFixed(1)} GiB of memory`;
+  if (bytes > 0.8 * total) throw new UserError(`${text}; choose fewer layers (--layers) or stimuli (--per-class)`);
+  if (bytes > 0.4 * total) warn(text);
+}
+
 function isResolved(layers: readonly string[] | readonly ResolvedLayer[]): layers is readonly ResolvedLayer[] {
   return layers.length > 0 && typeof layers[0] !== 'string';
 }
@@ -113,6 +124,7 @@ export async function* extractActivations(zoo: Zoo, stimuli: StimulusSet, opts: 
   const outputs = [...new Set([...layers.map((l) => l.tensor), ...(zoo.output ? [zoo.output] : [])])];
   const inputName = imageInput(zoo.reference).name;
   const catalog = new Map((await layerCatalog(zoo)).map((l) => [l.tensor, l]));
+  checkActivationMemory(outputs.reduce((a, t) => a + (catalog.get(t)?.size ?? 0), 0) * stimuli.n * 4, warn);
   const shapes: Record<string, number[]> = {};
   for (const t of outputs) {
     const info = catalog.get(t);
@@ -122,10 +134,13 @@ export async function* extractActivations(zoo: Zoo, stimuli: StimulusSet, opts: 
   const worker = new Worker(new URL('./sessionWorker.js', import.meta.url), {
     workerData: { images: stimuli.images, inputShape: zoo.input.shape },
   });
+  workerExited.set(worker, false);
+  worker.once('exit', () => workerExited.set(worker, true));
   let abortHandler: (() => void) | undefined;
   const aborted = new Promise<never>((_, reject) => {
     abortHandler = () => {
-      void worker.terminate();
+      // the worker stops after its current batch; `finally` below waits for it to end
+      worker.postMessage({ type: 'cancel' });
       reject(new CancelledError());
     };
     if (opts.signal?.aborted) abortHandler();
@@ -169,8 +184,19 @@ export async function* extractActivations(zoo: Zoo, stimuli: StimulusSet, opts: 
     }
   } finally {
     if (abortHandler) opts.signal?.removeEventListener('abort', abortHandler);
-    await worker.terminate();
+    await closeWorker(worker);
   }
+}
+
+/** Lets the worker finish its current batch, release its session and end. */
+const workerExited = new WeakMap<Worker, boolean>();
+
+async function closeWorker(worker: Worker): Promise<void> {
+  if (workerExited.get(worker)) return;
+  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+  worker.postMessage({ type: 'cancel' });
+  worker.postMessage({ type: 'close' });
+  await exited;
 }
 
 interface RunResult {
@@ -200,6 +226,10 @@ function runInstance(worker: Worker, zoo: Zoo, instance: ZooInstance, index: num
         case 'done':
           cleanup();
           resolve({ outputs: msg.outputs, device: msg.device, runSeconds: msg.runSeconds });
+          break;
+        case 'cancelled':
+          cleanup();
+          reject(new CancelledError());
           break;
         case 'error':
           cleanup();

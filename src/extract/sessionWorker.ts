@@ -7,7 +7,10 @@
  * Message 'run' { model bytes, outputs, batch, fixedBatch, threads, device,
  * allowFallback } → 'progress' { done } after each batch, 'warning' { message },
  * then 'done' { outputs: [{ name, shape, data }] } (buffers transferred) or
- * 'error' { message }. One session at a time; it is released after each run.
+ * 'error' { message }. One session at a time; it is released before 'done'.
+ * 'cancel' stops a run after its current batch ('cancelled'); 'close' lets the
+ * thread end once idle. The main thread never terminates the worker while
+ * onnxruntime works in it: tearing down its addon mid-call aborts the process.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
@@ -38,7 +41,8 @@ export type WorkerMessage =
   | { type: 'progress'; done: number; batches: number }
   | { type: 'warning'; message: string }
   | { type: 'done'; outputs: OutputArray[]; device: 'cpu' | 'cuda'; runSeconds: number }
-  | { type: 'error'; message: string };
+  | { type: 'error'; message: string }
+  | { type: 'cancelled' };
 
 interface WorkerInit {
   images: Float32Array;
@@ -71,8 +75,12 @@ async function createSession(req: RunRequest): Promise<{ session: InferenceSessi
   return { session: await InferenceSession.create(req.bytes, { ...options, executionProviders: ['cpu'] }), device: 'cpu' };
 }
 
+let cancelled = false;
+
 async function run(req: RunRequest): Promise<void> {
+  cancelled = false;
   const { session, device } = await createSession(req);
+  let result: { outputs: OutputArray[]; runSeconds: number } | null = null;
   try {
     const batch = req.fixedBatch ?? req.batch;
     const batches = Math.ceil(n / batch);
@@ -130,14 +138,25 @@ async function run(req: RunRequest): Promise<void> {
         t.dispose();
       }
       post({ type: 'progress', done: start + rows, batches: b + 1 });
+      if (cancelled) break;
     }
-    const outputs = req.outputs.map((name) => arrays.get(name)!);
-    post({ type: 'done', outputs, device, runSeconds: (performance.now() - started) / 1000 }, outputs.map((o) => o.data.buffer as ArrayBuffer));
+    if (!cancelled) result = { outputs: req.outputs.map((name) => arrays.get(name)!), runSeconds: (performance.now() - started) / 1000 };
   } finally {
     await session.release();
   }
+  if (!result) {
+    post({ type: 'cancelled' });
+    return;
+  }
+  post({ type: 'done', outputs: result.outputs, device, runSeconds: result.runSeconds }, result.outputs.map((o) => o.data.buffer as ArrayBuffer));
 }
 
-parentPort!.on('message', (req: RunRequest) => {
-  run(req).catch((err: unknown) => post({ type: 'error', message: err instanceof Error ? err.message : String(err) }));
+parentPort!.on('message', (req: RunRequest | { type: 'cancel' } | { type: 'close' }) => {
+  if (req.type === 'cancel') {
+    cancelled = true;
+  } else if (req.type === 'close') {
+    parentPort!.close(); // the thread ends when nothing is left to do
+  } else {
+    run(req).catch((err: unknown) => post({ type: 'error', message: err instanceof Error ? err.message : String(err) }));
+  }
 });

@@ -32,6 +32,8 @@ function asFloat64(v: Float32Array | Float64Array): Float64Array {
  * q; the diagonal compares an RDM with itself (1 where defined, except rho-a
  * and tau-a with ties, which are below 1). Ranks, means and norms are computed
  * once per RDM, so this is much faster than calling compareTwoRdms per pair.
+ * 'r2' is the square of 'pearson': when both are wanted, ask for 'pearson'
+ * and square it.
  */
 export function compareRdms(
   rdms: readonly (Float32Array | Float64Array)[],

@@ -32,7 +32,8 @@ async function decode(file: string, t: FolderTarget): Promise<Uint8Array> {
   let data: Buffer;
   let info: OutputInfo;
   try {
-    ({ data, info } = await sharp(file).raw().toBuffer({ resolveWithObject: true }));
+    // auto-orient (EXIF), any colour space (CMYK, palette, grey) to sRGB, any bit depth to 8 bits
+    ({ data, info } = await sharp(file).rotate().toColourspace('srgb').raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true }));
   } catch (err) {
     throw new UserError(`${file}: cannot decode the image (${(err as Error).message})`);
   }

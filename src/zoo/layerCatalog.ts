@@ -91,12 +91,20 @@ export async function listLayers(model: OnnxModel, input: InputSpec | null = nul
       return m?.isTensor === true && FLOAT_TYPES.has(m.type);
     });
     const shapes = new Map<string, (number | null)[]>();
+    const notPerStimulus = new Set<string>();
     for (const n of floatNames) {
       const m = meta.get(n);
-      if (m?.isTensor) shapes.set(n, shapeOf(m.shape).slice(1));
+      if (!m?.isTensor) continue;
+      // with a dynamic batch, a tensor whose first dimension is a fixed number (or a scalar) is computed from weights, not per stimulus
+      if (m.shape.length === 0 || (fixedBatch === null && typeof m.shape[0] === 'number' && m.shape[0] >= 0 && !inputHasFixedBatch(model))) {
+        notPerStimulus.add(n);
+        continue;
+      }
+      shapes.set(n, shapeOf(m.shape).slice(1));
     }
-    const batch = fixedBatch ?? 2;
-    const unknown = floatNames.filter((n) => (shapes.get(n) ?? [null]).some((d) => d === null));
+    const inputBatch = imageInput(model).dims?.[0];
+    const batch = fixedBatch ?? (typeof inputBatch === 'number' ? inputBatch : 2);
+    const unknown = floatNames.filter((n) => !notPerStimulus.has(n) && (shapes.get(n) ?? [null]).some((d) => d === null));
     const measuredBatch = new Map<string, number>();
     if (unknown.length > 0) {
       let outputs;
@@ -116,6 +124,7 @@ export async function listLayers(model: OnnxModel, input: InputSpec | null = nul
     const producer = new Map(candidates.flatMap((n) => n.outputs.map((o) => [o, n] as const)));
     const layers: LayerInfo[] = [];
     for (const name of floatNames) {
+      if (notPerStimulus.has(name)) continue;
       const node = producer.get(name)!;
       const shape = shapes.get(name) ?? [];
       // a tensor whose first dimension is not the batch (a weight computed in the graph) is not per stimulus
@@ -143,6 +152,11 @@ export async function listLayers(model: OnnxModel, input: InputSpec | null = nul
   } finally {
     await session.release();
   }
+}
+
+/** True when the graph's input has a numeric batch dimension. */
+function inputHasFixedBatch(model: OnnxModel): boolean {
+  return typeof imageInput(model).dims?.[0] === 'number';
 }
 
 export function firstLine(err: unknown): string {

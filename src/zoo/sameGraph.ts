@@ -42,14 +42,20 @@ export function graphDifference(ref: OnnxModel, other: OnnxModel): string | null
   return null;
 }
 
-/** Throws a UserError naming the first instance whose graph differs from the first one's. */
-export function checkSameGraph(models: readonly OnnxModel[]): void {
-  const ref = models[0];
-  if (!ref) return;
-  for (const m of models.slice(1)) {
-    const diff = graphDifference(ref, m);
-    if (diff) {
-      throw new UserError(`${m.file}: expected the same graph as ${ref.file} (instances of a zoo differ only in their weights) but ${diff}`);
-    }
+/** Throws a UserError naming `other` and where its graph differs from the reference's. */
+export function checkSameGraph(ref: OnnxModel, other: OnnxModel): void {
+  const diff = graphDifference(ref, other);
+  if (diff) {
+    throw new UserError(`${other.file}: expected the same graph as ${ref.file} (instances of a zoo differ only in their weights) but ${diff}`);
   }
+}
+
+/**
+ * Reads the first file as the reference and checks every other against it,
+ * one at a time, so only one extra model is held in memory.
+ */
+export function readSameGraphModels(files: readonly string[], read: (file: string) => OnnxModel): OnnxModel {
+  const ref = read(files[0]!);
+  for (const f of files.slice(1)) checkSameGraph(ref, read(f));
+  return ref;
 }

@@ -13,7 +13,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { UserError } from '../errors.js';
 import { expandModelArgs } from './globFiles.js';
 import { imageInput, readOnnxModel, type OnnxModel } from './onnxModel.js';
-import { checkSameGraph } from './sameGraph.js';
+import { readSameGraphModels } from './sameGraph.js';
 import { validateZooManifest, type InputSpec, type Layout, type ManifestLayer, type ZooManifest } from './zooManifest.js';
 
 export type { InputSpec, Layout, ZooManifest } from './zooManifest.js';
@@ -81,6 +81,11 @@ function checkManifestAgainstGraph(m: ZooManifest, model: OnnxModel, manifestFil
   if (m.output !== null && !tensors.has(m.output)) {
     throw new UserError(`${manifestFile}: output: expected a tensor of ${basename(model.file)} but '${m.output}' is not in the graph`);
   }
+  const logitsDims = model.outputs.find((o) => o.name === m.output)?.dims;
+  const classCount = logitsDims?.[logitsDims.length - 1];
+  if (m.classes && typeof classCount === 'number' && classCount !== m.classes.length) {
+    throw new UserError(`${manifestFile}: classes: the output '${m.output}' has ${classCount} classes but zoo.json names ${m.classes.length}`);
+  }
 }
 
 /** Loads a zoo folder (or its zoo.json path), verifying every file against the manifest. */
@@ -108,9 +113,7 @@ export function loadZoo(dir: string): Zoo {
     }
     return { name: inst.name, file, seed: inst.seed, sha256: actual, testAccuracy: inst.test_accuracy };
   });
-  const models = instances.map((inst) => readOnnxModel(inst.file));
-  checkSameGraph(models);
-  const reference = models[0]!;
+  const reference = readSameGraphModels(instances.map((inst) => inst.file), readOnnxModel);
   checkManifestAgainstGraph(m, reference, manifestFile);
   return {
     name: m.name,
@@ -182,9 +185,7 @@ export function zooFromModels(files: readonly string[], opts: ModelOptions = {})
   const paths = expandModelArgs(files).map((f) => resolve(f));
   if (paths.length === 0) throw new UserError('--model: expected at least one ONNX file');
   if (new Set(paths).size !== paths.length) throw new UserError('--model: the same file is given twice');
-  const models = paths.map((f) => readOnnxModel(f));
-  checkSameGraph(models);
-  const reference = models[0]!;
+  const reference = readSameGraphModels(paths, readOnnxModel);
   const input = inputSpecFromModel(reference, opts.input);
   const names = instanceNames(paths);
   const floatOutputs = reference.outputs.filter((o) => o.elemType === 1 && (o.dims?.length ?? 2) === 2);

@@ -34,6 +34,8 @@ export interface RdmNativeResult {
 export interface PeakNativeResult {
   /** fp32 GFLOP/s over all threads (an FMA counts 2 flops) */
   gflops: number;
+  /** GFLOP per second of CPU time one thread got: the per-core limit, robust to a shared machine */
+  gflopsPerCpuSecond: number;
   threads: number;
   isa: string;
 }
