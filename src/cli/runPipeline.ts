@@ -4,6 +4,7 @@
  * zoos, draw the figures, and write everything into a staged output folder
  * that is renamed into place only when complete.
  */
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyseZoo, type ZooSource } from '../analysis/analyseZoo.js';
 import type { AnalysisEngines, CompareMethod, Metric } from '../analysis/engines.js';
@@ -67,7 +68,11 @@ function loadZoos(opts: RunOptions): Zoo[] {
   const zoos: Zoo[] = [];
   for (const dir of opts.zoo ?? []) zoos.push(loadZoo(dir));
   if (opts.model && opts.model.length > 0) zoos.push(zooFromModels(opts.model));
-  if (zoos.length === 0) zoos.push(loadZoo(join(packageRoot, DEFAULT_ZOO)));
+  if (zoos.length === 0) {
+    const dir = join(packageRoot, DEFAULT_ZOO);
+    if (!existsSync(join(dir, 'zoo.json'))) throw new UserError(`the default zoo ${dir} is not installed: give --zoo DIR or --model FILE`);
+    zoos.push(loadZoo(dir));
+  }
   const names = new Set<string>();
   for (const z of zoos) {
     if (names.has(z.name)) throw new UserError(`zoo name '${z.name}' appears twice: give each --zoo a different zoo`);
