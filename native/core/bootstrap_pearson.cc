@@ -72,27 +72,22 @@ struct Avx512Block {
   }
 };
 
-// Accumulates g[t][s] += Σ_i c_i[s] Σ_{j>i} c_j[s] f_t(i, j) for one block of
-// samples. Per row i the features of all its entries are laid out first
-// (frow), then U features at a time are summed over the row with their
-// U × kBlock accumulators held in registers.
+// Accumulates, for every block of samples b, g[b][t][s] += c_i[s] Σ_{j>i} c_j[s] f_t(i, j)
+// over the rows i of one task. A row's features are laid out once (frow) and
+// used by every block; U features at a time are summed over the row with
+// their U × kBlock accumulators in registers. ct is block-major:
+// ct[(b·n + j)·kBlock + s].
 template <std::size_t U, typename Block>
 __attribute__((always_inline)) inline void accumulate(const float* const* a, std::size_t k, std::size_t n,
-                                                      const float* ct, double* g, float* frow,
+                                                      std::size_t blocks, const float* ct, std::size_t first_row,
+                                                      std::size_t row_step, double* g, float* frow,
                                                       const Progress& progress) {
   const std::size_t p = Features{k}.count();
   const std::size_t pp = padded(p);
-  std::size_t e = 0;
-  for (std::size_t i = 0; i + 1 < n; ++i) {
-    if ((i & 31) == 0) progress.check();
-    const float* ci = ct + i * kBlock;
-    bool any = false;
-    for (std::size_t s = 0; s < kBlock; ++s) any |= ci[s] != 0.0f;
+  for (std::size_t i = first_row; i + 1 < n; i += row_step) {
+    progress.check();
     const std::size_t len = n - i - 1;
-    if (!any) {
-      e += len;
-      continue;
-    }
+    std::size_t e = i * n - i * (i + 1) / 2;  // condensed index of (i, i + 1)
     for (std::size_t jj = 0; jj < len; ++jj, ++e) {
       float* f = frow + jj * pp;
       f[0] = 1.0f;
@@ -103,32 +98,40 @@ __attribute__((always_inline)) inline void accumulate(const float* const* a, std
         for (std::size_t y = x + 1; y < k; ++y) f[q++] = f[1 + x] * f[1 + y];
       for (; q < pp; ++q) f[q] = 0.0f;
     }
-    const float* cfirst = ct + (i + 1) * kBlock;
-    for (std::size_t t0 = 0; t0 < pp; t0 += U) {
-      float acc[U][kBlock];
-      Block::run(frow, pp, t0, cfirst, len, acc);
-      for (std::size_t u = 0; u < U && t0 + u < p; ++u)
-        for (std::size_t s = 0; s < kBlock; ++s) g[(t0 + u) * kBlock + s] += static_cast<double>(ci[s]) * acc[u][s];
+    for (std::size_t b = 0; b < blocks; ++b) {
+      const float* ci = ct + (b * n + i) * kBlock;
+      bool any = false;
+      for (std::size_t s = 0; s < kBlock; ++s) any |= ci[s] != 0.0f;
+      if (!any) continue;
+      const float* cfirst = ci + kBlock;
+      double* gb = g + b * p * kBlock;
+      for (std::size_t t0 = 0; t0 < pp; t0 += U) {
+        float acc[U][kBlock];
+        Block::run(frow, pp, t0, cfirst, len, acc);
+        for (std::size_t u = 0; u < U && t0 + u < p; ++u)
+          for (std::size_t s = 0; s < kBlock; ++s) gb[(t0 + u) * kBlock + s] += static_cast<double>(ci[s]) * acc[u][s];
+      }
     }
   }
 }
 
-__attribute__((target("avx512f,avx512dq,avx512bw,avx512vl,fma"))) void accumulate_avx512(
-    const float* const* a, std::size_t k, std::size_t n, const float* ct, double* g, float* frow,
-    const Progress& progress) {
-  accumulate<8, Avx512Block>(a, k, n, ct, g, frow, progress);
+#define SEEDSCOPE_ACCUMULATE_ARGS                                                                        \
+  const float *const *a, std::size_t k, std::size_t n, std::size_t blocks, const float *ct, std::size_t first_row, \
+      std::size_t row_step, double *g, float *frow, const Progress &progress
+
+__attribute__((target("avx512f,avx512dq,avx512bw,avx512vl,fma"))) void accumulate_avx512(SEEDSCOPE_ACCUMULATE_ARGS) {
+  accumulate<8, Avx512Block>(a, k, n, blocks, ct, first_row, row_step, g, frow, progress);
 }
 
-__attribute__((target("avx2,fma"))) void accumulate_avx2(const float* const* a, std::size_t k, std::size_t n,
-                                                         const float* ct, double* g, float* frow,
-                                                         const Progress& progress) {
-  accumulate<4, LoopBlock<4>>(a, k, n, ct, g, frow, progress);
+__attribute__((target("avx2,fma"))) void accumulate_avx2(SEEDSCOPE_ACCUMULATE_ARGS) {
+  accumulate<4, LoopBlock<4>>(a, k, n, blocks, ct, first_row, row_step, g, frow, progress);
 }
 
-void accumulate_portable(const float* const* a, std::size_t k, std::size_t n, const float* ct, double* g,
-                         float* frow, const Progress& progress) {
-  accumulate<2, LoopBlock<2>>(a, k, n, ct, g, frow, progress);
+void accumulate_portable(SEEDSCOPE_ACCUMULATE_ARGS) {
+  accumulate<2, LoopBlock<2>>(a, k, n, blocks, ct, first_row, row_step, g, frow, progress);
 }
+
+#undef SEEDSCOPE_ACCUMULATE_ARGS
 
 // Resample counts exactly as bootstrap.cc draws them.
 void draw_counts(std::uint64_t seed, RngDomain domain, std::uint64_t stream, std::size_t size, std::uint32_t* out) {
@@ -166,53 +169,60 @@ std::vector<double> bootstrap_pearson(const std::vector<const double*>& rdms, st
   }
   const std::size_t p = Features{k}.count();
   const std::size_t blocks = (opt.samples + kBlock - 1) / kBlock;
-  std::vector<double> out(opt.samples, kNaN);
+  // Stimulus counts of every sample, block-major (see accumulate).
+  std::vector<float> ct(blocks * n * kBlock, 0.0f);
+  parallel_for(static_cast<std::size_t>(opt.samples), opt.threads, [&](std::size_t s, int) {
+    std::vector<std::uint32_t> c(n);
+    draw_counts(opt.seed, RngDomain::StimulusResample, s, n, c.data());
+    const std::size_t b = s / kBlock, lane = s % kBlock;
+    for (std::size_t i = 0; i < n; ++i) ct[(b * n + i) * kBlock + lane] = static_cast<float>(c[i]);
+  });
+  // A fixed number of tasks (rows i ≡ t mod tasks), each with its own sums,
+  // added in task order: the result does not depend on the thread count.
+  const std::size_t tasks = std::min<std::size_t>(16, n - 1);
+  std::vector<std::vector<double>> partial(tasks, std::vector<double>(blocks * p * kBlock, 0.0));
   std::atomic<std::size_t> done{0};
   const Isa isa = active_isa();
-
-  parallel_for(blocks, opt.threads, [&](std::size_t blk, int) {
-    progress.check();
-    const std::uint64_t first = blk * kBlock;
-    const std::size_t count = static_cast<std::size_t>(std::min<std::uint64_t>(kBlock, opt.samples - first));
-    std::vector<float> ct(n * kBlock, 0.0f);  // counts, stimulus-major
-    std::vector<std::uint32_t> c(n);
-    for (std::size_t s = 0; s < count; ++s) {
-      draw_counts(opt.seed, RngDomain::StimulusResample, first + s, n, c.data());
-      for (std::size_t i = 0; i < n; ++i) ct[i * kBlock + s] = static_cast<float>(c[i]);
-    }
-    std::vector<double> g(p * kBlock, 0.0);
+  parallel_for(tasks, opt.threads, [&](std::size_t t, int) {
     std::vector<float> frow(n * padded(p));
-    if (isa == Isa::Avx512) accumulate_avx512(a.data(), k, n, ct.data(), g.data(), frow.data(), progress);
-    else if (isa == Isa::Avx2) accumulate_avx2(a.data(), k, n, ct.data(), g.data(), frow.data(), progress);
-    else accumulate_portable(a.data(), k, n, ct.data(), g.data(), frow.data(), progress);
-
-    std::vector<std::uint32_t> w(k, 1);
-    std::vector<double> sum(k), var(k);
-    for (std::size_t s = 0; s < count; ++s) {
-      if (opt.resample_instances) draw_counts(opt.seed, RngDomain::InstanceResample, first + s, k, w.data());
-      const double weight = g[s];
-      if (weight < 3.0) continue;  // fewer than 3 resampled entries: undefined
-      for (std::size_t r = 0; r < k; ++r) {
-        sum[r] = g[(1 + r) * kBlock + s];
-        var[r] = g[(1 + k + r) * kBlock + s] - sum[r] * sum[r] / weight;
-      }
-      double num = 0.0, den = 0.0;
-      std::size_t q = 1 + 2 * k;
-      for (std::size_t x = 0; x < k; ++x) {
-        for (std::size_t y = x + 1; y < k; ++y, ++q) {
-          if (w[x] == 0 || w[y] == 0 || !(var[x] > 0.0) || !(var[y] > 0.0)) continue;
-          const double cov = g[q * kBlock + s] - sum[x] * sum[y] / weight;
-          double rv = cov / std::sqrt(var[x] * var[y]);
-          rv = std::max(-1.0, std::min(1.0, rv));
-          const double ww = static_cast<double>(w[x]) * static_cast<double>(w[y]);
-          num += ww * (opt.squared ? rv * rv : rv);
-          den += ww;
-        }
-      }
-      out[first + s] = den > 0.0 ? num / den : kNaN;
-    }
-    progress.report(static_cast<double>(++done), static_cast<double>(blocks));
+    double* g = partial[t].data();
+    if (isa == Isa::Avx512) accumulate_avx512(a.data(), k, n, blocks, ct.data(), t, tasks, g, frow.data(), progress);
+    else if (isa == Isa::Avx2) accumulate_avx2(a.data(), k, n, blocks, ct.data(), t, tasks, g, frow.data(), progress);
+    else accumulate_portable(a.data(), k, n, blocks, ct.data(), t, tasks, g, frow.data(), progress);
+    progress.report(static_cast<double>(++done), static_cast<double>(tasks));
   });
+  std::vector<double> g(blocks * p * kBlock, 0.0);
+  for (std::size_t t = 0; t < tasks; ++t)
+    for (std::size_t x = 0; x < g.size(); ++x) g[x] += partial[t][x];
+
+  std::vector<double> out(opt.samples, kNaN);
+  std::vector<std::uint32_t> w(k, 1);
+  std::vector<double> sum(k), var(k);
+  for (std::size_t smp = 0; smp < opt.samples; ++smp) {
+    const std::size_t b = smp / kBlock, s = smp % kBlock;
+    const double* gb = g.data() + b * p * kBlock;
+    if (opt.resample_instances) draw_counts(opt.seed, RngDomain::InstanceResample, smp, k, w.data());
+    const double weight = gb[s];
+    if (weight < 3.0) continue;  // fewer than 3 resampled entries: undefined
+    for (std::size_t r = 0; r < k; ++r) {
+      sum[r] = gb[(1 + r) * kBlock + s];
+      var[r] = gb[(1 + k + r) * kBlock + s] - sum[r] * sum[r] / weight;
+    }
+    double num = 0.0, den = 0.0;
+    std::size_t q = 1 + 2 * k;
+    for (std::size_t x = 0; x < k; ++x) {
+      for (std::size_t y = x + 1; y < k; ++y, ++q) {
+        if (w[x] == 0 || w[y] == 0 || !(var[x] > 0.0) || !(var[y] > 0.0)) continue;
+        const double cov = gb[q * kBlock + s] - sum[x] * sum[y] / weight;
+        double rv = cov / std::sqrt(var[x] * var[y]);
+        rv = std::max(-1.0, std::min(1.0, rv));
+        const double ww = static_cast<double>(w[x]) * static_cast<double>(w[y]);
+        num += ww * (opt.squared ? rv * rv : rv);
+        den += ww;
+      }
+    }
+    out[smp] = den > 0.0 ? num / den : kNaN;
+  }
   return out;
 }
 
