@@ -96,9 +96,9 @@ function zooInfo(z: Zoo, layers: { name: string; tensor: string }[]): ZooInfo {
 async function* activationsOf(zoo: Zoo, stimuli: StimulusSet, layers: Awaited<ReturnType<typeof resolveLayers>>, opts: RunOptions, ctx: RunContext, bar: ProgressBar): AsyncGenerator<InstanceActivations> {
   const k = zoo.instances.length;
   for await (const inst of extractActivations(zoo, stimuli, {
-    // No abort signal: terminating the session worker in the middle of onnxruntime's run
-    // aborts the whole process (SIGABRT) instead of rejecting. Ctrl-C is honoured between
-    // instances instead (the analysis checks it), which takes at most one instance's time.
+    // Ctrl-C stops extraction after the current batch: the session worker is asked to
+    // cancel and close (never terminated mid-run, which would abort the process).
+    signal: ctx.signal,
     layers, threads: opts.threads, device: opts.device, onWarning: ctx.warn,
     // the analysis is done with an instance (it keeps RDMs only) before it asks for the next
     reuseBuffers: true,
