@@ -184,9 +184,13 @@ def export_onnx(model, ds, path):
     outputs = ["logits"] + LAYER_NAMES[:-1]
     dummy = torch.zeros([2] + ds["shape"])
     tmp = path + ".tmp"
+    kwargs = {}
+    import inspect
+    if "dynamo" in inspect.signature(torch.onnx.export).parameters:
+        kwargs["dynamo"] = False  # PyTorch >= 2.9 defaults to the dynamo exporter
     torch.onnx.export(AllLayers(m), dummy, tmp, input_names=["input"], output_names=outputs,
                       dynamic_axes={k: {0: "batch"} for k in ["input"] + outputs},
-                      opset_version=13, do_constant_folding=True)
+                      opset_version=13, do_constant_folding=True, **kwargs)
     import onnx
     proto = onnx.load(tmp)
     onnx.checker.check_model(proto)
