@@ -10,6 +10,10 @@ import { seedscopeVersion } from '../version.js';
 import { installInterruptHandler } from './interrupt.js';
 import { registerInfo } from './info.js';
 import { registerBench } from './bench.js';
+import { registerCompare } from './compare.js';
+import { registerCka } from './cka.js';
+import { registerLayers } from './layers.js';
+import { registerExtract } from './extract.js';
 
 const EXIT_CODES = `
 Exit codes:
@@ -27,6 +31,10 @@ export function buildProgram(): Command {
   program.exitOverride();
   registerInfo(program);
   registerBench(program);
+  registerCompare(program);
+  registerCka(program);
+  registerLayers(program);
+  registerExtract(program);
   return program;
 }
 

@@ -1,0 +1,222 @@
+/**
+ * Activation extraction. Public API:
+ *   extractActivations(zoo, stimuli, { layers, batch, memoryMB, threads, device, onProgress, signal })
+ * is an async generator that yields ONE INSTANCE AT A TIME:
+ *   { instance, index, layers: [{ name, tensor, n, d, shape, data }], logits }
+ * where each layer's data is a float32 N × D matrix (D = flattened C·H·W) and
+ * logits is N × C (or null when the zoo names no logits tensor). The caller
+ * turns them into RDMs and drops them before the next instance is run.
+ *
+ * Each instance gets its own onnxruntime session (inner tensors exposed as
+ * outputs in memory), run in a worker thread so progress and Ctrl-C stay
+ * responsive; Ctrl-C (the signal) terminates the worker at once.
+ */
+import { readFileSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
+import { CancelledError, UserError } from '../errors.js';
+import type { StimulusSet } from '../stimuli/loadStimuli.js';
+import { exposeTensors } from '../zoo/exposeOutputs.js';
+import { imageInput } from '../zoo/onnxModel.js';
+import { layerCatalog, resolveLayers, type ResolvedLayer } from '../zoo/resolveLayers.js';
+import type { Zoo, ZooInstance } from '../zoo/zoo.js';
+import { resolveDevice, type Device, type DeviceChoice } from './device.js';
+import type { OutputArray, RunRequest, WorkerMessage } from './sessionWorker.js';
+
+export interface LayerActivations {
+  name: string;
+  tensor: string;
+  n: number;
+  d: number;
+  /** Per-stimulus shape (its product is d). */
+  shape: number[];
+  /** N × D, row-major. */
+  data: Float32Array;
+}
+
+export interface InstanceActivations {
+  instance: ZooInstance;
+  index: number;
+  layers: LayerActivations[];
+  logits: Float32Array | null;
+  /** Classes in the logits (columns), when logits are present. */
+  logitsShape: number[] | null;
+  device: Device;
+  /** Seconds spent running batches in onnxruntime (session creation excluded). */
+  runSeconds: number;
+}
+
+export interface ExtractProgress {
+  instance: string;
+  index: number;
+  instances: number;
+  /** Images done in this instance, of `total`. */
+  done: number;
+  total: number;
+  batches: number;
+  imagesPerSecond: number;
+}
+
+export interface ExtractOptions {
+  /** Layer specs (names, patterns, op:Type) or already resolved layers; default: resolveLayers(zoo, []). */
+  layers?: readonly string[] | readonly ResolvedLayer[];
+  /** Images per batch; default from memoryMB (ignored when the graph fixes the batch size). */
+  batch?: number;
+  /** Budget for one batch's tensors, in MiB (default 512). */
+  memoryMB?: number;
+  /** onnxruntime intra-op threads; 0 or absent: all cores. */
+  threads?: number;
+  device?: DeviceChoice;
+  onProgress?: (p: ExtractProgress) => void;
+  onWarning?: (message: string) => void;
+  signal?: AbortSignal;
+  /**
+   * Reuse an instance's arrays for the next instance: once the caller asks for
+   * the next instance, the previous one's data arrays are overwritten. Saves
+   * the page faults of fresh memory (N × D floats per layer); only for callers
+   * that are done with an instance before asking for the next.
+   */
+  reuseBuffers?: boolean;
+}
+
+const DEFAULT_MEMORY_MB = 512;
+const MAX_BATCH = 1024;
+
+/** Images per batch from a memory budget: every float tensor of the graph held once per image (an upper bound). */
+export function batchFromMemory(bytesPerImage: number, memoryMB: number, n: number): number {
+  const fit = Math.floor((memoryMB * 1024 * 1024) / Math.max(1, bytesPerImage));
+  return Math.max(1, Math.min(fit, MAX_BATCH, n));
+}
+
+export async function planBatch(zoo: Zoo, n: number, opts: Pick<ExtractOptions, 'batch' | 'memoryMB'>): Promise<number> {
+  if (zoo.fixedBatch !== null) return zoo.fixedBatch;
+  if (opts.batch !== undefined) return Math.max(1, Math.min(opts.batch, n));
+  const catalog = await layerCatalog(zoo);
+  const inputSize = zoo.input.shape.reduce((a, b) => a * b, 1);
+  const bytes = 4 * (inputSize + catalog.reduce((a, l) => a + l.size, 0));
+  return batchFromMemory(bytes, opts.memoryMB ?? DEFAULT_MEMORY_MB, n);
+}
+
+function isResolved(layers: readonly string[] | readonly ResolvedLayer[]): layers is readonly ResolvedLayer[] {
+  return layers.length > 0 && typeof layers[0] !== 'string';
+}
+
+export async function* extractActivations(zoo: Zoo, stimuli: StimulusSet, opts: ExtractOptions = {}): AsyncGenerator<InstanceActivations> {
+  const warn = opts.onWarning ?? ((m: string) => process.stderr.write(`seedscope: warning: ${m}\n`));
+  const layers = opts.layers && isResolved(opts.layers) ? [...opts.layers] : await resolveLayers(zoo, (opts.layers ?? []) as string[]);
+  if (layers.length === 0) throw new UserError('no layers selected');
+  const expected = [stimuli.n, ...zoo.input.shape].join(',');
+  if (stimuli.shape.join(',') !== expected) {
+    throw new UserError(`stimuli ${stimuli.spec}: shape (${stimuli.shape.join(', ')}) does not match the model's input (${expected})`);
+  }
+  const device = resolveDevice(opts.device ?? 'cpu', warn);
+  const batch = await planBatch(zoo, stimuli.n, opts);
+  const outputs = [...new Set([...layers.map((l) => l.tensor), ...(zoo.output ? [zoo.output] : [])])];
+  const inputName = imageInput(zoo.reference).name;
+  const catalog = new Map((await layerCatalog(zoo)).map((l) => [l.tensor, l]));
+  const shapes: Record<string, number[]> = {};
+  for (const t of outputs) {
+    const info = catalog.get(t);
+    if (info && info.dtype === 'float32') shapes[t] = info.shape;
+  }
+
+  const worker = new Worker(new URL('./sessionWorker.js', import.meta.url), {
+    workerData: { images: stimuli.images, inputShape: zoo.input.shape },
+  });
+  let abortHandler: (() => void) | undefined;
+  const aborted = new Promise<never>((_, reject) => {
+    abortHandler = () => {
+      void worker.terminate();
+      reject(new CancelledError());
+    };
+    if (opts.signal?.aborted) abortHandler();
+    else opts.signal?.addEventListener('abort', abortHandler, { once: true });
+  });
+  aborted.catch(() => undefined);
+  let reuse: Record<string, Float32Array> = {};
+  try {
+    for (let index = 0; index < zoo.instances.length; index++) {
+      const instance = zoo.instances[index]!;
+      const reuseNow = reuse;
+      reuse = {};
+      const result = await Promise.race([runInstance(worker, zoo, instance, index, {
+        type: 'run',
+        bytes: exposeTensors({ ...zoo.reference, bytes: readFileSync(instance.file) }, outputs),
+        inputName,
+        outputs,
+        shapes,
+        reuse: reuseNow,
+        batch,
+        fixedBatch: zoo.fixedBatch,
+        threads: opts.threads ?? 0,
+        device,
+        allowFallback: (opts.device ?? 'cpu') === 'auto',
+      }, stimuli.n, opts, warn), aborted]);
+      const byName = new Map(result.outputs.map((o) => [o.name, o]));
+      if (opts.reuseBuffers) for (const o of result.outputs) if (shapes[o.name]) reuse[o.name] = o.data;
+      const logits = zoo.output ? byName.get(zoo.output) ?? null : null;
+      yield {
+        instance,
+        index,
+        layers: layers.map((l) => {
+          const o = byName.get(l.tensor)!;
+          return { name: l.name, tensor: l.tensor, n: stimuli.n, d: o.data.length / stimuli.n, shape: o.shape, data: o.data };
+        }),
+        logits: logits?.data ?? null,
+        logitsShape: logits ? [stimuli.n, ...logits.shape] : null,
+        device: result.device,
+        runSeconds: result.runSeconds,
+      };
+    }
+  } finally {
+    if (abortHandler) opts.signal?.removeEventListener('abort', abortHandler);
+    await worker.terminate();
+  }
+}
+
+interface RunResult {
+  outputs: OutputArray[];
+  device: Device;
+  runSeconds: number;
+}
+
+function runInstance(worker: Worker, zoo: Zoo, instance: ZooInstance, index: number, req: RunRequest, n: number,
+  opts: ExtractOptions, warn: (m: string) => void): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const cleanup = (): void => {
+      worker.off('message', onMessage);
+      worker.off('error', onError);
+    };
+    const onMessage = (msg: WorkerMessage): void => {
+      switch (msg.type) {
+        case 'progress': {
+          const secs = (performance.now() - started) / 1000;
+          opts.onProgress?.({ instance: instance.name, index, instances: zoo.instances.length, done: msg.done, total: n, batches: msg.batches, imagesPerSecond: secs > 0 ? msg.done / secs : 0 });
+          break;
+        }
+        case 'warning':
+          warn(msg.message);
+          break;
+        case 'done':
+          cleanup();
+          resolve({ outputs: msg.outputs, device: msg.device, runSeconds: msg.runSeconds });
+          break;
+        case 'error':
+          cleanup();
+          reject(new UserError(`${instance.file}: onnxruntime failed: ${msg.message.split('\n')[0]}`));
+          break;
+      }
+    };
+    const onError = (err: Error): void => {
+      cleanup();
+      reject(new UserError(`${instance.file}: the extraction worker failed: ${err.message}`));
+    };
+    worker.on('message', onMessage);
+    worker.on('error', onError);
+    opts.onProgress?.({ instance: instance.name, index, instances: zoo.instances.length, done: 0, total: n, batches: 0, imagesPerSecond: 0 });
+    // transfer the model bytes only when they own their whole buffer (small Buffers share a pool)
+    const own = req.bytes.byteOffset === 0 && req.bytes.byteLength === req.bytes.buffer.byteLength;
+    const transfer = [...new Set([...(own ? [req.bytes.buffer] : []), ...Object.values(req.reuse).map((a) => a.buffer)])] as ArrayBuffer[];
+    worker.postMessage(req, transfer);
+  });
+}

@@ -1,0 +1,143 @@
+/**
+ * The worker thread that runs onnxruntime sessions. session.run blocks the
+ * thread it runs on, so it runs here and the main thread stays free for
+ * progress and Ctrl-C (which terminates this worker).
+ *
+ * Protocol: workerData = { images: Float32Array (N × input), inputShape }.
+ * Message 'run' { model bytes, outputs, batch, fixedBatch, threads, device,
+ * allowFallback } → 'progress' { done } after each batch, 'warning' { message },
+ * then 'done' { outputs: [{ name, shape, data }] } (buffers transferred) or
+ * 'error' { message }. One session at a time; it is released after each run.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { InferenceSession, Tensor } from 'onnxruntime-node';
+
+export interface RunRequest {
+  type: 'run';
+  bytes: Uint8Array;
+  inputName: string;
+  outputs: string[];
+  /** Per-stimulus shapes of float32 outputs, when known: onnxruntime then writes straight into the N × D arrays. */
+  shapes: Record<string, number[]>;
+  /** The previous instance's arrays, handed back for reuse (reuseBuffers): fresh memory costs page faults. */
+  reuse: Record<string, Float32Array>;
+  batch: number;
+  fixedBatch: number | null;
+  threads: number;
+  device: 'cpu' | 'cuda';
+  allowFallback: boolean;
+}
+
+export interface OutputArray {
+  name: string;
+  shape: number[];
+  data: Float32Array;
+}
+
+export type WorkerMessage =
+  | { type: 'progress'; done: number; batches: number }
+  | { type: 'warning'; message: string }
+  | { type: 'done'; outputs: OutputArray[]; device: 'cpu' | 'cuda'; runSeconds: number }
+  | { type: 'error'; message: string };
+
+interface WorkerInit {
+  images: Float32Array;
+  inputShape: number[];
+}
+
+const { images, inputShape } = workerData as WorkerInit;
+const perImage = inputShape.reduce((a, b) => a * b, 1);
+const n = images.length / perImage;
+
+function post(msg: WorkerMessage, transfer: ArrayBuffer[] = []): void {
+  parentPort!.postMessage(msg, transfer);
+}
+
+async function createSession(req: RunRequest): Promise<{ session: InferenceSession; device: 'cpu' | 'cuda' }> {
+  const options: InferenceSession.SessionOptions = {
+    graphOptimizationLevel: 'all',
+    executionMode: 'sequential',
+    interOpNumThreads: 1,
+    ...(req.threads > 0 ? { intraOpNumThreads: req.threads } : {}),
+  };
+  if (req.device === 'cuda') {
+    try {
+      return { session: await InferenceSession.create(req.bytes, { ...options, executionProviders: ['cuda', 'cpu'] }), device: 'cuda' };
+    } catch (err) {
+      if (!req.allowFallback) throw err;
+      post({ type: 'warning', message: `--device auto: the CUDA execution provider failed (${String((err as Error).message).split('\n')[0]}); running on the CPU` });
+    }
+  }
+  return { session: await InferenceSession.create(req.bytes, { ...options, executionProviders: ['cpu'] }), device: 'cpu' };
+}
+
+async function run(req: RunRequest): Promise<void> {
+  const { session, device } = await createSession(req);
+  try {
+    const batch = req.fixedBatch ?? req.batch;
+    const batches = Math.ceil(n / batch);
+    const arrays = new Map<string, OutputArray>();
+    for (const [name, shape] of Object.entries(req.shapes)) {
+      const size = n * shape.reduce((a, c) => a * c, 1);
+      const old = req.reuse[name];
+      arrays.set(name, { name, shape, data: old && old.length === size ? old : new Float32Array(size) });
+    }
+    const started = performance.now();
+    for (let b = 0; b < batches; b++) {
+      const start = b * batch;
+      const rows = Math.min(batch, n - start);
+      let input = images.subarray(start * perImage, (start + rows) * perImage);
+      const padded = req.fixedBatch !== null && rows < batch;
+      if (padded) {
+        // a graph with a fixed batch size gets a zero-padded last batch; padding rows are dropped
+        const full = new Float32Array(batch * perImage);
+        full.set(input);
+        input = full;
+      }
+      const batchRows = input.length / perImage;
+      const feeds = { [req.inputName]: new Tensor('float32', input, [batchRows, ...inputShape]) };
+      // pre-allocated outputs are views of the N × D arrays: no copy on our side
+      const fetches: Record<string, Tensor | null> = {};
+      for (const name of req.outputs) {
+        const arr = padded ? undefined : arrays.get(name);
+        const d = arr ? arr.data.length / n : 0;
+        fetches[name] = arr ? new Tensor('float32', arr.data.subarray(start * d, (start + rows) * d), [rows, ...arr.shape]) : null;
+      }
+      const out = await session.run(feeds, fetches);
+      for (const name of req.outputs) {
+        if (fetches[name]) continue;
+        const t = out[name];
+        if (!t) throw new Error(`onnxruntime returned no tensor '${name}'`);
+        const dims = t.dims.map(Number);
+        const d = dims.slice(1).reduce((a, c) => a * c, 1);
+        if (dims[0] !== batchRows) {
+          throw new Error(`tensor '${name}' has shape [${dims.join(', ')}]; expected the batch (${batchRows}) first`);
+        }
+        let arr = arrays.get(name);
+        if (!arr) {
+          arr = { name, shape: dims.slice(1), data: new Float32Array(n * d) };
+          arrays.set(name, arr);
+        }
+        if (arr.data.length !== n * d) throw new Error(`tensor '${name}' has ${d} features per stimulus in batch ${b} but ${arr.data.length / n} before`);
+        const src = t.data;
+        if (src instanceof Float32Array) {
+          arr.data.set(src.subarray(0, rows * d), start * d);
+        } else if (src instanceof Float64Array) {
+          for (let k = 0; k < rows * d; k++) arr.data[start * d + k] = src[k]!;
+        } else {
+          throw new Error(`tensor '${name}' is ${t.type}; expected a float tensor`);
+        }
+        t.dispose();
+      }
+      post({ type: 'progress', done: start + rows, batches: b + 1 });
+    }
+    const outputs = req.outputs.map((name) => arrays.get(name)!);
+    post({ type: 'done', outputs, device, runSeconds: (performance.now() - started) / 1000 }, outputs.map((o) => o.data.buffer as ArrayBuffer));
+  } finally {
+    await session.release();
+  }
+}
+
+parentPort!.on('message', (req: RunRequest) => {
+  run(req).catch((err: unknown) => post({ type: 'error', message: err instanceof Error ? err.message : String(err) }));
+});

@@ -1,0 +1,36 @@
+/** The addon's RDM comparison and CKA functions (native/binding/compare_binding.cc). */
+import type { ProgressCallback } from './core.js';
+
+/** How two condensed RDM vectors are compared (DESIGN.md, "RDM comparisons"). */
+export type CompareMethod = 'pearson' | 'r2' | 'spearman' | 'rho-a' | 'tau-a' | 'cosine';
+
+export interface CompareOptions {
+  method: CompareMethod;
+  /** 0 or absent: all cores */
+  threads?: number;
+  onProgress?: ProgressCallback;
+}
+
+export interface LinearCkaOptions {
+  /** the unbiased HSIC estimator (Song et al. 2012); needs n ≥ 4 */
+  unbiased?: boolean;
+  threads?: number;
+  onProgress?: ProgressCallback;
+}
+
+export interface CompareAddon {
+  /**
+   * All pairs of K condensed vectors of `length` entries, given as K arrays or
+   * one packed K × length array. Resolves to the K × K matrix (row-major,
+   * symmetric). Entries NaN in either vector are dropped; undefined results are NaN.
+   */
+  compareRdms(vectors: Float64Array[] | Float64Array, length: number, options: CompareOptions): Promise<Float64Array>;
+  /** One pair of vectors of equal length. */
+  compareTwo(a: Float64Array, b: Float64Array, options: CompareOptions): Promise<number>;
+  /** Linear CKA of x (n × dx) and y (n × dy), row-major. */
+  linearCka(
+    x: Float32Array | Float64Array, n: number, dx: number,
+    y: Float32Array | Float64Array, dy: number,
+    options?: LinearCkaOptions,
+  ): Promise<number>;
+}

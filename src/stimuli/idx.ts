@@ -1,0 +1,58 @@
+/**
+ * The IDX format of MNIST and Fashion-MNIST (big-endian header: two zero
+ * bytes, a type byte, the number of dimensions, then one uint32 per
+ * dimension), raw or gzip-compressed (detected by its magic bytes).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
+import { UserError } from '../errors.js';
+
+const UBYTE = 0x08;
+
+export interface IdxArray {
+  dims: number[];
+  data: Uint8Array;
+}
+
+export function readIdx(file: string): IdxArray {
+  if (!existsSync(file)) throw new UserError(`${file}: file not found`);
+  let bytes: Uint8Array = readFileSync(file);
+  if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
+    try {
+      bytes = gunzipSync(bytes);
+    } catch (err) {
+      throw new UserError(`${file}: expected a gzip-compressed IDX file but it cannot be decompressed (${(err as Error).message}; truncated?)`);
+    }
+  }
+  if (bytes.length < 4 || bytes[0] !== 0 || bytes[1] !== 0) {
+    throw new UserError(`${file}: expected an IDX file (starting with two zero bytes) but it starts differently`);
+  }
+  if (bytes[2] !== UBYTE) {
+    throw new UserError(`${file}: expected IDX data type 0x08 (unsigned bytes) but received 0x${bytes[2]!.toString(16).padStart(2, '0')}`);
+  }
+  const ndim = bytes[3]!;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (ndim < 1 || bytes.length < 4 + 4 * ndim) throw new UserError(`${file}: truncated IDX header`);
+  const dims = Array.from({ length: ndim }, (_, k) => view.getUint32(4 + 4 * k, false));
+  const count = dims.reduce((a, b) => a * b, 1);
+  const start = 4 + 4 * ndim;
+  if (bytes.length - start < count) {
+    throw new UserError(`${file}: expected ${count} bytes of data for IDX dimensions ${dims.join(' × ')} but the file holds ${bytes.length - start} (truncated?)`);
+  }
+  return { dims, data: bytes.subarray(start, start + count) };
+}
+
+/** Images: N × H × W (grey) or N × H × W × C. */
+export function readIdxImages(file: string): { n: number; height: number; width: number; channels: number; pixels: Uint8Array } {
+  const a = readIdx(file);
+  if (a.dims.length !== 3 && a.dims.length !== 4) {
+    throw new UserError(`${file}: expected IDX images with 3 dimensions (N × H × W) or 4 (N × H × W × C) but received ${a.dims.length}`);
+  }
+  return { n: a.dims[0]!, height: a.dims[1]!, width: a.dims[2]!, channels: a.dims[3] ?? 1, pixels: a.data };
+}
+
+export function readIdxLabels(file: string): Int32Array {
+  const a = readIdx(file);
+  if (a.dims.length !== 1) throw new UserError(`${file}: expected IDX labels with 1 dimension but received ${a.dims.length}`);
+  return Int32Array.from(a.data);
+}

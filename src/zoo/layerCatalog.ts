@@ -1,0 +1,151 @@
+/**
+ * Every tensor a user could pick as a layer: the float outputs of the graph's
+ * nodes, with op type, node position, per-stimulus shape and whether it is a
+ * "natural" layer. Types and shapes come from onnxruntime's own inference on
+ * a session that exposes every tensor; where a shape stays symbolic, one dummy
+ * batch of zeros is run to measure it.
+ */
+import { InferenceSession, Tensor } from 'onnxruntime-node';
+import { UserError } from '../errors.js';
+import { exposeTensors } from './exposeOutputs.js';
+import { elemTypeName, imageInput, type OnnxModel } from './onnxModel.js';
+import type { InputSpec } from './zooManifest.js';
+
+export interface LayerInfo {
+  /** The ONNX tensor name. */
+  tensor: string;
+  op: string;
+  /** Position of the producing node in the graph. */
+  node: number;
+  nodeName: string;
+  /** Per-stimulus shape (without the batch dimension). */
+  shape: number[];
+  /** Features per stimulus: the product of `shape`. */
+  size: number;
+  dtype: string;
+  /** Output of an activation, convolution, pooling, Gemm/MatMul, or a graph output. */
+  natural: boolean;
+  /** Output of a nonlinearity: the default layers. */
+  activation: boolean;
+  graphOutput: boolean;
+  /** Short name from zoo.json, when there is one. */
+  short?: string;
+}
+
+export const ACTIVATION_OPS = new Set([
+  'Relu', 'LeakyRelu', 'PRelu', 'Elu', 'Selu', 'Celu', 'Gelu', 'Sigmoid', 'HardSigmoid', 'Tanh',
+  'Softplus', 'Softsign', 'HardSwish', 'Mish', 'ThresholdedRelu', 'Softmax', 'LogSoftmax', 'Clip',
+]);
+const OTHER_NATURAL_OPS = new Set([
+  'Conv', 'ConvTranspose', 'MaxPool', 'AveragePool', 'GlobalAveragePool', 'GlobalMaxPool', 'LpPool',
+  'Gemm', 'MatMul', 'FusedConv', 'FusedGemm', 'FusedMatMul',
+]);
+const FLOAT_TYPES = new Set(['float32', 'float64', 'float16']);
+// Their outputs are constants or shape arithmetic, never per-stimulus activations.
+const NEVER_LAYERS = new Set(['Constant', 'ConstantOfShape', 'Shape', 'Size']);
+
+const cache = new Map<string, LayerInfo[]>();
+
+function shapeOf(dims: readonly (number | string)[]): (number | null)[] {
+  return dims.map((d) => (typeof d === 'number' && d >= 0 ? d : null));
+}
+
+function dummyInput(model: OnnxModel, input: InputSpec | null, batch: number): Tensor {
+  const info = imageInput(model);
+  const dims = (info.dims ?? []).map((d, k) => {
+    if (k === 0) return batch;
+    if (typeof d === 'number') return d;
+    const fromSpec = input?.shape[k - 1];
+    if (fromSpec === undefined) {
+      throw new UserError(`${model.file}: input '${info.name}' has a symbolic size [${(info.dims ?? []).map(String).join(', ')}]; give the image size with --input-size H,W`);
+    }
+    return fromSpec;
+  });
+  const count = dims.reduce((a, b) => a * b, 1);
+  if (info.elemType !== 0 && info.elemType !== 1) {
+    throw new UserError(`${model.file}: expected a float32 image input but '${info.name}' is ${elemTypeName(info.elemType)}`);
+  }
+  return new Tensor('float32', new Float32Array(count), dims);
+}
+
+/**
+ * Lists the pickable tensors of a model. `input` gives the image size where the
+ * graph leaves it symbolic; `fixedBatch` the batch the graph requires.
+ */
+export async function listLayers(model: OnnxModel, input: InputSpec | null = null, fixedBatch: number | null = null): Promise<LayerInfo[]> {
+  const cached = cache.get(model.file);
+  if (cached) return cached;
+  imageInput(model); // one input, or a clear error
+  const candidates = model.nodes.filter((n) => !NEVER_LAYERS.has(n.opType));
+  const names = [...new Set(candidates.flatMap((n) => n.outputs.filter((o) => o.length > 0)))];
+  let session: InferenceSession;
+  try {
+    session = await InferenceSession.create(exposeTensors(model, names), { graphOptimizationLevel: 'disabled', intraOpNumThreads: 1 });
+  } catch (err) {
+    throw new UserError(`${model.file}: onnxruntime cannot load the model (${firstLine(err)})`);
+  }
+  try {
+    const meta = new Map(session.outputMetadata.map((m) => [m.name, m]));
+    const floatNames = names.filter((n) => {
+      const m = meta.get(n);
+      return m?.isTensor === true && FLOAT_TYPES.has(m.type);
+    });
+    const shapes = new Map<string, (number | null)[]>();
+    for (const n of floatNames) {
+      const m = meta.get(n);
+      if (m?.isTensor) shapes.set(n, shapeOf(m.shape).slice(1));
+    }
+    const batch = fixedBatch ?? 2;
+    const unknown = floatNames.filter((n) => (shapes.get(n) ?? [null]).some((d) => d === null));
+    const measuredBatch = new Map<string, number>();
+    if (unknown.length > 0) {
+      let outputs;
+      try {
+        outputs = await session.run({ [session.inputNames[0]!]: dummyInput(model, input, batch) }, unknown);
+      } catch (err) {
+        throw new UserError(`${model.file}: a dummy batch to measure layer shapes failed in onnxruntime (${firstLine(err)})`);
+      }
+      for (const n of unknown) {
+        const t = outputs[n];
+        if (!t) continue;
+        shapes.set(n, t.dims.slice(1).map(Number));
+        measuredBatch.set(n, Number(t.dims[0]));
+      }
+    }
+    const outputsSet = new Set(model.outputs.map((o) => o.name));
+    const producer = new Map(candidates.flatMap((n) => n.outputs.map((o) => [o, n] as const)));
+    const layers: LayerInfo[] = [];
+    for (const name of floatNames) {
+      const node = producer.get(name)!;
+      const shape = shapes.get(name) ?? [];
+      // a tensor whose first dimension is not the batch (a weight computed in the graph) is not per stimulus
+      const mb = measuredBatch.get(name);
+      if (shape.some((d) => d === null) || (mb !== undefined && mb !== batch)) continue;
+      const s = shape as number[];
+      const activation = ACTIVATION_OPS.has(node.opType);
+      const graphOutput = outputsSet.has(name);
+      layers.push({
+        tensor: name,
+        op: node.opType,
+        node: node.index,
+        nodeName: node.name,
+        shape: s,
+        size: s.reduce((a, b) => a * b, 1),
+        dtype: (meta.get(name) as { type: string }).type,
+        natural: activation || graphOutput || OTHER_NATURAL_OPS.has(node.opType),
+        activation,
+        graphOutput,
+      });
+    }
+    layers.sort((a, b) => a.node - b.node);
+    cache.set(model.file, layers);
+    return layers;
+  } finally {
+    await session.release();
+  }
+}
+
+export function firstLine(err: unknown): string {
+  const text = err instanceof Error ? err.message : String(err);
+  return text.split('\n')[0]!.trim();
+}

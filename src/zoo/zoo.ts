@@ -1,0 +1,204 @@
+/**
+ * A zoo: instances of one architecture that differ only in their weights.
+ * Public API (used by `seedscope run` and `extract`):
+ *   loadZoo(dir)                 a folder with zoo.json and its ONNX files:
+ *                                manifest validated, checksums verified, graphs compared
+ *   zooFromModels(files, opts)   plain ONNX files (paths or glob patterns) without a manifest
+ * Both return a `Zoo`: name, input spec (preprocessing), classes, named layers,
+ * and instances with absolute file paths.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { UserError } from '../errors.js';
+import { expandModelArgs } from './globFiles.js';
+import { imageInput, readOnnxModel, type OnnxModel } from './onnxModel.js';
+import { checkSameGraph } from './sameGraph.js';
+import { validateZooManifest, type InputSpec, type Layout, type ManifestLayer, type ZooManifest } from './zooManifest.js';
+
+export type { InputSpec, Layout, ZooManifest } from './zooManifest.js';
+
+export interface ZooInstance {
+  name: string;
+  /** Absolute path of the ONNX file. */
+  file: string;
+  seed: number | null;
+  sha256: string;
+  testAccuracy: number | null;
+}
+
+export interface Zoo {
+  name: string;
+  /** The zoo folder, or null for plain --model files. */
+  dir: string | null;
+  manifest: ZooManifest | null;
+  input: InputSpec;
+  /** The batch size the graph fixes (e.g. 1), or null when it is dynamic. */
+  fixedBatch: number | null;
+  classes: string[] | null;
+  /** The tensor holding the logits (N × classes), or null when unknown. */
+  output: string | null;
+  /** Short names from zoo.json (empty for plain models). */
+  layers: ManifestLayer[];
+  instances: ZooInstance[];
+  /** The first instance's graph: what layers are resolved against. */
+  reference: OnnxModel;
+}
+
+export interface ModelOptions {
+  name?: string;
+  /** Overrides of the preprocessing read from the graph (flags --layout, --scale, --mean, --std, --input-size). */
+  input?: Partial<Pick<InputSpec, 'layout' | 'scale' | 'mean' | 'std'>> & { size?: [number, number] };
+  classes?: string[] | null;
+}
+
+export function sha256File(file: string): string {
+  return createHash('sha256').update(readFileSync(file)).digest('hex');
+}
+
+function fixedBatchOf(model: OnnxModel): number | null {
+  const d = imageInput(model).dims?.[0];
+  return typeof d === 'number' ? d : null;
+}
+
+/** Checks the manifest's input, output and layer tensors against the reference graph. */
+function checkManifestAgainstGraph(m: ZooManifest, model: OnnxModel, manifestFile: string): void {
+  const input = imageInput(model);
+  if (input.name !== m.input.name) {
+    throw new UserError(`${manifestFile}: input.name: expected the model's input '${input.name}' (${model.file}) but received "${m.input.name}"`);
+  }
+  const dims = input.dims?.slice(1) ?? [];
+  const mismatch = dims.length === 3 && dims.some((d, k) => typeof d === 'number' && d !== m.input.shape[k]);
+  if (dims.length !== 3 || mismatch) {
+    throw new UserError(`${manifestFile}: input.shape: the model takes [${(input.dims ?? []).map(String).join(', ')}] (with the batch) but zoo.json says [${m.input.shape.join(', ')}]`);
+  }
+  const tensors = new Set(model.nodes.flatMap((n) => n.outputs));
+  m.layers.forEach((l, i) => {
+    if (!tensors.has(l.tensor)) {
+      throw new UserError(`${manifestFile}: layers[${i}].tensor: expected a tensor of ${basename(model.file)} but '${l.tensor}' is not in the graph`);
+    }
+  });
+  if (m.output !== null && !tensors.has(m.output)) {
+    throw new UserError(`${manifestFile}: output: expected a tensor of ${basename(model.file)} but '${m.output}' is not in the graph`);
+  }
+}
+
+/** Loads a zoo folder (or its zoo.json path), verifying every file against the manifest. */
+export function loadZoo(dir: string): Zoo {
+  const manifestFile = dir.endsWith('.json') ? dir : join(dir, 'zoo.json');
+  const root = resolve(dirname(manifestFile));
+  if (!existsSync(manifestFile)) {
+    throw new UserError(existsSync(dir) ? `${manifestFile}: no zoo.json in ${dir} (for plain ONNX files use --model)` : `${dir}: zoo folder not found`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(manifestFile, 'utf8'));
+  } catch (err) {
+    throw new UserError(`${manifestFile}: expected JSON but it cannot be parsed (${(err as Error).message})`);
+  }
+  const m = validateZooManifest(json, manifestFile);
+  const instances: ZooInstance[] = m.instances.map((inst, i) => {
+    const file = resolve(root, inst.file);
+    if (!existsSync(file) || !statSync(file).isFile()) {
+      throw new UserError(`${manifestFile}: instances[${i}].file: ${inst.file} not found in ${root}`);
+    }
+    const actual = sha256File(file);
+    if (actual !== inst.sha256) {
+      throw new UserError(`${file}: sha256 is ${actual} but ${manifestFile} instances[${i}].sha256 says ${inst.sha256} (the file was altered or replaced)`);
+    }
+    return { name: inst.name, file, seed: inst.seed, sha256: actual, testAccuracy: inst.test_accuracy };
+  });
+  const models = instances.map((inst) => readOnnxModel(inst.file));
+  checkSameGraph(models);
+  const reference = models[0]!;
+  checkManifestAgainstGraph(m, reference, manifestFile);
+  return {
+    name: m.name,
+    dir: root,
+    manifest: m,
+    input: m.input,
+    fixedBatch: fixedBatchOf(reference),
+    classes: m.classes,
+    output: m.output,
+    layers: m.layers,
+    instances,
+    reference,
+  };
+}
+
+/** Guesses NCHW vs NHWC from a 4-D input: channels are the small dimension (1, 3 or 4). */
+function guessLayout(dims: readonly (number | string | null)[]): Layout {
+  const small = (d: unknown): boolean => d === 1 || d === 3 || d === 4;
+  return small(dims[3]) && !small(dims[1]) ? 'NHWC' : 'NCHW';
+}
+
+/** The preprocessing of a plain ONNX model: read from its input, adjusted by options. */
+export function inputSpecFromModel(model: OnnxModel, opts: ModelOptions['input'] = {}): InputSpec {
+  const input = imageInput(model);
+  const dims = input.dims;
+  if (!dims || dims.length !== 4) {
+    throw new UserError(`${model.file}: expected a 4-D image input (batch, channels, height, width or batch, height, width, channels) but input '${input.name}' has shape [${(dims ?? []).map(String).join(', ')}]`);
+  }
+  const layout = opts.layout ?? guessLayout(dims);
+  const [cAt, hAt, wAt] = layout === 'NCHW' ? [1, 2, 3] : [3, 1, 2];
+  const channels = dims[cAt];
+  if (typeof channels !== 'number') {
+    throw new UserError(`${model.file}: input '${input.name}' has no fixed channel count at position ${cAt} for layout ${layout}; check --layout`);
+  }
+  const size = (at: number, k: 0 | 1): number => {
+    const d = dims[at];
+    if (typeof d === 'number') return d;
+    if (opts.size) return opts.size[k];
+    throw new UserError(`${model.file}: input '${input.name}' has a symbolic image size [${dims.map(String).join(', ')}]; give it with --input-size H,W`);
+  };
+  const h = size(hAt, 0);
+  const w = size(wAt, 1);
+  const mean = opts.mean ?? [0];
+  const std = opts.std ?? [1];
+  for (const [what, arr] of [['--mean', mean], ['--std', std]] as const) {
+    if (arr.length !== 1 && arr.length !== channels) {
+      throw new UserError(`${what}: expected 1 or ${channels} values (the model has ${channels} channels) but received ${arr.length}`);
+    }
+  }
+  return {
+    name: input.name,
+    shape: layout === 'NCHW' ? [channels, h, w] : [h, w, channels],
+    layout,
+    scale: opts.scale ?? 255,
+    mean,
+    std,
+  };
+}
+
+function instanceNames(files: readonly string[]): string[] {
+  const base = files.map((f) => basename(f).replace(/\.onnx$/i, ''));
+  if (new Set(base).size === base.length) return base;
+  // same file names in different folders: add the folder
+  return files.map((f) => `${basename(dirname(resolve(f)))}/${basename(f).replace(/\.onnx$/i, '')}`);
+}
+
+/** A zoo from plain ONNX files (paths or glob patterns), without a manifest. */
+export function zooFromModels(files: readonly string[], opts: ModelOptions = {}): Zoo {
+  const paths = expandModelArgs(files).map((f) => resolve(f));
+  if (paths.length === 0) throw new UserError('--model: expected at least one ONNX file');
+  if (new Set(paths).size !== paths.length) throw new UserError('--model: the same file is given twice');
+  const models = paths.map((f) => readOnnxModel(f));
+  checkSameGraph(models);
+  const reference = models[0]!;
+  const input = inputSpecFromModel(reference, opts.input);
+  const names = instanceNames(paths);
+  const floatOutputs = reference.outputs.filter((o) => o.elemType === 1 && (o.dims?.length ?? 2) === 2);
+  return {
+    name: opts.name ?? (paths.length === 1 ? names[0]! : basename(dirname(paths[0]!))),
+    dir: null,
+    manifest: null,
+    input,
+    fixedBatch: fixedBatchOf(reference),
+    classes: opts.classes ?? null,
+    // a single 2-D float output is taken as the logits
+    output: reference.outputs.length === 1 && floatOutputs.length === 1 ? floatOutputs[0]!.name : null,
+    layers: [],
+    instances: paths.map((file, i) => ({ name: names[i]!, file, seed: null, sha256: sha256File(file), testAccuracy: null })),
+    reference,
+  };
+}

@@ -1,0 +1,210 @@
+/**
+ * zoo.json ("seedscope-zoo/1"): the typed validator. Every problem is a
+ * UserError naming the file and the field path, e.g.
+ * `zoo.json: instances[3].sha256: expected 64 hex characters but received "ab12"`.
+ *
+ * Format (see DESIGN.md "Formats"):
+ *   { format: "seedscope-zoo/1", name, architecture?, width?, dropout?, dataset?,
+ *     input: { name, shape: [C,H,W] or [H,W,C] (no batch), layout: "NCHW"|"NHWC",
+ *              scale, mean: [1 or C], std: [1 or C] },
+ *     classes?: string[], output?: tensor name of the logits,
+ *     layers?: [{ name: short name, tensor: ONNX tensor }],
+ *     training?: free-form,
+ *     instances: [{ name, seed, file, sha256, test_accuracy?, training_seconds? }] }
+ * Preprocessing: x = (pixel / scale − mean[c]) / std[c].
+ */
+import { UserError } from '../errors.js';
+
+export type Layout = 'NCHW' | 'NHWC';
+
+export interface InputSpec {
+  name: string;
+  /** Per-stimulus shape, without the batch dimension, in `layout` order. */
+  shape: number[];
+  layout: Layout;
+  scale: number;
+  mean: number[];
+  std: number[];
+}
+
+export interface ManifestLayer {
+  name: string;
+  tensor: string;
+}
+
+export interface ManifestInstance {
+  name: string;
+  seed: number | null;
+  file: string;
+  sha256: string;
+  test_accuracy: number | null;
+  training_seconds: number | null;
+}
+
+export interface ZooManifest {
+  format: 'seedscope-zoo/1';
+  name: string;
+  architecture: string | null;
+  width: number | null;
+  dropout: boolean | null;
+  dataset: string | null;
+  input: InputSpec;
+  classes: string[] | null;
+  output: string | null;
+  layers: ManifestLayer[];
+  training: unknown;
+  instances: ManifestInstance[];
+}
+
+export const ZOO_FORMAT = 'seedscope-zoo/1';
+
+function describe(v: unknown): string {
+  if (v === undefined) return 'nothing (the field is missing)';
+  if (typeof v === 'string') return JSON.stringify(v.length > 80 ? v.slice(0, 77) + '...' : v);
+  if (Array.isArray(v)) return `an array of ${v.length}`;
+  if (v === null) return 'null';
+  if (typeof v === 'object') return 'an object';
+  return `${typeof v} ${String(v)}`;
+}
+
+/** Walks a parsed JSON value; each accessor throws with the field's path. */
+class Field {
+  constructor(private readonly file: string, readonly path: string, readonly value: unknown) {}
+
+  fail(expected: string): never {
+    const where = this.path ? `${this.file}: ${this.path}` : this.file;
+    throw new UserError(`${where}: expected ${expected} but received ${describe(this.value)}`);
+  }
+
+  get(key: string): Field {
+    const obj = this.object();
+    return new Field(this.file, this.path ? `${this.path}.${key}` : key, obj[key]);
+  }
+
+  has(key: string): boolean {
+    const v = this.object()[key];
+    return v !== undefined && v !== null;
+  }
+
+  object(): Record<string, unknown> {
+    if (typeof this.value !== 'object' || this.value === null || Array.isArray(this.value)) this.fail('an object');
+    return this.value as Record<string, unknown>;
+  }
+
+  items(minLength = 0): Field[] {
+    if (!Array.isArray(this.value)) this.fail('an array');
+    const arr = this.value as unknown[];
+    if (arr.length < minLength) this.fail(`an array of at least ${minLength}`);
+    return arr.map((v, i) => new Field(this.file, `${this.path}[${i}]`, v));
+  }
+
+  string(): string {
+    if (typeof this.value !== 'string' || this.value.length === 0) this.fail('a non-empty string');
+    return this.value as string;
+  }
+
+  number(min = -Infinity, max = Infinity, what = 'a finite number'): number {
+    if (typeof this.value !== 'number' || !Number.isFinite(this.value) || this.value < min || this.value > max) {
+      this.fail(min === -Infinity && max === Infinity ? what : `${what} in [${min}, ${max}]`);
+    }
+    return this.value as number;
+  }
+
+  positiveNumber(): number {
+    if (typeof this.value !== 'number' || !Number.isFinite(this.value) || this.value <= 0) this.fail('a positive number');
+    return this.value as number;
+  }
+
+  integer(min: number): number {
+    if (typeof this.value !== 'number' || !Number.isInteger(this.value) || this.value < min) this.fail(`an integer ≥ ${min}`);
+    return this.value as number;
+  }
+
+  boolean(): boolean {
+    if (typeof this.value !== 'boolean') this.fail('true or false');
+    return this.value as boolean;
+  }
+
+  optional<T>(read: (f: Field) => T): T | null {
+    return this.value === undefined || this.value === null ? null : read(this);
+  }
+}
+
+function unique(fields: Field[], values: string[], what: string): void {
+  const seen = new Map<string, number>();
+  values.forEach((v, i) => {
+    const prev = seen.get(v);
+    if (prev !== undefined) fields[i]!.fail(`a unique ${what} (index ${prev} has the same)`);
+    seen.set(v, i);
+  });
+}
+
+function readInput(f: Field): InputSpec {
+  const shapeFields = f.get('shape').items();
+  if (shapeFields.length !== 3) f.get('shape').fail('3 dimensions without the batch ([C, H, W] or [H, W, C])');
+  const shape = shapeFields.map((d) => d.integer(1));
+  const layoutField = f.get('layout');
+  const layoutText = layoutField.string();
+  if (layoutText !== 'NCHW' && layoutText !== 'NHWC') layoutField.fail('"NCHW" or "NHWC"');
+  const layout = layoutText as Layout;
+  const channels = layout === 'NCHW' ? shape[0]! : shape[2]!;
+  const perChannel = (key: 'mean' | 'std'): number[] => {
+    const items = f.get(key).items(1);
+    if (items.length !== 1 && items.length !== channels) f.get(key).fail(`1 or ${channels} values (one per channel)`);
+    return items.map((x) => (key === 'std' ? x.positiveNumber() : x.number()));
+  };
+  return {
+    name: f.get('name').string(),
+    shape,
+    layout,
+    scale: f.get('scale').positiveNumber(),
+    mean: perChannel('mean'),
+    std: perChannel('std'),
+  };
+}
+
+/** Validates a parsed zoo.json; `file` names it in errors. */
+export function validateZooManifest(json: unknown, file: string): ZooManifest {
+  const root = new Field(file, '', json);
+  root.object();
+  const format = root.get('format');
+  if (format.value !== ZOO_FORMAT) format.fail(`"${ZOO_FORMAT}"`);
+
+  const classFields = root.get('classes').optional((f) => f.items(1));
+  const classes = classFields?.map((c) => c.string()) ?? null;
+  if (classFields && classes) unique(classFields, classes, 'class name');
+
+  const layerFields = root.get('layers').optional((f) => f.items()) ?? [];
+  const layers = layerFields.map((l) => ({ name: l.get('name').string(), tensor: l.get('tensor').string() }));
+  unique(layerFields.map((l) => l.get('name')), layers.map((l) => l.name), 'layer name');
+
+  const instanceFields = root.get('instances').items(1);
+  const instances = instanceFields.map((i): ManifestInstance => {
+    const sha = i.get('sha256');
+    if (typeof sha.value !== 'string' || !/^[0-9a-fA-F]{64}$/.test(sha.value)) sha.fail('64 hex characters');
+    return {
+      name: i.get('name').string(),
+      seed: i.get('seed').optional((s) => s.integer(0)),
+      file: i.get('file').string(),
+      sha256: (sha.value as string).toLowerCase(),
+      test_accuracy: i.get('test_accuracy').optional((a) => a.number(0, 1, 'an accuracy')),
+      training_seconds: i.get('training_seconds').optional((t) => t.number(0, Infinity, 'a number of seconds ≥ 0')),
+    };
+  });
+  unique(instanceFields.map((i) => i.get('name')), instances.map((i) => i.name), 'instance name');
+
+  return {
+    format: ZOO_FORMAT,
+    name: root.get('name').string(),
+    architecture: root.get('architecture').optional((f) => f.string()),
+    width: root.get('width').optional((f) => f.positiveNumber()),
+    dropout: root.get('dropout').optional((f) => f.boolean()),
+    dataset: root.get('dataset').optional((f) => f.string()),
+    input: readInput(root.get('input')),
+    classes,
+    output: root.get('output').optional((f) => f.string()),
+    layers,
+    training: root.has('training') ? root.get('training').value : null,
+    instances,
+  };
+}
