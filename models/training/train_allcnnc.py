@@ -29,7 +29,7 @@ from data import DATASETS, Normalise, augment, load  # noqa: E402
 from zoo_readme import write_readme  # noqa: E402
 
 # Fields of `training` that must agree when an existing zoo is resumed.
-RECIPE_KEYS = ["dataset", "width", "dropout", "epochs", "batch_size", "lr", "momentum", "nesterov",
+RECIPE_KEYS = ["dataset", "width", "dropout", "epochs", "batch_size", "optimizer", "lr", "momentum", "nesterov",
                "weight_decay", "warmup_epochs", "schedule", "augmentation", "data_seed",
                "train_limit", "test_limit"]
 
@@ -56,9 +56,11 @@ def parse_args(argv):
     p.add_argument("--dropout", action="store_true", help="dropout 0.5 after each stride-2 block")
     p.add_argument("--epochs", type=int, default=6)
     p.add_argument("--batch-size", type=int, default=128)
+    p.add_argument("--optimizer", choices=["sgd", "adam"], default="sgd",
+                   help="sgd: SGD with (Nesterov) momentum; adam: AdamW (decoupled weight decay)")
     p.add_argument("--lr", type=float, default=0.05, help="peak learning rate")
     p.add_argument("--warmup-epochs", type=float, default=0.5, help="linear warm-up, then cosine to 0")
-    p.add_argument("--momentum", type=float, default=0.9)
+    p.add_argument("--momentum", type=float, default=0.9, help="SGD momentum, or Adam's beta1")
     p.add_argument("--no-nesterov", dest="nesterov", action="store_false")
     p.add_argument("--weight-decay", type=float, default=5e-4)
     p.add_argument("--pad", type=int, default=2, help="random crop after zero padding by this many pixels")
@@ -128,9 +130,12 @@ def train_instance(a, seed, train, test, ds, log):
     gen = torch.Generator().manual_seed(a.data_seed)
     decay = [p for n, p in model.named_parameters() if n.endswith("weight")]
     no_decay = [p for n, p in model.named_parameters() if not n.endswith("weight")]
-    opt = torch.optim.SGD([{"params": decay, "weight_decay": a.weight_decay},
-                           {"params": no_decay, "weight_decay": 0.0}],
-                          lr=a.lr, momentum=a.momentum, nesterov=a.nesterov)
+    groups = [{"params": decay, "weight_decay": a.weight_decay},
+              {"params": no_decay, "weight_decay": 0.0}]
+    if a.optimizer == "adam":
+        opt = torch.optim.AdamW(groups, lr=a.lr, betas=(a.momentum, 0.999))
+    else:
+        opt = torch.optim.SGD(groups, lr=a.lr, momentum=a.momentum, nesterov=a.nesterov)
     norm = Normalise(ds["mean"], ds["std"])
     n = len(xtr)
     steps_per_epoch = (n + a.batch_size - 1) // a.batch_size
@@ -212,8 +217,9 @@ def recipe(a):
     return {
         "recipe": "models/training/train_allcnnc.py",
         "dataset": a.dataset, "width": a.width, "dropout": a.dropout,
-        "epochs": a.epochs, "batch_size": a.batch_size, "optimizer": "SGD",
-        "lr": a.lr, "momentum": a.momentum, "nesterov": a.nesterov,
+        "epochs": a.epochs, "batch_size": a.batch_size,
+        "optimizer": "AdamW" if a.optimizer == "adam" else "SGD",
+        "lr": a.lr, "momentum": a.momentum, "nesterov": a.nesterov if a.optimizer == "sgd" else None,
         "weight_decay": a.weight_decay, "weight_decay_on": "conv weights only",
         "warmup_epochs": a.warmup_epochs,
         "schedule": "linear warm-up then cosine to 0, per iteration",
