@@ -16,7 +16,7 @@ def render(zoo):
     lines = [
         f"# {zoo['name']}",
         "",
-        f"{len(inst)} instances of {zoo['architecture']} (width multiplier {zoo['width']}, "
+        f"{len(inst)} instance{'s' if len(inst) != 1 else ''} of {zoo['architecture']} (width multiplier {zoo['width']}, "
         f"dropout {'0.5 after each stride-2 block' if zoo['dropout'] else 'none'}) trained on "
         f"{zoo['dataset']} that differ only in the seed of their initial weights. "
         "Data order and augmentation come from one data seed shared by all instances "
@@ -35,7 +35,7 @@ def render(zoo):
     if acc:
         lines += [
             f"mean {100 * sum(acc) / len(acc):.2f} %, min {100 * min(acc):.2f} %, max {100 * max(acc):.2f} % "
-            f"over {len(acc)} instances.",
+            f"over {len(acc)} instance{'s' if len(acc) != 1 else ''}.",
             "",
             "| instance | seed | test accuracy | training time (s) | file |",
             "| --- | --- | --- | --- | --- |",
@@ -43,8 +43,9 @@ def render(zoo):
         for i, s in zip(inst, secs):
             lines.append(f"| {i['name']} | {i['seed']} | {100 * i['test_accuracy']:.2f} % | {s:.0f} | {i['file']} |")
         lines.append("")
-        lines.append(f"Training time is wall time on the machine named in zoo.json "
-                     f"({t.get('device', '?')}, {t.get('threads', '?')} threads, shared with other work).")
+        lines.append(f"Training time is the wall time of the training loop (device {t.get('device', '?')}, "
+                     f"{t.get('threads', '?')} thread(s)) on a 2-core machine shared with other work, "
+                     "so it varies with the load, not with the instance.")
     else:
         lines.append("No instance has finished training yet.")
     lines.append("")
