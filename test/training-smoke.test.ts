@@ -25,7 +25,7 @@ function unavailable(): string | undefined {
   return undefined;
 }
 
-test('training recipe: smoke mode writes a zoo that onnxruntime runs, and resumes', async (t) => {
+test('training recipe: smoke mode writes a zoo that onnxruntime runs, is deterministic, and resumes', async (t) => {
   const reason = unavailable();
   if (reason) return t.skip(reason);
   const { dir, cleanup } = tempDir();
@@ -51,6 +51,12 @@ test('training recipe: smoke mode writes a zoo that onnxruntime runs, and resume
   const r = await session.run({ input: new ort.Tensor('float32', new Float32Array(3 * 28 * 28), [3, 1, 28, 28]) });
   assert.deepEqual(r[zoo.output]!.dims, [3, 10]);
   for (const l of zoo.layers) assert.equal(r[l.tensor]!.dims[0], 3, l.tensor);
+
+  // Training is deterministic: the same seed in a fresh folder gives the same bytes.
+  const out2 = join(dir, 'zoo2');
+  const twin = spawnSync(python, [script, '--smoke', '--quiet', '--threads', '1', '--out', out2], { encoding: 'utf8', timeout: 300_000 });
+  assert.equal(twin.status, 0, twin.stderr);
+  assert.equal(createHash('sha256').update(readFileSync(join(out2, inst.file))).digest('hex'), inst.sha256);
 
   // Rerunning skips the finished instance and leaves its file untouched.
   const again = spawnSync(python, [script, '--smoke', '--threads', '1', '--out', out], { encoding: 'utf8', timeout: 300_000 });
