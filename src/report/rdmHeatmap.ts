@@ -5,40 +5,22 @@
  * them becomes one SVG with titles, class ticks and a colour bar.
  */
 import { colourAt, colourSteps } from './colormap.js';
+import { ascendingOrder } from './radixOrder.js';
 import { rgbToPng } from './render.js';
 
-/** Percentile (0–100) of every condensed entry among all entries; NaN stays NaN. */
+/** Percentile (0–100) of every condensed entry among all entries (ties share their mean); NaN stays NaN. */
 export function percentiles(values: Float64Array): Float64Array {
-  // a typed-array sort plus one binary search per entry beats sorting indices by a comparator;
-  // the last position of each run of equal values is looked up, not searched for
-  const sorted = withoutNaN(values).sort();
-  const m = sorted.length;
-  const runLast = new Int32Array(m);
-  for (let i = m - 1; i >= 0; i--) runLast[i] = i + 1 < m && sorted[i + 1] === sorted[i] ? runLast[i + 1]! : i;
+  const order = ascendingOrder(values);
+  const m = order.length;
   const out = new Float64Array(values.length).fill(NaN);
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i]!;
-    if (Number.isNaN(v)) continue;
-    let lo = 0;
-    let hi = m;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (sorted[mid]! < v) lo = mid + 1;
-      else hi = mid;
-    }
-    out[i] = m > 1 ? (100 * (lo + runLast[lo]!)) / 2 / (m - 1) : 50;
+  for (let first = 0; first < m;) {
+    const v = values[order[first]!]!;
+    let end = first + 1;
+    while (end < m && values[order[end]!] === v) end++;
+    const p = m > 1 ? (100 * (first + end - 1)) / 2 / (m - 1) : 50;
+    for (let k = first; k < end; k++) out[order[k]!] = p;
+    first = end;
   }
-  return out;
-}
-
-/** A copy without the NaN entries (a plain copy when there are none: far faster than filter). */
-function withoutNaN(values: Float64Array): Float64Array {
-  let kept = 0;
-  for (let i = 0; i < values.length; i++) if (!Number.isNaN(values[i]!)) kept++;
-  if (kept === values.length) return values.slice();
-  const out = new Float64Array(kept);
-  let k = 0;
-  for (let i = 0; i < values.length; i++) if (!Number.isNaN(values[i]!)) out[k++] = values[i]!;
   return out;
 }
 
