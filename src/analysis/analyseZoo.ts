@@ -135,11 +135,23 @@ export function summarise(matrixR: Float64Array, k: number, entries: number): Co
   };
 }
 
+/**
+ * Threads for one layer's K × K comparison. Pearson and cosine are a few
+ * passes over K vectors and one small Gram (tens of milliseconds at K = 10,
+ * N = 1,000): on one thread they skip starting worker threads per call, which
+ * on a busy 2-core machine waited ~0.2 s per call for the second thread to be
+ * scheduled (13 s of a 4-instance run, with 1.7 s of CPU). The results do not
+ * depend on the thread count. Rank methods sort and merge, and keep all threads.
+ */
+function consistencyThreads(method: BaseMethod, threads: number): number {
+  return method === 'pearson' || method === 'cosine' ? 1 : threads;
+}
+
 async function consistencyOf(vectors: readonly Float64Array[], method: BaseMethod, threads: number, engines: AnalysisEngines): Promise<{ matrix: Float64Array; summary: ConsistencySummary } | null> {
   const k = vectors.length;
   const entries = vectors[0]?.length ?? 0;
   if (k < 2 || entries < 3) return null;
-  const matrix = await engines.compare.compareAll(vectors, method, threads);
+  const matrix = await engines.compare.compareAll(vectors, method, consistencyThreads(method, threads));
   return { matrix, summary: summarise(matrix, k, entries) };
 }
 

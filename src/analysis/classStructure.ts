@@ -33,11 +33,10 @@ export function classIndex(labels: Int32Array): ClassIndex {
 export function classCentroids(data: Float32Array, n: number, d: number, labels: Int32Array, idx: ClassIndex): Float32Array {
   const c = idx.present.length;
   const acc = new Float64Array(c * d);
+  // row views keep the inner loops free of offset arithmetic (the order of sums is unchanged)
   for (let i = 0; i < n; i++) {
     const row = idx.rowOf[labels[i]!]!;
-    const dst = row * d;
-    const src = i * d;
-    for (let j = 0; j < d; j++) acc[dst + j]! += data[src + j]!;
+    addInto(acc.subarray(row * d, (row + 1) * d), data.subarray(i * d, (i + 1) * d));
   }
   const out = new Float32Array(c * d);
   for (let r = 0; r < c; r++) {
@@ -54,9 +53,16 @@ export function classCentroids(data: Float32Array, n: number, d: number, labels:
 export function subtractCentroidsInPlace(data: Float32Array, n: number, d: number, labels: Int32Array, idx: ClassIndex, centroids: Float32Array): void {
   for (let i = 0; i < n; i++) {
     const src = idx.rowOf[labels[i]!]! * d;
-    const row = i * d;
-    for (let j = 0; j < d; j++) data[row + j]! -= centroids[src + j]!;
+    subtractFrom(data.subarray(i * d, (i + 1) * d), centroids.subarray(src, src + d));
   }
+}
+
+function addInto(acc: Float64Array, x: Float32Array): void {
+  for (let j = 0; j < acc.length; j++) acc[j]! += x[j]!;
+}
+
+function subtractFrom(x: Float32Array, c: Float32Array): void {
+  for (let j = 0; j < x.length; j++) x[j]! -= c[j]!;
 }
 
 /** Positions in the condensed vector (i < j, row-major) of within-class and between-class pairs. */

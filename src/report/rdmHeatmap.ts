@@ -4,32 +4,22 @@
  * one colour scale), built directly as pixels and encoded as PNG. A grid of
  * them becomes one SVG with titles, class ticks and a colour bar.
  */
-import { condensedIndex } from './layout.js';
 import { colourAt, colourSteps } from './colormap.js';
+import { ascendingOrder } from './radixOrder.js';
 import { rgbToPng } from './render.js';
 
-/** Percentile (0–100) of every condensed entry among all entries; NaN stays NaN. */
+/** Percentile (0–100) of every condensed entry among all entries (ties share their mean); NaN stays NaN. */
 export function percentiles(values: Float64Array): Float64Array {
-  // a typed-array sort plus two binary searches per entry beats sorting indices by a comparator
-  const sorted = values.filter((v) => !Number.isNaN(v)).sort();
-  const m = sorted.length;
+  const order = ascendingOrder(values);
+  const m = order.length;
   const out = new Float64Array(values.length).fill(NaN);
-  const lowerBound = (v: number, strict: boolean): number => {
-    let lo = 0;
-    let hi = m;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (strict ? sorted[mid]! <= v : sorted[mid]! < v) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  };
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i]!;
-    if (Number.isNaN(v)) continue;
-    const first = lowerBound(v, false);
-    const last = lowerBound(v, true) - 1;
-    out[i] = m > 1 ? (100 * (first + last)) / 2 / (m - 1) : 50;
+  for (let first = 0; first < m;) {
+    const v = values[order[first]!]!;
+    let end = first + 1;
+    while (end < m && values[order[end]!] === v) end++;
+    const p = m > 1 ? (100 * (first + end - 1)) / 2 / (m - 1) : 50;
+    for (let k = first; k < end; k++) out[order[k]!] = p;
+    first = end;
   }
   return out;
 }
@@ -49,14 +39,19 @@ export function rdmPixels(condensed: Float64Array, n: number, order: Int32Array,
   const pct = percentiles(condensed);
   const sum = new Float64Array(size * size);
   const count = new Float64Array(size * size);
+  const colCell = new Int32Array(n);
+  for (let b = 0; b < n; b++) colCell[b] = Math.floor((b * size) / n);
+  // start of row i in the condensed vector, minus i + 1: entry (i, j > i) is rowBase[i] + j
+  const rowBase = new Float64Array(n);
+  for (let i = 0; i < n; i++) rowBase[i] = i * n - (i * (i + 1)) / 2 - i - 1;
   for (let a = 0; a < n; a++) {
-    const u = Math.floor((a * size) / n);
+    const rowCell = Math.floor((a * size) / n) * size;
     const ia = order[a]!;
     for (let b = 0; b < n; b++) {
       const ib = order[b]!;
-      const v = ia === ib ? 0 : pct[condensedIndex(ia, ib, n)]!;
+      const v = ia === ib ? 0 : ia < ib ? pct[rowBase[ia]! + ib]! : pct[rowBase[ib]! + ia]!;
       if (Number.isNaN(v)) continue;
-      const cell = u * size + Math.floor((b * size) / n);
+      const cell = rowCell + colCell[b]!;
       sum[cell]! += v;
       count[cell]! += 1;
     }
