@@ -83,7 +83,7 @@ for (const n of [25, 400]) {
 }
 
 /** A synthetic zoo: shared class centroids, and per instance its own exemplar noise. */
-function syntheticZoo(k: number, classes: number, perClass: number, d: number, noise: number, seed: number, sharedNoise = false) {
+function syntheticZoo(k: number, classes: number, perClass: number, d: number, noise: number, seed: number, sharedNoise = false, logitsAsLayer = false) {
   const rng = new TestRng(seed);
   const n = classes * perClass;
   const labels = Int32Array.from({ length: n }, (_, i) => Math.floor(i / perClass));
@@ -101,7 +101,10 @@ function syntheticZoo(k: number, classes: number, perClass: number, d: number, n
       for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) x[i * d + j] = centroids[labels[i]!]![j]! + noise * own[i * d + j]!;
       const logits = new Float32Array(n * classes);
       for (let i = 0; i < n; i++) logits[i * classes + ((i + inst) % perClass === 0 ? (labels[i]! + 1) % classes : labels[i]!)] = 1;
-      yield { instance: `i${inst}`, index: inst, layers: [{ name: 'L1', n, d, data: x }, { name: 'L2', n, d, data: Float32Array.from(x, (v) => Math.max(0, v)) }], logits, logitsWidth: classes };
+      const layers = [{ name: 'L1', n, d, data: x }, { name: 'L2', n, d, data: Float32Array.from(x, (v) => Math.max(0, v)) }];
+      // as with real zoos, the logits may also be a layer: the very same array
+      if (logitsAsLayer) layers.push({ name: 'logits', n, d: classes, data: logits });
+      yield { instance: `i${inst}`, index: inst, layers, logits, logitsWidth: classes };
     }
   }
   return { n, labels, gen };
@@ -183,4 +186,11 @@ test('the native engines give the reference engines\' consistency, centroid/exem
     assert.ok(m.consistency.ci95![0] <= m.consistency.mean_r2 + 0.2 && m.consistency.ci95![1] >= m.consistency.mean_r2 - 0.2);
   }
   for (const [i, row] of ref.result.second_order!.matrix.entries()) row.forEach((v, j) => close(v, nat.result.second_order!.matrix[i]![j]!, 'second order'));
+});
+
+test('logits that are also a layer (one array) still give the behaviour of the unmodified logits', async () => {
+  const z = syntheticZoo(3, 5, 4, 24, 1.5, 11, false, true);
+  const { result } = await analyseZoo({ name: 'syn', activations: z.gen() }, { n: z.n, labels: z.labels }, { ...options, permutations: 0, bootstrap: 0 }, referenceEngines());
+  assert.equal(result.layers.length, 3);
+  assert.deepEqual(result.behaviour!.accuracy, [0.75, 0.75, 0.75]);
 });

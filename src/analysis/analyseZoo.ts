@@ -72,6 +72,12 @@ async function collect(source: AsyncIterable<InstanceActivations>, stimuli: Stim
         checkSameLayers(inst, c.layers, stimuli.n);
       }
       c.instances.push(inst.instance);
+      // Predictions first: the logits are often also a layer (the same array), and the
+      // centroid analysis below subtracts class centroids from each layer in place.
+      if (inst.logits && inst.logitsWidth && inst.logitsWidth > 0) {
+        c.predictions.push(predictedLabels(inst.logits, stimuli.n, inst.logitsWidth));
+        c.logitsWidth = inst.logitsWidth;
+      }
       await timer.time('rdms', async () => {
         for (const [li, layer] of inst.layers.entries()) {
           if (layer.n !== stimuli.n) throw new UserError(`instance ${inst.instance}, layer ${layer.name}: expected activations for ${stimuli.n} stimuli but received ${layer.n}`);
@@ -89,10 +95,6 @@ async function collect(source: AsyncIterable<InstanceActivations>, stimuli: Stim
           opts.checkCancelled?.();
         }
       });
-      if (inst.logits && inst.logitsWidth && inst.logitsWidth > 0) {
-        c.predictions.push(predictedLabels(inst.logits, stimuli.n, inst.logitsWidth));
-        c.logitsWidth = inst.logitsWidth;
-      }
       bar?.update(c.instances.length, Math.max(expected ?? 0, c.instances.length));
     }
   } finally {
