@@ -102,8 +102,15 @@ function syntheticZoo(k: number, classes: number, perClass: number, d: number, n
       const logits = new Float32Array(n * classes);
       for (let i = 0; i < n; i++) logits[i * classes + ((i + inst) % perClass === 0 ? (labels[i]! + 1) % classes : labels[i]!)] = 1;
       const layers = [{ name: 'L1', n, d, data: x }, { name: 'L2', n, d, data: Float32Array.from(x, (v) => Math.max(0, v)) }];
-      // as with real zoos, the logits may also be a layer: the very same array
-      if (logitsAsLayer) layers.push({ name: 'logits', n, d: classes, data: logits });
+      // as with real zoos, the logits may also be a layer: the very same array (scaled per
+      // row, so removing class centroids in place would change their argmaxes)
+      if (logitsAsLayer) {
+        for (let i = 0; i < n; i++) {
+          logits[i * classes + 0] = logits[i * classes + 0]! + 0.5;
+          for (let j = 0; j < classes; j++) logits[i * classes + j] = logits[i * classes + j]! * (1 + (i % 3));
+        }
+        layers.push({ name: 'logits', n, d: classes, data: logits });
+      }
       yield { instance: `i${inst}`, index: inst, layers, logits, logitsWidth: classes };
     }
   }
