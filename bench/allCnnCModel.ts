@@ -6,7 +6,7 @@
  * Layers are outputs named conv1 … conv9 and logits, as the default zoo's are.
  */
 import onnxProto from 'onnx-proto';
-import { TestRngLike, heWeights } from './benchRandom.js';
+import { SeededRandom, heWeights } from './benchRandom.js';
 
 const INTS = 7;
 const FLOAT = 1;
@@ -31,7 +31,7 @@ export function allCnnCModel(width = 1 / 3, seed = 1): Uint8Array {
     { out: c(192), kernel: 1, stride: 1, pad: 0 },
     { out: 10, kernel: 1, stride: 1, pad: 0 },
   ];
-  const rng = new TestRngLike(seed);
+  const rng = new SeededRandom(seed);
   const nodes: onnxProto.onnx.INodeProto[] = [];
   const inits: onnxProto.onnx.ITensorProto[] = [];
   const outputs: string[] = [];

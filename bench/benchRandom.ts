@@ -1,5 +1,5 @@
-/** Seeded weights for generated benchmark models (mulberry32 + Box–Muller). */
-export class TestRngLike {
+/** Seeded random numbers (mulberry32 + Box–Muller) for generated benchmark models and for tests. */
+export class SeededRandom {
   private state: number;
   constructor(seed: number) {
     this.state = seed >>> 0;
@@ -18,7 +18,7 @@ export class TestRngLike {
 }
 
 /** He-normal weights: N(0, 2 / fanIn). */
-export function heWeights(rng: TestRngLike, count: number, fanIn: number): Float32Array {
+export function heWeights(rng: SeededRandom, count: number, fanIn: number): Float32Array {
   const s = Math.sqrt(2 / fanIn);
   const w = new Float32Array(count);
   for (let i = 0; i < count; i++) w[i] = rng.normal() * s;
