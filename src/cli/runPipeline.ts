@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyseZoo, type ZooSource } from '../analysis/analyseZoo.js';
-import type { AnalysisEngines, CompareMethod, Metric } from '../analysis/engines.js';
+import type { AnalysisEngines } from '../analysis/engines.js';
 import type { AnalysisOptions, InstanceActivations, ProgressFactory, StimulusLabels, ZooAnalysis, ZooRdms } from '../analysis/types.js';
 import { compareZoos, type ZooDifference } from '../analysis/zooDifference.js';
 import { CancelledError, UserError } from '../errors.js';
@@ -29,17 +29,12 @@ import { ProgressBar } from './progressBar.js';
 
 export const DEFAULT_ZOO = join('models', 'fmnist-allcnnc');
 
-export interface RunOptions {
+/** The analysis's own settings, plus where the zoos, stimuli and outputs come from. */
+export interface RunOptions extends Pick<AnalysisOptions, 'metric' | 'compare' | 'permutations' | 'bootstrap' | 'seed' | 'threads'> {
   zoo?: string[];
   model?: string[];
   stimuli: string;
   layers?: string[];
-  metric: Metric;
-  compare: Exclude<CompareMethod, 'cka'>;
-  permutations: number;
-  bootstrap: number;
-  seed: number;
-  threads: number;
   device: DeviceChoice;
   output: string;
   saveRdms: boolean;
