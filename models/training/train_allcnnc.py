@@ -275,6 +275,8 @@ def load_data(a):
 def train_to_state(a, ds, log):
     """--state-only: train each seed not yet saved and write <out>/seedN.npz; no ONNX, no zoo.json."""
     train, test = load_data(a)
+    log(f"{os.path.basename(os.path.abspath(a.out))}: {len(train[0])} training, {len(test[0])} test images; width "
+        f"{a.width}, dropout {a.dropout}, {a.epochs} epochs, device {a.device}, saving weights only")
     for seed in parse_seeds(a.seeds):
         path = os.path.join(a.out, f"seed{seed}.npz")
         if os.path.exists(path):
