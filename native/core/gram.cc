@@ -22,19 +22,23 @@ namespace gram {
 template <typename T>
 void run_tile(const TileJob<T>& job, const Kernels<T>& k) {
   constexpr std::size_t W = sliver_width<T>();
+  const std::size_t max_slivers = k.nr / W;
   const std::size_t iend = std::min(job.i1, job.n);
   const std::size_t jend = std::min(job.j1, job.n);
   for (std::size_t ig = job.i0; ig < iend; ig += k.mr) {
     const T* a = job.panel + (ig / W) * job.sliver_stride + job.k_begin * W + (ig % W);
     const std::size_t rows = std::min(k.mr, job.n - ig);
-    // First column group that reaches the diagonal (jg ≤ ig < jg + NR).
+    // Start at the sliver holding the diagonal (tiles start on sliver
+    // boundaries), then whole NR blocks, then 1 or 2 slivers to the tile's end.
     std::size_t jg = job.j0;
-    if (ig > jg) jg += ((ig - jg) / k.nr) * k.nr;
-    for (; jg < jend; jg += k.nr) {
+    if (ig > jg) jg += ((ig - jg) / W) * W;
+    while (jg < jend) {
+      const std::size_t slivers = std::min(max_slivers, (jend - jg + W - 1) / W);
       const T* b = job.panel + (jg / W) * job.sliver_stride + job.k_begin * W;
-      const std::size_t cols = std::min(k.nr, job.n - jg);
-      k.micro(a, b, job.sliver_stride, job.k_len, job.c + ig * job.ldc + jg, job.ldc, rows, cols,
-              static_cast<std::ptrdiff_t>(ig) - static_cast<std::ptrdiff_t>(jg));
+      const std::size_t cols = std::min(slivers * W, job.n - jg);
+      k.micro[slivers - 1](a, b, job.sliver_stride, job.k_len, job.c + ig * job.ldc + jg, job.ldc,
+                           rows, cols, static_cast<std::ptrdiff_t>(ig) - static_cast<std::ptrdiff_t>(jg));
+      jg += slivers * W;
     }
   }
 }

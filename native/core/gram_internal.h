@@ -76,10 +76,15 @@ using MicroKernel = void (*)(const T* a, const T* b, std::size_t sliver_stride, 
                              double* c, std::size_t ldc, std::size_t rows, std::size_t cols,
                              std::ptrdiff_t diag);
 
+// micro[v − 1] covers v slivers of columns (v·W ≤ NR); micro[NR / W − 1] is
+// the main kernel, the narrower ones (where present) finish a row of
+// micro-tiles that starts at the diagonal on a sliver boundary, so the
+// triangle wastes less than a whole NR block per row group.
+constexpr std::size_t kMaxSliversPerKernel = 3;
 template <typename T>
 struct Kernels {
   std::size_t mr, nr;
-  MicroKernel<T> micro;
+  MicroKernel<T> micro[kMaxSliversPerKernel];
   void (*pack)(const PackJob<T>&);
   const char* name;
 };
