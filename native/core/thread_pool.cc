@@ -88,8 +88,9 @@ class Pool {
   // Starts workers until there are at least `count` (called with busy_ held).
   void grow(int count) {
     while (static_cast<int>(workers_) < count) {
-      const int id = static_cast<int>(++workers_);  // worker ids 1, 2, ...
-      std::thread([this, id] { loop(id); }).detach();
+      const int id = static_cast<int>(workers_) + 1;  // worker ids 1, 2, ...
+      std::thread([this, id] { loop(id); }).detach();  // may throw: then not counted
+      ++workers_;
     }
   }
 
