@@ -20,9 +20,9 @@ async function check(x: Float32Array | Float64Array, n: number, d: number, metri
 
 test('every metric matches the float64 reference (float32/float64 in and out, square and condensed)', async () => {
   // N and D chosen around the register blocks (8 × 48), sliver widths (16 / 8),
-  // the K sub-block (256), the chunk (4096, crossed by D = 4500) and the
+  // the K sub-block and chunk (512, crossed by D = 515 and 4500) and the
   // triangle tiles (96 to 288 rows: N = 600 uses 288-row tiles).
-  const shapes = [[2, 1], [3, 5], [3, 1], [8, 16], [17, 255], [49, 257], [61, 4500], [97, 31], [600, 20]] as const;
+  const shapes = [[2, 1], [3, 5], [3, 1], [8, 16], [17, 255], [49, 257], [33, 515], [61, 4500], [97, 31], [600, 20]] as const;
   for (const [n, d] of shapes) {
     for (const f32 of [true, false]) {
       const x = randomActs(n, d, 7 * n + d, f32);
@@ -119,6 +119,18 @@ test('thread counts give the same result', async () => {
   const many = (await computeRdm(x, n, d, { threads: 5 })).rdm;
   assert.deepEqual(two, one);
   assert.deepEqual(many, one);
+});
+
+test('many K chunks on many threads (jobs wait on each other, no barrier) give the same result as one thread', async () => {
+  const n = 150, d = 5000;  // 10 chunks of 512 columns, 3 tiles
+  const x = randomActs(n, d, 31, true);
+  const one = (await computeRdm(x, n, d, { threads: 1, condensed: true })).rdm;
+  for (const threads of [2, 3, 7]) {
+    const r = (await computeRdm(x, n, d, { threads, condensed: true })).rdm;
+    assert.deepEqual(r, one, `threads=${threads}`);
+  }
+  const ref = referenceRdm(x, n, d, 'correlation');
+  assert.ok(maxAbsDiff(one, condensed(ref, n)) <= tolerance('correlation', true, false, ref));
 });
 
 test('a large RDM runs off the event loop: a timer fires while it works', async () => {

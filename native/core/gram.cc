@@ -1,14 +1,17 @@
 // The Gram driver: chooses the micro-kernels for the active ISA, cuts K into
 // chunks, packs each chunk once into a shared panel, and hands tiles of the
-// upper triangle to threads. Packing chunk s+1 runs in the same parallel pass
-// as the tiles of chunk s (two panels alternate), so the memory-bound packing
-// overlaps the compute-bound tiles instead of stalling all threads.
+// upper triangle to threads. Packing chunk c+1 is interleaved with the tiles
+// of chunk c (panels in a ring), so the memory-bound packing overlaps the
+// compute-bound tiles, and jobs wait only for the jobs they depend on rather
+// than for a barrier between chunks.
 #include "gram.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cstdlib>
 #include <memory>
 #include <new>
+#include <thread>
 #include <vector>
 
 #include "cpu_features.h"
@@ -22,19 +25,23 @@ namespace gram {
 template <typename T>
 void run_tile(const TileJob<T>& job, const Kernels<T>& k) {
   constexpr std::size_t W = sliver_width<T>();
+  const std::size_t max_slivers = k.nr / W;
   const std::size_t iend = std::min(job.i1, job.n);
   const std::size_t jend = std::min(job.j1, job.n);
   for (std::size_t ig = job.i0; ig < iend; ig += k.mr) {
     const T* a = job.panel + (ig / W) * job.sliver_stride + job.k_begin * W + (ig % W);
     const std::size_t rows = std::min(k.mr, job.n - ig);
-    // First column group that reaches the diagonal (jg ≤ ig < jg + NR).
+    // Start at the sliver holding the diagonal (tiles start on sliver
+    // boundaries), then whole NR blocks, then 1 or 2 slivers to the tile's end.
     std::size_t jg = job.j0;
-    if (ig > jg) jg += ((ig - jg) / k.nr) * k.nr;
-    for (; jg < jend; jg += k.nr) {
+    if (ig > jg) jg += ((ig - jg) / W) * W;
+    while (jg < jend) {
+      const std::size_t slivers = std::min(max_slivers, (jend - jg + W - 1) / W);
       const T* b = job.panel + (jg / W) * job.sliver_stride + job.k_begin * W;
-      const std::size_t cols = std::min(k.nr, job.n - jg);
-      k.micro(a, b, job.sliver_stride, job.k_len, job.c + ig * job.ldc + jg, job.ldc, rows, cols,
-              static_cast<std::ptrdiff_t>(ig) - static_cast<std::ptrdiff_t>(jg));
+      const std::size_t cols = std::min(slivers * W, job.n - jg);
+      k.micro[slivers - 1](a, b, job.sliver_stride, job.k_len, job.c + ig * job.ldc + jg, job.ldc,
+                           rows, cols, static_cast<std::ptrdiff_t>(ig) - static_cast<std::ptrdiff_t>(jg));
+      jg += slivers * W;
     }
   }
 }
@@ -45,14 +52,18 @@ namespace {
 
 using namespace gram;
 
-// Largest packed panel (one chunk of K for all rows). Two alternate, so the
-// packing of the next chunk overlaps the tiles of this one. Chunks of 1024
-// columns (4 MiB panels at N = 1000) ran about 15 % faster per CPU-second than
-// 4096 on the 2-core Sapphire Rapids VM: the panel just packed is still in
-// cache when its tiles read it. Each chunk adds one pass over C, so chunks do
-// not shrink further.
+// Largest packed panel (one chunk of K for all rows). Two form a ring, so the
+// packing of the next chunk overlaps the tiles of this one. On the 2-core
+// Sapphire Rapids VM (whose share of L3 is small) smaller panels ran faster
+// per CPU-second: 1024 columns about 15 % faster than 4096, and 512 columns
+// (one K sub-block, 2 MiB at N = 1000) another 3–6 % faster than 1024 in
+// interleaved A/B runs; a third panel in the ring cost 6 %. Each chunk adds
+// one pass over C, so chunks do not shrink below one sub-block.
 constexpr std::size_t kMaxPanelBytes = std::size_t(32) << 20;
-constexpr std::size_t kMaxChunk = 1024;
+constexpr std::size_t kMaxChunk = 512;
+// Panels in the ring (see gram_driver): packing may run one chunk ahead of
+// the slowest tile.
+constexpr std::size_t kPanels = 2;
 // Rows packed per task: a multiple of every sliver width.
 constexpr std::size_t kPackRows = 64;
 
@@ -92,8 +103,38 @@ struct Tile {
 
 struct Task {
   bool pack;
-  std::size_t index;
+  std::size_t chunk;
+  std::size_t index;  // tile or pack-row block
 };
+
+// Completion counters, one per chunk or per tile.
+class ChunkCounters {
+ public:
+  explicit ChunkCounters(std::size_t count) : v_(new std::atomic<std::size_t>[count]) {
+    for (std::size_t i = 0; i < count; ++i) v_[i].store(0, std::memory_order_relaxed);
+  }
+  std::atomic<std::size_t>& operator[](std::size_t i) { return v_[i]; }
+
+ private:
+  std::unique_ptr<std::atomic<std::size_t>[]> v_;
+};
+
+// Waits until counter ≥ target. Returns false (giving up) once another job
+// has failed: the job waited for may then never finish.
+bool wait_for(const std::atomic<std::size_t>& counter, std::size_t target,
+              const std::atomic<bool>& abort) {
+  for (unsigned spins = 0; counter.load(std::memory_order_acquire) < target; ++spins) {
+    if (abort.load(std::memory_order_relaxed)) return false;
+    if (spins < 256) {
+#if defined(__x86_64__) || defined(__i386__)
+      __builtin_ia32_pause();
+#endif
+    } else {
+      std::this_thread::yield();
+    }
+  }
+  return true;
+}
 
 std::size_t round_up(std::size_t x, std::size_t m) { return (x + m - 1) / m * m; }
 
@@ -143,12 +184,17 @@ void gram_driver(const T* a, std::size_t n, std::size_t d, const double* row_shi
   const std::size_t n_chunks = (d + chunk - 1) / chunk;
   const std::size_t stride = chunk * W;
   const std::size_t panel_elems = (n_pad / W) * stride;
-  AlignedArray<T> panel0(panel_elems);
-  std::unique_ptr<AlignedArray<T>> panel1;
-  if (n_chunks > 1) panel1 = std::make_unique<AlignedArray<T>>(panel_elems);
-  T* panels[2] = {panel0.p, panel1 ? panel1->p : panel0.p};
+  // Panels in a ring: chunk c is packed into panels[c % n_panels] while
+  // tiles still read the chunks before it.
+  const std::size_t n_panels = std::min(n_chunks, kPanels);
+  std::vector<std::unique_ptr<AlignedArray<T>>> panel_store;
+  T* panels[kPanels] = {};
+  for (std::size_t p = 0; p < n_panels; ++p) {
+    panel_store.push_back(std::make_unique<AlignedArray<T>>(panel_elems));
+    panels[p] = panel_store.back()->p;
+  }
 
-  // Tiles of the upper triangle, largest first so the smallest end the pass.
+  // Tiles of the upper triangle, largest first so the smallest end a chunk.
   std::vector<Tile> tiles;
   for (std::size_t bi = 0; bi < n; bi += blk.tile) {
     for (std::size_t bj = bi; bj < n; bj += blk.tile) {
@@ -160,45 +206,71 @@ void gram_driver(const T* a, std::size_t n, std::size_t d, const double* row_shi
   }
   std::stable_sort(tiles.begin(), tiles.end(),
                    [](const Tile& x, const Tile& y) { return x.work > y.work; });
+  const std::size_t n_tiles = tiles.size();
   const std::size_t n_pack = (n_pad + kPackRows - 1) / kPackRows;
 
+  // One parallel region for the whole product, its jobs handed out in this
+  // order: the packs of chunk 0, then for each chunk c its tiles interleaved
+  // with the packs of chunk c + 1 (memory-bound packing beside compute-bound
+  // tiles). Instead of a barrier between chunks, each job waits for the jobs
+  // it depends on, all of which come earlier in the order (so some thread is
+  // running or has finished them, and waiting never deadlocks):
+  //   pack (c, p): every pack of chunk c − 1 (row_sums are added in chunk
+  //     order) and, when it reuses a panel, every tile of chunk c − n_panels;
+  //   tile (c, t): every pack of chunk c, and tile t of chunk c − 1 (one
+  //     thread at a time on a C tile, chunks added in order, so the result
+  //     does not depend on the number of threads).
+  // A thread that finishes its share of a chunk starts on the next one
+  // instead of idling at a barrier.
   std::vector<Task> tasks;
+  tasks.reserve(n_chunks * (n_tiles + n_pack));
   for (std::size_t stage = 0; stage <= n_chunks; ++stage) {
-    progress.check();
     const bool do_pack = stage < n_chunks;
     const bool do_tiles = stage > 0;
-    // Interleave packing (memory-bound) with tiles (compute-bound) so the two
-    // threads of a pass tend to do one of each.
-    tasks.clear();
     std::size_t ti = 0, pi = 0;
-    while ((do_tiles && ti < tiles.size()) || (do_pack && pi < n_pack)) {
-      if (do_tiles && ti < tiles.size()) tasks.push_back({false, ti++});
-      if (do_pack && pi < n_pack) tasks.push_back({true, pi++});
+    while ((do_tiles && ti < n_tiles) || (do_pack && pi < n_pack)) {
+      if (do_tiles && ti < n_tiles) tasks.push_back({false, stage - 1, ti++});
+      if (do_pack && pi < n_pack) tasks.push_back({true, stage, pi++});
     }
-    const std::size_t pk0 = stage * chunk;
-    const std::size_t tk0 = (stage - 1) * chunk;
-    T* pack_panel = panels[stage % 2];
-    const T* tile_panel = panels[(stage + 1) % 2];
-    parallel_for(tasks.size(), threads, [&](std::size_t t, int) {
+  }
+  ChunkCounters packs_done(n_chunks), tiles_done(n_chunks), tile_chunks(n_tiles);
+  std::atomic<bool> abort{false};
+  std::atomic<std::size_t> chunks_finished{0};
+
+  parallel_for(tasks.size(), threads, [&](std::size_t t, int) {
+    const Task task = tasks[t];
+    try {
       progress.check();
-      const Task task = tasks[t];
       if (task.pack) {
+        if (task.chunk > 0 && !wait_for(packs_done[task.chunk - 1], n_pack, abort)) return;
+        if (task.chunk >= n_panels &&
+            !wait_for(tiles_done[task.chunk - n_panels], n_tiles, abort))
+          return;
+        const std::size_t k0 = task.chunk * chunk;
         PackJob<T> job{a, n, d, task.index * kPackRows, std::min((task.index + 1) * kPackRows, n_pad),
-                       pk0, std::min(chunk, d - pk0), row_shift, col_offset, pack_panel, stride,
-                       row_sums};
+                       k0, std::min(chunk, d - k0), row_shift, col_offset,
+                       panels[task.chunk % n_panels], stride, row_sums};
         kern.pack(job);
+        packs_done[task.chunk].fetch_add(1, std::memory_order_acq_rel);
         return;
       }
+      if (!wait_for(packs_done[task.chunk], n_pack, abort)) return;
+      if (!wait_for(tile_chunks[task.index], task.chunk, abort)) return;
       const Tile& tile = tiles[task.index];
-      const std::size_t len = std::min(chunk, d - tk0);
+      const std::size_t len = std::min(chunk, d - task.chunk * chunk);
       for (std::size_t kb = 0; kb < len; kb += blk.kc) {
-        TileJob<T> job{tile_panel, stride, kb, std::min(blk.kc, len - kb), tile.i0, tile.i1,
-                       tile.j0, tile.j1, n, c, n};
+        TileJob<T> job{panels[task.chunk % n_panels], stride, kb, std::min(blk.kc, len - kb),
+                       tile.i0, tile.i1, tile.j0, tile.j1, n, c, n};
         run_tile(job, kern);
       }
-    });
-    progress.report(double(stage + 1), double(n_chunks + 1));
-  }
+      tile_chunks[task.index].store(task.chunk + 1, std::memory_order_release);
+      if (tiles_done[task.chunk].fetch_add(1, std::memory_order_acq_rel) + 1 == n_tiles)
+        progress.report(double(chunks_finished.fetch_add(1) + 1), double(n_chunks));
+    } catch (...) {
+      abort.store(true);
+      throw;
+    }
+  });
 }
 
 }  // namespace

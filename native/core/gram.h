@@ -7,7 +7,7 @@
 // The kernel packs A into panels, runs register-blocked micro-kernels chosen at
 // run time (AVX-512, AVX2 or portable; see cpu_features.h), and spreads tiles
 // of the upper triangle over threads. Float input: fp32 FMAs within a K
-// sub-block of 256 columns, float64 across sub-blocks. Double input: float64
+// sub-block of 512 columns, float64 across sub-blocks. Double input: float64
 // throughout.
 #pragma once
 

@@ -77,8 +77,8 @@ SEEDSCOPE_AVX2 void micro_avx2_f64(const double* a, const double* b, std::size_t
 
 }  // namespace
 
-Kernels<float> avx2_kernels_f32() { return {4, 16, &micro_avx2_f32, &pack_portable, "avx2"}; }
-Kernels<double> avx2_kernels_f64() { return {4, 8, &micro_avx2_f64, &pack_portable, "avx2"}; }
+Kernels<float> avx2_kernels_f32() { return {4, 16, {&micro_avx2_f32}, &pack_portable, "avx2"}; }
+Kernels<double> avx2_kernels_f64() { return {4, 8, {&micro_avx2_f64}, &pack_portable, "avx2"}; }
 
 }  // namespace gram
 }  // namespace seedscope

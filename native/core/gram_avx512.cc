@@ -1,4 +1,5 @@
-// AVX-512 Gram micro-kernels. 8 rows × 3 slivers of columns: 24 zmm
+// AVX-512 Gram micro-kernels. 8 rows × 3 slivers of columns (and 1 or 2 slivers
+// where a row of micro-tiles ends): 24 zmm
 // accumulators, 3 vector loads and 8 broadcast loads per 24 FMAs, so the two
 // FMA units stay busy and the load ports have room. The 8 rows are half a
 // float sliver (or one double sliver) and stay in L1 while the column slivers
@@ -30,35 +31,36 @@ inline std::uint64_t column_mask(std::size_t r, std::size_t cols, std::ptrdiff_t
   return below & ~((std::uint64_t(1) << first) - 1);
 }
 
+// NV slivers of columns (NV = 3 is the main kernel; 1 and 2 finish a row of
+// micro-tiles that starts at the diagonal on a sliver boundary).
+template <int NV>
 SEEDSCOPE_AVX512 void micro_avx512_f32(const float* a, const float* b, std::size_t stride,
                                        std::size_t kc, double* c, std::size_t ldc,
                                        std::size_t rows, std::size_t cols, std::ptrdiff_t diag) {
-  __m512 acc[8][3];
+  __m512 acc[8][NV];
 #pragma GCC unroll 8
-  for (int r = 0; r < 8; ++r) acc[r][0] = acc[r][1] = acc[r][2] = _mm512_setzero_ps();
-  const float* b0 = b;
-  const float* b1 = b + stride;
-  const float* b2 = b + 2 * stride;
+  for (int r = 0; r < 8; ++r)
+#pragma GCC unroll 3
+    for (int v = 0; v < NV; ++v) acc[r][v] = _mm512_setzero_ps();
 #pragma GCC unroll 2
   for (std::size_t k = 0; k < kc; ++k) {
-    const __m512 x0 = _mm512_load_ps(b0 + 16 * k);
-    const __m512 x1 = _mm512_load_ps(b1 + 16 * k);
-    const __m512 x2 = _mm512_load_ps(b2 + 16 * k);
+    __m512 x[NV];
+#pragma GCC unroll 3
+    for (int v = 0; v < NV; ++v) x[v] = _mm512_load_ps(b + v * stride + 16 * k);
     const float* ak = a + 16 * k;
 #pragma GCC unroll 8
     for (int r = 0; r < 8; ++r) {
       const __m512 ar = _mm512_set1_ps(ak[r]);
-      acc[r][0] = _mm512_fmadd_ps(ar, x0, acc[r][0]);
-      acc[r][1] = _mm512_fmadd_ps(ar, x1, acc[r][1]);
-      acc[r][2] = _mm512_fmadd_ps(ar, x2, acc[r][2]);
+#pragma GCC unroll 3
+      for (int v = 0; v < NV; ++v) acc[r][v] = _mm512_fmadd_ps(ar, x[v], acc[r][v]);
     }
   }
-  if (block_is_full(8, 48, rows, cols, diag)) {
+  if (block_is_full(8, 16 * NV, rows, cols, diag)) {
 #pragma GCC unroll 8
     for (int r = 0; r < 8; ++r) {
       double* cr = c + r * ldc;
 #pragma GCC unroll 3
-      for (int v = 0; v < 3; ++v) {
+      for (int v = 0; v < NV; ++v) {
         const __m512d lo = _mm512_cvtps_pd(_mm512_castps512_ps256(acc[r][v]));
         const __m512d hi = _mm512_cvtps_pd(
             _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(acc[r][v]), 1)));
@@ -72,7 +74,7 @@ SEEDSCOPE_AVX512 void micro_avx512_f32(const float* a, const float* b, std::size
   for (std::size_t r = 0; r < rows; ++r) {
     const std::uint64_t keep = column_mask(r, cols, diag);
     double* cr = c + r * ldc;
-    for (int v = 0; v < 3; ++v) {
+    for (int v = 0; v < NV; ++v) {
       const __m512d part[2] = {
           _mm512_cvtps_pd(_mm512_castps512_ps256(acc[r][v])),
           _mm512_cvtps_pd(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(acc[r][v]), 1)))};
@@ -86,35 +88,34 @@ SEEDSCOPE_AVX512 void micro_avx512_f32(const float* a, const float* b, std::size
   }
 }
 
+template <int NV>
 SEEDSCOPE_AVX512 void micro_avx512_f64(const double* a, const double* b, std::size_t stride,
                                        std::size_t kc, double* c, std::size_t ldc,
                                        std::size_t rows, std::size_t cols, std::ptrdiff_t diag) {
-  __m512d acc[8][3];
+  __m512d acc[8][NV];
 #pragma GCC unroll 8
-  for (int r = 0; r < 8; ++r) acc[r][0] = acc[r][1] = acc[r][2] = _mm512_setzero_pd();
-  const double* b0 = b;
-  const double* b1 = b + stride;
-  const double* b2 = b + 2 * stride;
+  for (int r = 0; r < 8; ++r)
+#pragma GCC unroll 3
+    for (int v = 0; v < NV; ++v) acc[r][v] = _mm512_setzero_pd();
 #pragma GCC unroll 2
   for (std::size_t k = 0; k < kc; ++k) {
-    const __m512d x0 = _mm512_load_pd(b0 + 8 * k);
-    const __m512d x1 = _mm512_load_pd(b1 + 8 * k);
-    const __m512d x2 = _mm512_load_pd(b2 + 8 * k);
+    __m512d x[NV];
+#pragma GCC unroll 3
+    for (int v = 0; v < NV; ++v) x[v] = _mm512_load_pd(b + v * stride + 8 * k);
     const double* ak = a + 8 * k;
 #pragma GCC unroll 8
     for (int r = 0; r < 8; ++r) {
       const __m512d ar = _mm512_set1_pd(ak[r]);
-      acc[r][0] = _mm512_fmadd_pd(ar, x0, acc[r][0]);
-      acc[r][1] = _mm512_fmadd_pd(ar, x1, acc[r][1]);
-      acc[r][2] = _mm512_fmadd_pd(ar, x2, acc[r][2]);
+#pragma GCC unroll 3
+      for (int v = 0; v < NV; ++v) acc[r][v] = _mm512_fmadd_pd(ar, x[v], acc[r][v]);
     }
   }
-  if (block_is_full(8, 24, rows, cols, diag)) {
+  if (block_is_full(8, 8 * NV, rows, cols, diag)) {
 #pragma GCC unroll 8
     for (int r = 0; r < 8; ++r) {
       double* cr = c + r * ldc;
 #pragma GCC unroll 3
-      for (int v = 0; v < 3; ++v)
+      for (int v = 0; v < NV; ++v)
         _mm512_storeu_pd(cr + 8 * v, _mm512_add_pd(_mm512_loadu_pd(cr + 8 * v), acc[r][v]));
     }
     return;
@@ -122,7 +123,7 @@ SEEDSCOPE_AVX512 void micro_avx512_f64(const double* a, const double* b, std::si
   for (std::size_t r = 0; r < rows; ++r) {
     const std::uint64_t keep = column_mask(r, cols, diag);
     double* cr = c + r * ldc;
-    for (int v = 0; v < 3; ++v) {
+    for (int v = 0; v < NV; ++v) {
       const __mmask8 m = static_cast<__mmask8>(keep >> (8 * v));
       if (!m) continue;
       _mm512_mask_storeu_pd(cr + 8 * v, m, _mm512_add_pd(_mm512_maskz_loadu_pd(m, cr + 8 * v), acc[r][v]));
@@ -276,10 +277,12 @@ SEEDSCOPE_AVX512 void pack_avx512_f64(const PackJob<double>& job) {
 }  // namespace
 
 Kernels<float> avx512_kernels_f32() {
-  return {8, 48, &micro_avx512_f32, &pack_avx512_f32, "avx512"};
+  return {8, 48, {&micro_avx512_f32<1>, &micro_avx512_f32<2>, &micro_avx512_f32<3>},
+          &pack_avx512_f32, "avx512"};
 }
 Kernels<double> avx512_kernels_f64() {
-  return {8, 24, &micro_avx512_f64, &pack_avx512_f64, "avx512"};
+  return {8, 24, {&micro_avx512_f64<1>, &micro_avx512_f64<2>, &micro_avx512_f64<3>},
+          &pack_avx512_f64, "avx512"};
 }
 
 }  // namespace gram

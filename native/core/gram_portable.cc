@@ -30,10 +30,10 @@ void micro_portable(const T* a, const T* b, std::size_t /*sliver_stride*/, std::
 }  // namespace
 
 Kernels<float> portable_kernels_f32() {
-  return {4, 16, &micro_portable<float, 4, 16>, &pack_portable, "portable"};
+  return {4, 16, {&micro_portable<float, 4, 16>}, &pack_portable, "portable"};
 }
 Kernels<double> portable_kernels_f64() {
-  return {4, 8, &micro_portable<double, 4, 8>, &pack_portable, "portable"};
+  return {4, 8, {&micro_portable<double, 4, 8>}, &pack_portable, "portable"};
 }
 
 }  // namespace gram

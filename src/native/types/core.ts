@@ -19,4 +19,12 @@ export interface CoreAddon {
   buildInfo(): BuildInfo;
   /** Stops every native operation in flight (their promises reject with code ECANCELLED). */
   cancelAll(): void;
+  /**
+   * Test hook for the native thread pool: runs parallel_for over nTasks tasks
+   * ('sum': adds the task indices; 'throw': task nTasks/2 throws and the
+   * promise rejects with its message; 'nested': each task runs an inner
+   * parallel_for over 10 tasks and adds i·10 + j). `workers`: distinct
+   * worker ids that ran tasks.
+   */
+  threadPoolCheck(nTasks: number, threads: number, mode: 'sum' | 'throw' | 'nested'): Promise<{ sum: number; workers: number }>;
 }
