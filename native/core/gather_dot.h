@@ -16,6 +16,13 @@ namespace seedscope {
 double gather_dot(const float* a, const float* row, const std::int32_t* idx, std::size_t len);
 double gather_dot(const double* a, const double* row, const std::int32_t* idx, std::size_t len);
 
+// Σ_t a[t] · row[idx[t]], and Σ_t row[idx[t]]² in *gathered_sq (both in
+// float64): the second is what an early stop needs to bound the rest of a sum.
+double gather_dot_sq(const float* a, const float* row, const std::int32_t* idx, std::size_t len,
+                     double* gathered_sq);
+double gather_dot_sq(const double* a, const double* row, const std::int32_t* idx, std::size_t len,
+                     double* gathered_sq);
+
 // out[t] = row[idx[t]]
 void gather_row(const float* row, const std::int32_t* idx, std::size_t len, float* out);
 void gather_row(const double* row, const std::int32_t* idx, std::size_t len, double* out);
@@ -30,7 +37,8 @@ double dot_mixed(const double* a, const double* b, std::size_t len);
 void tile_dots(const float* const* A, const std::size_t* a_id, std::size_t na, const double* const* G,
                const std::size_t* b_id, std::size_t nb, std::size_t len, double* out);
 
-// out[t] = (double) row[idx[t]]
-void gather_row_to_double(const float* row, const std::int32_t* idx, std::size_t len, double* out);
+// out[t] = (double) row[idx[t]]; returns Σ_t out[t]².
+double gather_row_to_double(const float* row, const std::int32_t* idx, std::size_t len, double* out);
+double gather_row_to_double(const double* row, const std::int32_t* idx, std::size_t len, double* out);
 
 }  // namespace seedscope

@@ -20,6 +20,17 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 // traffic of the gather; products are still exact in float64), double below.
 constexpr std::size_t kFloatSquareFromN = 64;
 
+// Early stop (stop_below > −∞). After each row, a permutation's sum so far S
+// and the squared norms still to come of both sides (totals minus what was
+// processed) bound the final statistic: by Cauchy–Schwarz the rest of the sum
+// is at most ‖a_rest‖·‖b_rest‖. A permutation whose bounds of every pair are
+// below stop_below cannot count and cannot raise a null maximum that matters,
+// so its remaining rows are skipped. The bound carries margins far above the
+// float64 rounding of these sums.
+constexpr double kNormSlack = 1e-9;   // added to each remaining squared norm
+constexpr double kBoundSlack = 1e-7;  // added to each bound
+constexpr std::size_t kCheckEvery = 4;  // rows between checks
+
 template <typename T>
 class DotEngine final : public MantelEngine {
  public:
@@ -30,25 +41,51 @@ class DotEngine final : public MantelEngine {
     zt_.resize(k_);
     zf_.resize(k_);
     sq_.resize(k_);
+    row_sq_.resize(k_);
+    total_sq_.assign(k_, 0.0);
     std::vector<bool> permuted(k_, false), fixed(k_, false);
     for (const auto& p : pairs_) {
       permuted[p.b] = true;
       fixed[p.a] = true;
     }
+    const bool one = pairs_.size() == 1;
     for (std::size_t r = 0; r < k_; ++r) {
       if (!permuted[r] && !fixed[r]) continue;
       z_[r].resize(m_);
       if (!prepare_vector(method_, rdms[r], m_, z_[r].data()))
         throw std::invalid_argument("RDM " + std::to_string(r) +
                                     " is constant: its correlation with any RDM is undefined");
-      if (fixed[r]) zt_[r].assign(z_[r].begin(), z_[r].end());
-      if (fixed[r] && pairs_.size() > 1) zf_[r].assign(z_[r].begin(), z_[r].end());
+      if (fixed[r] && one) zt_[r].assign(z_[r].begin(), z_[r].end());
+      if (fixed[r] && !one) zf_[r].assign(z_[r].begin(), z_[r].end());
+      if (fixed[r]) {
+        // squared norms of each stored row, for the early-stop bound
+        row_sq_[r].assign(n_, 0.0);
+        for (std::size_t i = 0; i + 1 < n_; ++i) {
+          const std::size_t off = condensed_row_offset(n_, i), len = n_ - 1 - i;
+          double q = 0;
+          for (std::size_t t = 0; t < len; ++t) {
+            double v = one ? static_cast<double>(zt_[r][off + t]) : static_cast<double>(zf_[r][off + t]);
+            q += v * v;
+          }
+          row_sq_[r][i] = q;
+        }
+      }
       if (!permuted[r]) continue;
       sq_[r].assign(n_ * n_, T(0));
       std::size_t idx = 0;
+      double q = 0;
       for (std::size_t i = 0; i < n_; ++i)
-        for (std::size_t j = i + 1; j < n_; ++j, ++idx)
-          sq_[r][i * n_ + j] = sq_[r][j * n_ + i] = static_cast<T>(z_[r][idx]);
+        for (std::size_t j = i + 1; j < n_; ++j, ++idx) {
+          T v = static_cast<T>(z_[r][idx]);
+          sq_[r][i * n_ + j] = sq_[r][j * n_ + i] = v;
+          q += static_cast<double>(v) * static_cast<double>(v);
+        }
+      total_sq_perm_.push_back(q);
+    }
+    for (std::size_t r = 0; r < k_; ++r) {
+      double q = 0;
+      for (double v : row_sq_[r]) q += v;
+      total_sq_[r] = q;
     }
     // The fixed and the permuted RDMs (ascending), and where each pair's
     // statistic lands in their product.
@@ -60,31 +97,42 @@ class DotEngine final : public MantelEngine {
       std::size_t ai = static_cast<std::size_t>(std::find(a_ids_.begin(), a_ids_.end(), p.a) - a_ids_.begin());
       std::size_t bi = static_cast<std::size_t>(std::find(b_ids_.begin(), b_ids_.end(), p.b) - b_ids_.begin());
       pair_slot_.push_back(ai * b_ids_.size() + bi);
+      pair_a_.push_back(ai);
+      pair_b_.push_back(bi);
     }
   }
 
   // Permutations share each row of the permuted RDMs while it is in L1.
-  std::size_t block_size() const override { return pairs_.size() == 1 ? 32 : 32; }
+  std::size_t block_size() const override { return 32; }
+
+  bool can_stop_early() const override { return method_ != PairMethod::R2; }
 
   // Rows of the permuted RDM are visited in storage order r = 0..n−1 (a stream
   // the prefetcher follows, each row reused by every permutation of the block);
   // row r of the permuted RDM meets row i = π⁻¹(r) of the fixed one:
   //   Σ_{j>i} a(i, j) · b(r, π(j)).
-  void evaluate(const std::int32_t* const* perms, std::size_t q, double* out,
-                const Progress& progress) const override {
-    const std::size_t np = pairs_.size();
+  void evaluate(const std::int32_t* const* perms, std::size_t q, double* out, const Progress& progress,
+                double stop_below) const override {
+    const std::size_t np = pairs_.size(), na = a_ids_.size(), nb = b_ids_.size();
+    const bool may_stop = can_stop_early() && stop_below > -std::numeric_limits<double>::infinity();
     std::fill(out, out + q * np, 0.0);
     std::vector<std::int32_t> inverse(q * n_);
     for (std::size_t p = 0; p < q; ++p)
       for (std::size_t i = 0; i < n_; ++i) inverse[p * n_ + static_cast<std::size_t>(perms[p][i])] = static_cast<std::int32_t>(i);
-    std::vector<double> gathered(np == 1 ? 0 : b_ids_.size() * n_);
-    std::vector<const double*> gptr(b_ids_.size());
-    std::vector<const float*> aptr(a_ids_.size());
-    std::vector<double> rect(a_ids_.size() * b_ids_.size());
-    for (std::size_t r = 0; r < n_; ++r) {
+    // squared norms processed so far, per permutation and fixed / permuted RDM
+    std::vector<double> a_done(may_stop ? q * na : 0, 0.0), b_done(may_stop ? q * nb : 0, 0.0);
+    std::vector<bool> stopped(q, false);
+    std::vector<std::size_t> active(q);
+    std::iota(active.begin(), active.end(), std::size_t{0});
+    std::vector<double> gathered(np == 1 ? 0 : nb * n_);
+    std::vector<const double*> gptr(nb);
+    std::vector<const float*> aptr(na);
+    std::vector<double> rect(na * nb);
+    for (std::size_t r = 0; r < n_ && !active.empty(); ++r) {
       if ((r & 15) == 0) progress.check();
       const std::size_t row = r * n_;
-      for (std::size_t p = 0; p < q; ++p) {
+      for (std::size_t ai = 0; ai < active.size(); ++ai) {
+        const std::size_t p = active[ai];
         const std::size_t i = static_cast<std::size_t>(inverse[p * n_ + r]);
         if (i + 1 >= n_) continue;
         const std::size_t len = n_ - 1 - i;
@@ -92,39 +140,60 @@ class DotEngine final : public MantelEngine {
         const std::int32_t* idx = perms[p] + i + 1;
         double* acc = out + p * np;
         if (np == 1) {
-          acc[0] += gather_dot(zt_[pairs_[0].a].data() + off, sq_[pairs_[0].b].data() + row, idx, len);
+          const std::size_t a = pairs_[0].a, b = pairs_[0].b;
+          if (may_stop) {
+            double gg;
+            acc[0] += gather_dot_sq(zt_[a].data() + off, sq_[b].data() + row, idx, len, &gg);
+            b_done[p] += gg;
+            a_done[p] += row_sq_[a][i];
+          } else {
+            acc[0] += gather_dot(zt_[a].data() + off, sq_[b].data() + row, idx, len);
+          }
           continue;
         }
         // All pairs: gather each permuted row once, then one small matrix
         // product of the fixed rows against the gathered ones.
-        for (std::size_t g = 0; g < b_ids_.size(); ++g) {
-          gather_into(sq_[b_ids_[g]].data() + row, idx, len, gathered.data() + g * n_);
+        for (std::size_t g = 0; g < nb; ++g) {
+          double gg = gather_into(sq_[b_ids_[g]].data() + row, idx, len, gathered.data() + g * n_);
+          if (may_stop) b_done[p * nb + g] += gg;
           gptr[g] = gathered.data() + g * n_;
         }
-        for (std::size_t x = 0; x < a_ids_.size(); ++x) aptr[x] = zf_[a_ids_[x]].data() + off;
+        for (std::size_t x = 0; x < na; ++x) {
+          aptr[x] = zf_[a_ids_[x]].data() + off;
+          if (may_stop) a_done[p * na + x] += row_sq_[a_ids_[x]][i];
+        }
         // The fixed rows of the next step start at a random place: fetch them now.
         {
-          const std::size_t p2 = p + 1 < q ? p : (r + 1 < n_ ? 0 : q);
-          const std::size_t r2 = p + 1 < q ? r : r + 1;
-          if (p2 < q) {
-            const std::size_t pn = p + 1 < q ? p + 1 : 0;
-            (void)p2;
+          const bool same_row = ai + 1 < active.size();
+          if (same_row || r + 1 < n_) {
+            const std::size_t pn = same_row ? active[ai + 1] : active[0];
+            const std::size_t r2 = same_row ? r : r + 1;
             const std::size_t i2 = static_cast<std::size_t>(inverse[pn * n_ + r2]);
             if (i2 + 1 < n_) {
               const std::size_t off2 = condensed_row_offset(n_, i2), len2 = n_ - 1 - i2;
-              for (std::size_t x = 0; x < a_ids_.size(); ++x) {
+              for (std::size_t x = 0; x < na; ++x) {
                 const char* base = reinterpret_cast<const char*>(zf_[a_ids_[x]].data() + off2);
                 for (std::size_t c = 0; c < len2 * sizeof(float); c += 64) __builtin_prefetch(base + c, 0, 1);
               }
             }
           }
         }
-        tile_dots(aptr.data(), a_ids_.data(), a_ids_.size(), gptr.data(), b_ids_.data(), b_ids_.size(), len,
-                  rect.data());
+        tile_dots(aptr.data(), a_ids_.data(), na, gptr.data(), b_ids_.data(), nb, len, rect.data());
         for (std::size_t s = 0; s < np; ++s) acc[s] += rect[pair_slot_[s]];
       }
+      if (may_stop && (r % kCheckEvery == kCheckEvery - 1)) {
+        std::size_t kept = 0;
+        for (std::size_t ai = 0; ai < active.size(); ++ai) {
+          const std::size_t p = active[ai];
+          if (below(p, out + p * np, a_done.data() + p * na, b_done.data() + p * nb, stop_below)) stopped[p] = true;
+          else active[kept++] = p;
+        }
+        active.resize(kept);
+      }
     }
-    for (std::size_t t = 0; t < q * np; ++t) out[t] = finish(method_, out[t]);
+    for (std::size_t p = 0; p < q; ++p)
+      if (!stopped[p])
+        for (std::size_t s = 0; s < np; ++s) out[p * np + s] = finish(method_, out[p * np + s]);
   }
 
   std::vector<double> reported(const std::vector<double>&) const override {
@@ -142,13 +211,35 @@ class DotEngine final : public MantelEngine {
   std::vector<std::vector<T>> zt_;      // prepared, storage type, for the fixed side (one pair)
   std::vector<std::vector<float>> zf_;  // prepared, float, for the fixed side (all pairs)
   std::vector<std::vector<T>> sq_;      // prepared, square, for the permuted side
-  std::vector<std::size_t> a_ids_, b_ids_, pair_slot_;
+  std::vector<std::vector<double>> row_sq_;  // fixed side: squared norm of each stored row
+  std::vector<double> total_sq_;             // fixed side: squared norm of the stored RDM
+  std::vector<double> total_sq_perm_;        // permuted side (in b_ids_ order): squared norm
+  std::vector<std::size_t> a_ids_, b_ids_, pair_slot_, pair_a_, pair_b_;
 
-  static void gather_into(const float* row, const std::int32_t* idx, std::size_t len, double* out) {
-    gather_row_to_double(row, idx, len, out);
+  // True when every pair's statistic under this permutation is proved below
+  // `stop`; then sums[s] is replaced by its upper bound.
+  bool below(std::size_t, double* sums, const double* a_done, const double* b_done, double stop) const {
+    const std::size_t np = pairs_.size();
+    for (std::size_t s = 0; s < np; ++s) {
+      const std::size_t x = pair_a_[s], g = pair_b_[s];
+      double ra = std::max(0.0, total_sq_[a_ids_[x]] - a_done[x]) + kNormSlack;
+      double rb = std::max(0.0, total_sq_perm_[g] - b_done[g]) + kNormSlack;
+      if (!(sums[s] + std::sqrt(ra * rb) + kBoundSlack < stop)) return false;
+    }
+    for (std::size_t s = 0; s < np; ++s) {
+      const std::size_t x = pair_a_[s], g = pair_b_[s];
+      double ra = std::max(0.0, total_sq_[a_ids_[x]] - a_done[x]) + kNormSlack;
+      double rb = std::max(0.0, total_sq_perm_[g] - b_done[g]) + kNormSlack;
+      sums[s] = sums[s] + std::sqrt(ra * rb) + kBoundSlack;
+    }
+    return true;
   }
-  static void gather_into(const double* row, const std::int32_t* idx, std::size_t len, double* out) {
-    gather_row(row, idx, len, out);
+
+  static double gather_into(const float* row, const std::int32_t* idx, std::size_t len, double* out) {
+    return gather_row_to_double(row, idx, len, out);
+  }
+  static double gather_into(const double* row, const std::int32_t* idx, std::size_t len, double* out) {
+    return gather_row_to_double(row, idx, len, out);
   }
 };
 
@@ -223,8 +314,8 @@ class TauEngine final : public MantelEngine {
 
   std::size_t block_size() const override { return 1; }
 
-  void evaluate(const std::int32_t* const* perms, std::size_t q, double* out,
-                const Progress& progress) const override {
+  void evaluate(const std::int32_t* const* perms, std::size_t q, double* out, const Progress& progress,
+                double) const override {
     std::vector<std::int32_t> seq(m_), tmp(m_);
     const double n0 = 0.5 * static_cast<double>(m_) * static_cast<double>(m_ - 1);
     for (std::size_t p = 0; p < q; ++p) {
@@ -277,8 +368,8 @@ class GenericEngine final : public MantelEngine {
 
   std::size_t block_size() const override { return 1; }
 
-  void evaluate(const std::int32_t* const* perms, std::size_t q, double* out,
-                const Progress& progress) const override {
+  void evaluate(const std::int32_t* const* perms, std::size_t q, double* out, const Progress& progress,
+                double) const override {
     std::vector<double> permuted(m_);
     for (std::size_t p = 0; p < q; ++p) {
       const std::int32_t* pi = perms[p];

@@ -30,8 +30,13 @@ class MantelEngine {
   // Permutations evaluated together by one call of evaluate().
   virtual std::size_t block_size() const = 0;
   // out[p * pairs + s] = statistic of pair s under permutation perms[p] (NaN when undefined).
-  virtual void evaluate(const std::int32_t* const* perms, std::size_t q, double* out,
-                        const Progress& progress) const = 0;
+  // stop_below (−∞: never): an engine may stop a permutation as soon as it has
+  // proved that every pair's statistic is below stop_below; it then writes an
+  // upper bound of each statistic (< stop_below) instead of the statistic.
+  virtual void evaluate(const std::int32_t* const* perms, std::size_t q, double* out, const Progress& progress,
+                        double stop_below) const = 0;
+  // Whether evaluate() can stop early (the dot engine, for methods reported as the dot itself).
+  virtual bool can_stop_early() const { return false; }
   // The statistics to report for the identity (default: what evaluate gave).
   virtual std::vector<double> reported(const std::vector<double>& observed) const { return observed; }
 };
