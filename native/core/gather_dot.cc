@@ -6,6 +6,10 @@
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #include <immintrin.h>
 
+#include <algorithm>
+#include <array>
+#include <utility>
+
 #include "cpu_features.h"
 
 namespace seedscope {
@@ -287,56 +291,46 @@ SEEDSCOPE_AVX512 double gather_row_to_double_avx512(const float* row, const std:
   return _mm512_reduce_add_pd(_mm512_add_pd(sq0, sq1));
 }
 
-SEEDSCOPE_AVX512 double dot_fd_avx512(const float* a, const double* b, std::size_t len) {
-  __m512d acc0 = _mm512_setzero_pd(), acc1 = _mm512_setzero_pd();
-  std::size_t t = 0;
-  for (; t + 16 <= len; t += 16) {
-    acc0 = _mm512_fmadd_pd(_mm512_cvtps_pd(_mm256_loadu_ps(a + t)), _mm512_loadu_pd(b + t), acc0);
-    acc1 = _mm512_fmadd_pd(_mm512_cvtps_pd(_mm256_loadu_ps(a + t + 8)), _mm512_loadu_pd(b + t + 8), acc1);
-  }
-  for (; t < len; t += 8) {
-    std::size_t r = len - t < 8 ? len - t : 8;
-    __mmask8 m = static_cast<__mmask8>((1u << r) - 1u);
-    acc0 = _mm512_fmadd_pd(_mm512_cvtps_pd(_mm256_maskz_loadu_ps(m, a + t)), _mm512_maskz_loadu_pd(m, b + t), acc0);
-  }
-  return _mm512_reduce_add_pd(_mm512_add_pd(acc0, acc1));
-}
-
-// 4×4 tile: 16 accumulators, 8 loads per 16 FMAs.
-SEEDSCOPE_AVX512 void tile4x4_avx512(const float* const* A, const double* const* G, std::size_t len, double* out,
-                                     std::size_t stride) {
-  __m512d c[4][4];
-  for (int i = 0; i < 4; ++i)
-    for (int j = 0; j < 4; ++j) c[i][j] = _mm512_setzero_pd();
+// Two fixed rows against NG gathered rows (rows g of G at G0 + g·stride):
+// 2·NG accumulators in registers, one load of each gathered row per 8 entries
+// shared by both fixed rows. Sums in 8 lanes, reduced at the end.
+template <int NG>
+SEEDSCOPE_AVX512 void strip2_avx512(const float* a0, const float* a1, const double* g0, std::size_t stride,
+                                    std::size_t len, double* out0, double* out1) {
+  __m512d c0[NG], c1[NG];
+  for (int g = 0; g < NG; ++g) c0[g] = c1[g] = _mm512_setzero_pd();
   std::size_t t = 0;
   for (; t + 8 <= len; t += 8) {
-    __m512d a0 = _mm512_cvtps_pd(_mm256_loadu_ps(A[0] + t)), a1 = _mm512_cvtps_pd(_mm256_loadu_ps(A[1] + t));
-    __m512d a2 = _mm512_cvtps_pd(_mm256_loadu_ps(A[2] + t)), a3 = _mm512_cvtps_pd(_mm256_loadu_ps(A[3] + t));
-    for (int j = 0; j < 4; ++j) {
-      __m512d g = _mm512_loadu_pd(G[j] + t);
-      c[0][j] = _mm512_fmadd_pd(a0, g, c[0][j]);
-      c[1][j] = _mm512_fmadd_pd(a1, g, c[1][j]);
-      c[2][j] = _mm512_fmadd_pd(a2, g, c[2][j]);
-      c[3][j] = _mm512_fmadd_pd(a3, g, c[3][j]);
+    const __m512d x0 = _mm512_cvtps_pd(_mm256_loadu_ps(a0 + t)), x1 = _mm512_cvtps_pd(_mm256_loadu_ps(a1 + t));
+    for (int g = 0; g < NG; ++g) {
+      const __m512d v = _mm512_loadu_pd(g0 + static_cast<std::size_t>(g) * stride + t);
+      c0[g] = _mm512_fmadd_pd(x0, v, c0[g]);
+      c1[g] = _mm512_fmadd_pd(x1, v, c1[g]);
     }
   }
   if (t < len) {
-    __mmask8 m = static_cast<__mmask8>((1u << (len - t)) - 1u);
-    __m512d a0 = _mm512_cvtps_pd(_mm256_maskz_loadu_ps(m, A[0] + t));
-    __m512d a1 = _mm512_cvtps_pd(_mm256_maskz_loadu_ps(m, A[1] + t));
-    __m512d a2 = _mm512_cvtps_pd(_mm256_maskz_loadu_ps(m, A[2] + t));
-    __m512d a3 = _mm512_cvtps_pd(_mm256_maskz_loadu_ps(m, A[3] + t));
-    for (int j = 0; j < 4; ++j) {
-      __m512d g = _mm512_maskz_loadu_pd(m, G[j] + t);
-      c[0][j] = _mm512_fmadd_pd(a0, g, c[0][j]);
-      c[1][j] = _mm512_fmadd_pd(a1, g, c[1][j]);
-      c[2][j] = _mm512_fmadd_pd(a2, g, c[2][j]);
-      c[3][j] = _mm512_fmadd_pd(a3, g, c[3][j]);
+    const __mmask8 m = static_cast<__mmask8>((1u << (len - t)) - 1u);
+    const __m512d x0 = _mm512_cvtps_pd(_mm256_maskz_loadu_ps(m, a0 + t));
+    const __m512d x1 = _mm512_cvtps_pd(_mm256_maskz_loadu_ps(m, a1 + t));
+    for (int g = 0; g < NG; ++g) {
+      const __m512d v = _mm512_maskz_loadu_pd(m, g0 + static_cast<std::size_t>(g) * stride + t);
+      c0[g] = _mm512_fmadd_pd(x0, v, c0[g]);
+      c1[g] = _mm512_fmadd_pd(x1, v, c1[g]);
     }
   }
-  for (int i = 0; i < 4; ++i)
-    for (int j = 0; j < 4; ++j) out[i * stride + j] = _mm512_reduce_add_pd(c[i][j]);
+  for (int g = 0; g < NG; ++g) {
+    out0[g] = _mm512_reduce_add_pd(c0[g]);
+    out1[g] = _mm512_reduce_add_pd(c1[g]);
+  }
 }
+
+using Strip2Fn = void (*)(const float*, const float*, const double*, std::size_t, std::size_t, double*, double*);
+constexpr int kStripMax = 12;
+template <int... G>
+constexpr std::array<Strip2Fn, sizeof...(G)> strip_table(std::integer_sequence<int, G...>) {
+  return {&strip2_avx512<G + 1>...};
+}
+const std::array<Strip2Fn, kStripMax> kStrip2 = strip_table(std::make_integer_sequence<int, kStripMax>{});
 
 }  // namespace
 
@@ -363,27 +357,28 @@ double gather_dot_sq(const double* a, const double* row, const std::int32_t* idx
   return gather_dot(a, row, idx, len);
 }
 
-void tile_dots(const float* const* A, const std::size_t* a_id, std::size_t na, const double* const* G,
-               const std::size_t* b_id, std::size_t nb, std::size_t len, double* out) {
+void strip_dots(const float* const* A, const std::size_t* a_id, std::size_t na, const double* gathered,
+                std::size_t stride, const std::size_t* b_id, std::size_t nb, std::size_t len, double* out) {
   static const Isa isa = active_isa();
-  std::size_t a = 0;
-  if (isa == Isa::Avx512) {
-    for (; a + 4 <= na; a += 4) {
-      std::size_t b = 0;
-      for (; b + 4 <= nb; b += 4)
-        if (a_id[a] < b_id[b + 3]) tile4x4_avx512(A + a, G + b, len, out + a * nb + b, nb);
-      for (; b < nb; ++b)
-        for (std::size_t i = a; i < a + 4; ++i)
-          if (a_id[i] < b_id[b]) out[i * nb + b] = dot_fd_avx512(A[i], G[b], len);
+  for (std::size_t a = 0; a < na; a += 2) {
+    const bool pair = a + 1 < na;
+    std::size_t g = 0;
+    while (g < nb && b_id[g] <= a_id[a]) ++g;
+    double scratch[kStripMax];
+    for (; g < nb;) {
+      const std::size_t w = std::min<std::size_t>(kStripMax, nb - g);
+      double* o1 = pair ? out + (a + 1) * nb + g : scratch;
+      if (isa == Isa::Avx512) {
+        kStrip2[w - 1](A[a], pair ? A[a + 1] : A[a], gathered + g * stride, stride, len, out + a * nb + g, o1);
+      } else {
+        for (std::size_t u = 0; u < w; ++u) {
+          out[a * nb + g + u] = dot_portable(A[a], gathered + (g + u) * stride, len);
+          if (pair) o1[u] = dot_portable(A[a + 1], gathered + (g + u) * stride, len);
+        }
+      }
+      g += w;
     }
-    for (; a < na; ++a)
-      for (std::size_t b = 0; b < nb; ++b)
-        if (a_id[a] < b_id[b]) out[a * nb + b] = dot_fd_avx512(A[a], G[b], len);
-    return;
   }
-  for (; a < na; ++a)
-    for (std::size_t b = 0; b < nb; ++b)
-      if (a_id[a] < b_id[b]) out[a * nb + b] = dot_portable(A[a], G[b], len);
 }
 
 double gather_dot(const float* a, const float* row, const std::int32_t* idx, std::size_t len) {

@@ -125,7 +125,6 @@ class DotEngine final : public MantelEngine {
     std::vector<std::size_t> active(q);
     std::iota(active.begin(), active.end(), std::size_t{0});
     std::vector<double> gathered(np == 1 ? 0 : nb * n_);
-    std::vector<const double*> gptr(nb);
     std::vector<const float*> aptr(na);
     std::vector<double> rect(na * nb);
     for (std::size_t r = 0; r < n_ && !active.empty(); ++r) {
@@ -151,12 +150,11 @@ class DotEngine final : public MantelEngine {
           }
           continue;
         }
-        // All pairs: gather each permuted row once, then one small matrix
-        // product of the fixed rows against the gathered ones.
+        // All pairs: gather each permuted row once (as float64), then one small
+        // matrix product of the fixed rows against the gathered ones.
         for (std::size_t g = 0; g < nb; ++g) {
           double gg = gather_into(sq_[b_ids_[g]].data() + row, idx, len, gathered.data() + g * n_);
           if (may_stop) b_done[p * nb + g] += gg;
-          gptr[g] = gathered.data() + g * n_;
         }
         for (std::size_t x = 0; x < na; ++x) {
           aptr[x] = zf_[a_ids_[x]].data() + off;
@@ -178,7 +176,7 @@ class DotEngine final : public MantelEngine {
             }
           }
         }
-        tile_dots(aptr.data(), a_ids_.data(), na, gptr.data(), b_ids_.data(), nb, len, rect.data());
+        strip_dots(aptr.data(), a_ids_.data(), na, gathered.data(), n_, b_ids_.data(), nb, len, rect.data());
         for (std::size_t s = 0; s < np; ++s) acc[s] += rect[pair_slot_[s]];
       }
       if (may_stop && (r % kCheckEvery == kCheckEvery - 1)) {
