@@ -2,7 +2,7 @@
 # Regenerates the default zoos' README.md from zoo.json and commits whatever has finished.
 # Run from the repository root while (or after) train_default_zoos.sh runs.
 set -e
-for z in models/fmnist-allcnnc models/fmnist-allcnnc-dropout; do
+for z in models/fmnist-allcnnc models/fmnist-allcnnc-dropout models/fmnist-allcnnc-w1; do
   [ -f "$z/zoo.json" ] || continue
   /usr/bin/python3 models/training/zoo_readme.py "$z"
   git add "$z/zoo.json" "$z/README.md" "$z"/seed*.onnx

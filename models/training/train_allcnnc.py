@@ -20,6 +20,7 @@ import time
 # Must be set before CUDA is initialised for deterministic cuBLAS.
 os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")
 
+import numpy as np  # noqa: E402
 import torch  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
 
@@ -73,6 +74,12 @@ def parse_args(argv):
     p.add_argument("--smoke", action="store_true", help="one tiny epoch on a few hundred images, tiny width")
     p.add_argument("--eval-each-epoch", action="store_true", help="log test accuracy after every epoch")
     p.add_argument("--log-every", type=int, default=0, help="log every N steps (0: per epoch only)")
+    p.add_argument("--state-only", action="store_true",
+                   help="save each trained instance as <out>/seedN.npz (weights, accuracy, recipe) and export "
+                        "nothing; for training on a machine without onnx, or seeds in parallel processes")
+    p.add_argument("--from-state", metavar="DIR",
+                   help="train nothing: export the seedN.npz files in DIR (from --state-only) to ONNX in --out "
+                        "and write zoo.json, with the recipe and accuracies recorded at training time")
     p.add_argument("--quiet", action="store_true")
     a = p.parse_args(argv)
     if a.smoke:
@@ -146,7 +153,10 @@ def train_instance(a, seed, train, test, ds, log):
     for epoch in range(a.epochs):
         model.train()
         order = torch.randperm(n, generator=gen)
-        loss_sum, correct, te = 0.0, 0, time.time()
+        # Accumulated on the device: a .item() per step would wait for the GPU every step.
+        loss_sum = torch.zeros((), device=device)
+        correct = torch.zeros((), dtype=torch.long, device=device)
+        te = time.time()
         for i in range(0, n, a.batch_size):
             idx = order[i:i + a.batch_size]
             xb = norm(augment(xtr[idx], gen, a.pad, a.flip)).to(device)
@@ -159,16 +169,16 @@ def train_instance(a, seed, train, test, ds, log):
             loss.backward()
             opt.step()
             step += 1
-            loss_sum += loss.item() * len(idx)
-            correct += (logits.argmax(1) == yb).sum().item()
+            loss_sum += loss.detach() * len(idx)
+            correct += (logits.argmax(1) == yb).sum()
             if a.log_every and step % a.log_every == 0:
                 log(f"    step {step}/{total} loss {loss.item():.4f} lr {opt.param_groups[0]['lr']:.4f} "
                     f"({time.time() - t0:.0f} s)")
         extra = ""
         if a.eval_each_epoch and epoch + 1 < a.epochs:
             extra = f", test acc {evaluate(model, xte, yte, norm, device):.4f}"
-        log(f"  seed {seed} epoch {epoch + 1}/{a.epochs}: loss {loss_sum / n:.4f} "
-            f"train acc {correct / n:.4f} ({time.time() - te:.0f} s){extra}")
+        log(f"  seed {seed} epoch {epoch + 1}/{a.epochs}: loss {loss_sum.item() / n:.4f} "
+            f"train acc {correct.item() / n:.4f} ({time.time() - te:.0f} s){extra}")
     seconds = time.time() - t0
     acc = evaluate(model, xte, yte, norm, device)
     return model, acc, seconds
@@ -227,6 +237,7 @@ def recipe(a):
         "data_seed": a.data_seed, "train_limit": a.train_limit, "test_limit": a.test_limit,
         "loss": "cross-entropy", "init": "He (kaiming normal, fan_in), zero biases",
         "torch": torch.__version__, "device": a.device,
+        "device_name": torch.cuda.get_device_name(a.device) if a.device.startswith("cuda") else None,
         "threads": torch.get_num_threads() if a.device == "cpu" else None,
         "deterministic": True,
         "command": "python3 " + " ".join(shlex.quote(s) for s in sys.argv),
@@ -252,6 +263,63 @@ def write_json(path, obj):
     os.replace(path + ".tmp", path)
 
 
+def load_data(a):
+    train, test = load(a.dataset, a.data_dir)
+    if a.train_limit:
+        train = (train[0][:a.train_limit], train[1][:a.train_limit])
+    if a.test_limit:
+        test = (test[0][:a.test_limit], test[1][:a.test_limit])
+    return train, test
+
+
+def train_to_state(a, ds, log):
+    """--state-only: train each seed not yet saved and write <out>/seedN.npz; no ONNX, no zoo.json."""
+    train, test = load_data(a)
+    log(f"{os.path.basename(os.path.abspath(a.out))}: {len(train[0])} training, {len(test[0])} test images; width "
+        f"{a.width}, dropout {a.dropout}, {a.epochs} epochs, device {a.device}, saving weights only")
+    for seed in parse_seeds(a.seeds):
+        path = os.path.join(a.out, f"seed{seed}.npz")
+        if os.path.exists(path):
+            log(f"seed {seed}: {path} exists, skipped")
+            continue
+        model, acc, seconds = train_instance(a, seed, train, test, ds, log)
+        # Plain .npz (weights) with the metadata as a JSON string: readable by any numpy and
+        # PyTorch version, unlike a pickled torch.save across major versions.
+        meta = {"seed": seed, "test_accuracy": round(acc, 4), "training_seconds": round(seconds, 1),
+                "training": recipe(a)}
+        weights = {k: v.detach().cpu().numpy() for k, v in model.state_dict().items()}
+        with open(path + ".tmp", "wb") as f:
+            np.savez(f, __meta__=np.array(json.dumps(meta)), **weights)
+        os.replace(path + ".tmp", path)
+        log(f"seed {seed}: test accuracy {acc:.4f}, {seconds:.0f} s -> {path}")
+    return 0
+
+
+def load_states(a):
+    """--from-state: {seed: state} for every seedN.npz in the folder."""
+    states = {}
+    for name in sorted(os.listdir(a.from_state)):
+        if name.startswith("seed") and name.endswith(".npz"):
+            with np.load(os.path.join(a.from_state, name)) as z:
+                st = json.loads(str(z["__meta__"]))
+                st["model"] = {k: torch.from_numpy(z[k].copy()) for k in z.files if k != "__meta__"}
+            states[st["seed"]] = st
+    if not states:
+        sys.exit(f"{a.from_state}: no seedN.npz files (made by --state-only)")
+    return states
+
+
+def states_recipe(states):
+    """The recipe shared by all state files; they must agree on every recipe key."""
+    first = next(iter(states.values()))["training"]
+    for seed, st in states.items():
+        for k in RECIPE_KEYS:
+            if st["training"].get(k) != first.get(k):
+                sys.exit(f"seed{seed}.npz: training.{k} is {st['training'].get(k)!r}, other seeds have "
+                         f"{first.get(k)!r}; a zoo's instances must share one recipe")
+    return dict(first)
+
+
 def main(argv=None):
     a = parse_args(argv if argv is not None else sys.argv[1:])
     log = (lambda s: None) if a.quiet else (lambda s: print(s, flush=True))
@@ -260,9 +328,17 @@ def main(argv=None):
     set_determinism(a.device)
     ds = DATASETS[a.dataset]
     os.makedirs(a.out, exist_ok=True)
+    if a.state_only:
+        return train_to_state(a, ds, log)
     name = a.name or os.path.basename(os.path.abspath(a.out))
     manifest_path = os.path.join(a.out, "zoo.json")
+    states = load_states(a) if a.from_state else None
+    if states:
+        trained = states_recipe(states)
+        a.width, a.dropout = trained["width"], trained["dropout"]
     manifest = new_manifest(a, ds, name)
+    if states:
+        manifest["training"] = trained
     if os.path.exists(manifest_path):
         with open(manifest_path) as f:
             old = json.load(f)
@@ -279,18 +355,26 @@ def main(argv=None):
             done[inst["seed"]] = inst
     manifest["instances"] = list(done.values())
 
-    train, test = load(a.dataset, a.data_dir)
-    if a.train_limit:
-        train = (train[0][:a.train_limit], train[1][:a.train_limit])
-    if a.test_limit:
-        test = (test[0][:a.test_limit], test[1][:a.test_limit])
-    log(f"{name}: {len(train[0])} training, {len(test[0])} test images; width {a.width}, "
-        f"dropout {a.dropout}, {a.epochs} epochs, device {a.device}, threads {torch.get_num_threads()}")
+    if states is None:
+        train, test = load_data(a)
+    if states is None:
+        log(f"{name}: {len(train[0])} training, {len(test[0])} test images; width {a.width}, dropout "
+            f"{a.dropout}, {a.epochs} epochs, device {a.device}, threads {torch.get_num_threads()}")
+    else:
+        log(f"{name}: exporting {len(states)} trained instances from {a.from_state}")
     for seed in parse_seeds(a.seeds):
         if seed in done:
             log(f"seed {seed}: already done ({done[seed]['test_accuracy']:.4f}), skipped")
             continue
-        model, acc, seconds = train_instance(a, seed, train, test, ds, log)
+        if states is not None:
+            if seed not in states:
+                sys.exit(f"{a.from_state}: seed{seed}.npz not found")
+            st = states[seed]
+            model = AllCNNC(ds["shape"][0], len(ds["classes"]), st["training"]["width"], st["training"]["dropout"])
+            model.load_state_dict(st["model"])
+            acc, seconds = st["test_accuracy"], st["training_seconds"]
+        else:
+            model, acc, seconds = train_instance(a, seed, train, test, ds, log)
         file = f"seed{seed}.onnx"
         export_onnx(model, ds, os.path.join(a.out, file))
         inst = {"name": f"seed{seed}", "seed": seed, "file": file,

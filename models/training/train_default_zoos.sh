@@ -5,7 +5,7 @@
 # Run from the repository root; logs go to models/training/logs/. Extra arguments are
 # passed to both (e.g. --device cuda). Rerun to resume. The dropout zoo runs at idle
 # scheduling priority (chrt --idle) so the default zoo (no dropout) finishes first.
-RECIPE="--width 0.25 --epochs 4 --batch-size 64 --optimizer adam --lr 0.002 --momentum 0.9 --weight-decay 0.01 --warmup-epochs 0.2 --pad 0 --eval-each-epoch --log-every 200 --threads 1"
+. "$(dirname "$0")/recipe.sh"
 mkdir -p models/training/logs
 /usr/bin/python3 models/training/train_allcnnc.py --out models/fmnist-allcnnc --seeds 0-9 $RECIPE "$@" \
   > models/training/logs/fmnist-allcnnc.log 2>&1 &

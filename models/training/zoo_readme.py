@@ -43,9 +43,14 @@ def render(zoo):
         for i, s in zip(inst, secs):
             lines.append(f"| {i['name']} | {i['seed']} | {100 * i['test_accuracy']:.2f} % | {s:.0f} | {i['file']} |")
         lines.append("")
-        lines.append(f"Training time is the wall time of the training loop (device {t.get('device', '?')}, "
-                     f"{t.get('threads', '?')} thread(s)) on a 2-core machine shared with other work, "
-                     "so it varies with the load, not with the instance.")
+        if str(t.get("device", "cpu")).startswith("cuda"):
+            where = (f"on one {t.get('device_name') or 'GPU'} (PyTorch {t.get('torch', '?')}), shared by "
+                     "the instances trained in parallel processes (models/training/train_zoos_gpu.sh)")
+        else:
+            where = (f"on the CPU ({t.get('threads', '?')} thread(s), PyTorch {t.get('torch', '?')}) of a "
+                     "2-core machine shared with other work")
+        lines.append(f"Training time is the wall time of the training loop {where}, so it varies with the "
+                     "load, not with the instance.")
     else:
         lines.append("No instance has finished training yet.")
     lines.append("")
