@@ -38,6 +38,9 @@ class DotEngine final : public MantelEngine {
             PairMethod method)
       : n_(n), m_(n * (n - 1) / 2), k_(rdms.size()), pairs_(pairs), method_(method) {
     z_.resize(k_);
+    effect_.resize(k_);
+    row_sum_.resize(k_);
+    row_sum_res_.resize(k_);
     zt_.resize(k_);
     zf_.resize(k_);
     sq_.resize(k_);
@@ -55,8 +58,23 @@ class DotEngine final : public MantelEngine {
       if (!prepare_vector(method_, rdms[r], m_, z_[r].data()))
         throw std::invalid_argument("RDM " + std::to_string(r) +
                                     " is constant: its correlation with any RDM is undefined");
-      if (fixed[r] && one) zt_[r].assign(z_[r].begin(), z_[r].end());
-      if (fixed[r] && !one) zf_[r].assign(z_[r].begin(), z_[r].end());
+      // Row effects: z(i, j) = u(i) + u(j) + e(i, j), u by least squares (so
+      // every row of e sums to 0). Under a permutation the row-effect terms
+      // of the statistic cost O(n) exactly; only e is gathered, and the early
+      // stop bounds the rest of a sum by the norms of e alone.
+      std::vector<double> res = split_row_effects(z_[r], r);
+      if (fixed[r] && one) zt_[r].assign(res.begin(), res.end());
+      if (fixed[r] && !one) zf_[r].assign(res.begin(), res.end());
+      if (fixed[r]) {
+        // full (symmetric) row sums of the stored residual
+        row_sum_res_[r].assign(n_, 0.0);
+        for (std::size_t i = 0, t = 0; i < n_; ++i)
+          for (std::size_t j = i + 1; j < n_; ++j, ++t) {
+            const double v = one ? static_cast<double>(zt_[r][t]) : static_cast<double>(zf_[r][t]);
+            row_sum_res_[r][i] += v;
+            row_sum_res_[r][j] += v;
+          }
+      }
       if (fixed[r]) {
         // squared norms of each stored row, for the early-stop bound
         row_sq_[r].assign(n_, 0.0);
@@ -76,7 +94,7 @@ class DotEngine final : public MantelEngine {
       double q = 0;
       for (std::size_t i = 0; i < n_; ++i)
         for (std::size_t j = i + 1; j < n_; ++j, ++idx) {
-          T v = static_cast<T>(z_[r][idx]);
+          T v = static_cast<T>(res[idx]);
           sq_[r][i * n_ + j] = sq_[r][j * n_ + i] = v;
           q += static_cast<double>(v) * static_cast<double>(v);
         }
@@ -115,10 +133,10 @@ class DotEngine final : public MantelEngine {
                 double stop_below) const override {
     const std::size_t np = pairs_.size(), na = a_ids_.size(), nb = b_ids_.size();
     const bool may_stop = can_stop_early() && stop_below > -std::numeric_limits<double>::infinity();
-    std::fill(out, out + q * np, 0.0);
     std::vector<std::int32_t> inverse(q * n_);
     for (std::size_t p = 0; p < q; ++p)
       for (std::size_t i = 0; i < n_; ++i) inverse[p * n_ + static_cast<std::size_t>(perms[p][i])] = static_cast<std::int32_t>(i);
+    row_effect_terms(perms, q, out);
     // squared norms processed so far, per permutation and fixed / permuted RDM
     std::vector<double> a_done(may_stop ? q * na : 0, 0.0), b_done(may_stop ? q * nb : 0, 0.0);
     std::vector<bool> stopped(q, false);
@@ -206,13 +224,63 @@ class DotEngine final : public MantelEngine {
   std::vector<MantelPair> pairs_;
   PairMethod method_;
   std::vector<std::vector<double>> z_;  // prepared, float64 (for the reported statistic)
-  std::vector<std::vector<T>> zt_;      // prepared, storage type, for the fixed side (one pair)
-  std::vector<std::vector<float>> zf_;  // prepared, float, for the fixed side (all pairs)
-  std::vector<std::vector<T>> sq_;      // prepared, square, for the permuted side
+  std::vector<std::vector<T>> zt_;      // residual, storage type, for the fixed side (one pair)
+  std::vector<std::vector<float>> zf_;  // residual, float, for the fixed side (all pairs)
+  std::vector<std::vector<T>> sq_;      // residual, square, for the permuted side
+  std::vector<std::vector<double>> effect_;       // row effects u of each prepared RDM
+  std::vector<std::vector<double>> row_sum_;      // full row sums of each prepared RDM
+  std::vector<std::vector<double>> row_sum_res_;  // fixed side: full row sums of the stored residual
   std::vector<std::vector<double>> row_sq_;  // fixed side: squared norm of each stored row
   std::vector<double> total_sq_;             // fixed side: squared norm of the stored RDM
   std::vector<double> total_sq_perm_;        // permuted side (in b_ids_ order): squared norm
   std::vector<std::size_t> a_ids_, b_ids_, pair_slot_, pair_a_, pair_b_;
+
+  // Splits prepared vector z (condensed) into row effects (effect_[r],
+  // row_sum_[r] keeps the full row sums of z) and returns the residual.
+  std::vector<double> split_row_effects(const std::vector<double>& z, std::size_t r) {
+    std::vector<double>& rs = row_sum_[r];
+    rs.assign(n_, 0.0);
+    double total = 0;
+    for (std::size_t i = 0, t = 0; i < n_; ++i)
+      for (std::size_t j = i + 1; j < n_; ++j, ++t) {
+        rs[i] += z[t];
+        rs[j] += z[t];
+        total += z[t];
+      }
+    std::vector<double>& u = effect_[r];
+    u.resize(n_);
+    const double shift = total / static_cast<double>(n_ - 1), div = static_cast<double>(n_ - 2);
+    for (std::size_t i = 0; i < n_; ++i) u[i] = (rs[i] - shift) / div;
+    std::vector<double> res(m_);
+    for (std::size_t i = 0, t = 0; i < n_; ++i)
+      for (std::size_t j = i + 1; j < n_; ++j, ++t) res[t] = z[t] - u[i] - u[j];
+    return res;
+  }
+
+  // out[p·pairs + s] = the row-effect part of pair s under permutation p:
+  //   Σ_{i<j} (u_a(i) + u_a(j)) · z_b(π i, π j) = Σ_i u_a(i) · rowsum z_b(π i)
+  //   Σ_{i<j} e_a(i, j) · (u_b(π i) + u_b(π j)) = Σ_i u_b(π i) · rowsum e_a(i)
+  void row_effect_terms(const std::int32_t* const* perms, std::size_t q, double* out) const {
+    const std::size_t np = pairs_.size(), nb = b_ids_.size();
+    std::vector<double> moved(2 * nb * n_);  // per permuted RDM: rowsum z_b(π i), u_b(π i)
+    for (std::size_t p = 0; p < q; ++p) {
+      for (std::size_t g = 0; g < nb; ++g) {
+        const std::vector<double>& rs = row_sum_[b_ids_[g]];
+        const std::vector<double>& u = effect_[b_ids_[g]];
+        double* m0 = moved.data() + 2 * g * n_;
+        for (std::size_t i = 0; i < n_; ++i) {
+          const std::size_t pi = static_cast<std::size_t>(perms[p][i]);
+          m0[i] = rs[pi];
+          m0[n_ + i] = u[pi];
+        }
+      }
+      for (std::size_t s = 0; s < np; ++s) {
+        const std::size_t a = pairs_[s].a;
+        const double* m0 = moved.data() + 2 * pair_b_[s] * n_;
+        out[p * np + s] = dot_mixed(effect_[a].data(), m0, n_) + dot_mixed(row_sum_res_[a].data(), m0 + n_, n_);
+      }
+    }
+  }
 
   // True when every pair's statistic under this permutation is proved below
   // `stop`; then sums[s] is replaced by its upper bound.
