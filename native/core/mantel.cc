@@ -78,7 +78,7 @@ MantelResult mantel_test(const std::vector<const double*>& rdms, std::size_t n,
     engine = make_generic_engine(rdms, n, pairs, opt.method);
     result.path = "generic";
   } else {
-    engine = make_dot_engine(rdms, n, pairs, opt.method);
+    engine = make_dot_engine(rdms, n, pairs, opt.method, opt.threads);
     result.path = "dot";
   }
 
@@ -98,8 +98,9 @@ MantelResult mantel_test(const std::vector<const double*>& rdms, std::size_t n,
 
   // Below this, a permutation's statistics change nothing that is reported.
   double stop_below = -std::numeric_limits<double>::infinity();
+  const std::vector<double> reported = engine->reported(observed);
   if (engine->can_stop_early()) {
-    std::vector<double> reported_obs = engine->reported(observed);
+    const std::vector<double>& reported_obs = reported;
     double thr = opt.keep_null_max ? opt.null_floor : std::numeric_limits<double>::infinity();
     for (std::size_t q = 0; q < pairs.size(); ++q) thr = std::min({thr, observed[q], reported_obs[q]});
     if (std::isfinite(thr)) stop_below = thr - kTieTolerance - kStopMargin;
@@ -151,7 +152,6 @@ MantelResult mantel_test(const std::vector<const double*>& rdms, std::size_t n,
 
   result.statistic.assign(k * k, kNaN);
   result.count.assign(k * k, kNaN);
-  std::vector<double> reported = engine->reported(observed);
   for (std::size_t s = 0; s < np; ++s) {
     std::size_t a = pairs[s].a, b = pairs[s].b;
     result.statistic[a * k + b] = result.statistic[b * k + a] = reported[s];

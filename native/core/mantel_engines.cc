@@ -9,6 +9,7 @@
 
 #include "compare_tau.h"
 #include "gather_dot.h"
+#include "thread_pool.h"
 
 namespace seedscope {
 
@@ -35,7 +36,7 @@ template <typename T>
 class DotEngine final : public MantelEngine {
  public:
   DotEngine(const std::vector<const double*>& rdms, std::size_t n, const std::vector<MantelPair>& pairs,
-            PairMethod method)
+            PairMethod method, int threads)
       : n_(n), m_(n * (n - 1) / 2), k_(rdms.size()), pairs_(pairs), method_(method) {
     z_.resize(k_);
     effect_.resize(k_);
@@ -52,12 +53,16 @@ class DotEngine final : public MantelEngine {
       fixed[p.a] = true;
     }
     const bool one = pairs_.size() == 1;
-    for (std::size_t r = 0; r < k_; ++r) {
-      if (!permuted[r] && !fixed[r]) continue;
+    // Each RDM is prepared on its own (any thread, same result).
+    std::vector<char> constant(k_, 0);
+    std::vector<double> perm_sq(k_, 0.0);
+    parallel_for(k_, threads, [&](std::size_t r, int) {
+      if (!permuted[r] && !fixed[r]) return;
       z_[r].resize(m_);
-      if (!prepare_vector(method_, rdms[r], m_, z_[r].data()))
-        throw std::invalid_argument("RDM " + std::to_string(r) +
-                                    " is constant: its correlation with any RDM is undefined");
+      if (!prepare_vector(method_, rdms[r], m_, z_[r].data())) {
+        constant[r] = 1;
+        return;
+      }
       // Row effects: z(i, j) = u(i) + u(j) + e(i, j), u by least squares (so
       // every row of e sums to 0). Under a permutation the row-effect terms
       // of the statistic cost O(n) exactly; only e is gathered, and the early
@@ -88,7 +93,7 @@ class DotEngine final : public MantelEngine {
           row_sq_[r][i] = q;
         }
       }
-      if (!permuted[r]) continue;
+      if (!permuted[r]) return;
       sq_[r].assign(n_ * n_, T(0));
       std::size_t idx = 0;
       double q = 0;
@@ -98,7 +103,13 @@ class DotEngine final : public MantelEngine {
           sq_[r][i * n_ + j] = sq_[r][j * n_ + i] = v;
           q += static_cast<double>(v) * static_cast<double>(v);
         }
-      total_sq_perm_.push_back(q);
+      perm_sq[r] = q;
+    });
+    for (std::size_t r = 0; r < k_; ++r) {
+      if (constant[r])
+        throw std::invalid_argument("RDM " + std::to_string(r) +
+                                    " is constant: its correlation with any RDM is undefined");
+      if (permuted[r]) total_sq_perm_.push_back(perm_sq[r]);
     }
     for (std::size_t r = 0; r < k_; ++r) {
       double q = 0;
@@ -469,9 +480,9 @@ class GenericEngine final : public MantelEngine {
 }  // namespace
 
 std::unique_ptr<MantelEngine> make_dot_engine(const std::vector<const double*>& rdms, std::size_t n,
-                                              const std::vector<MantelPair>& pairs, PairMethod method) {
-  if (n >= kFloatSquareFromN) return std::make_unique<DotEngine<float>>(rdms, n, pairs, method);
-  return std::make_unique<DotEngine<double>>(rdms, n, pairs, method);
+                                              const std::vector<MantelPair>& pairs, PairMethod method, int threads) {
+  if (n >= kFloatSquareFromN) return std::make_unique<DotEngine<float>>(rdms, n, pairs, method, threads);
+  return std::make_unique<DotEngine<double>>(rdms, n, pairs, method, threads);
 }
 
 std::unique_ptr<MantelEngine> make_tau_engine(const std::vector<const double*>& rdms, std::size_t n,

@@ -41,8 +41,9 @@ class MantelEngine {
   virtual std::vector<double> reported(const std::vector<double>& observed) const { return observed; }
 };
 
+// threads: for preparing the RDMs (the result does not depend on it).
 std::unique_ptr<MantelEngine> make_dot_engine(const std::vector<const double*>& rdms, std::size_t n,
-                                              const std::vector<MantelPair>& pairs, PairMethod method);
+                                              const std::vector<MantelPair>& pairs, PairMethod method, int threads);
 std::unique_ptr<MantelEngine> make_tau_engine(const std::vector<const double*>& rdms, std::size_t n,
                                               const std::vector<MantelPair>& pairs);
 std::unique_ptr<MantelEngine> make_generic_engine(const std::vector<const double*>& rdms, std::size_t n,
