@@ -1,7 +1,10 @@
 // The three ways mantel_test evaluates permutations (internal to mantel.cc):
-// - dot: NaN-free input and a dot method. Ranks, means and norms are computed
-//   once; a permutation is a gather of the permuted RDM's rows and a dot
-//   product, several permutations per pass so the unpermuted rows stay in cache.
+// - dot (mantel_dot.cc): NaN-free input and a dot method. Ranks, means and
+//   norms are computed once and each RDM's row effects u(i) + u(j) split off
+//   (their share of a permuted statistic costs O(n)); a permutation is a gather
+//   of the permuted residual's rows and dot products, several permutations per
+//   pass so the permuted rows stay in cache, stopped early once provably below
+//   every statistic that matters (mantel.h).
 // - tau-a: NaN-free input. The unpermuted RDM's sort order is computed once; a
 //   permutation gathers the other RDM's integer ranks in that order and counts
 //   inversions (O(n log n)).
