@@ -82,3 +82,18 @@ test('RDMs with strong row effects: every null statistic matches the reference',
     }
   }
 });
+
+test('early stops give identical results for 1 and 2 threads', async () => {
+  const rng = new TestRng(79);
+  const n = 120;
+  const base = randomCondensed(() => rng.normal(), n);
+  const rdms = [1.5, 1, 0.2].map((w) => base.map((v) => w * v + rng.normal()));
+  for (const opts of [{}, { keepNullMax: true, nullFloor: 0.3 }]) {
+    const run = (threads: number) => mantelTest(rdms, n, { method: 'spearman', permutations: 700, seed: 5, threads, allPairs: true, ...opts });
+    const one = await run(1);
+    const two = await run(2);
+    assert.deepEqual(Array.from(two.count), Array.from(one.count));
+    assert.deepEqual(Array.from(two.statistic), Array.from(one.statistic));
+    if (one.nullMax) assert.deepEqual(Array.from(two.nullMax!), Array.from(one.nullMax));
+  }
+});
