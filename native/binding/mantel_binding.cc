@@ -54,6 +54,7 @@ Napi::Value MantelTest(const Napi::CallbackInfo& info) {
   opt.threads = GetThreads(o.Get("threads"));
   opt.all_pairs = GetOptionalBool(o.Get("allPairs"), "options.allPairs", false);
   opt.keep_null_max = GetOptionalBool(o.Get("keepNullMax"), "options.keepNullMax", false);
+  if (!o.Get("nullFloor").IsUndefined()) opt.null_floor = GetFiniteNumber(o.Get("nullFloor"), "options.nullFloor");
   if (!opt.all_pairs && arrays.size() != 2)
     ThrowRange(env, "Expected exactly 2 RDMs for rdms without options.allPairs but received " +
                         std::to_string(arrays.size()));

@@ -16,6 +16,13 @@ namespace seedscope {
 double gather_dot(const float* a, const float* row, const std::int32_t* idx, std::size_t len);
 double gather_dot(const double* a, const double* row, const std::int32_t* idx, std::size_t len);
 
+// Σ_t a[t] · row[idx[t]], and Σ_t row[idx[t]]² in *gathered_sq (both in
+// float64): the second is what an early stop needs to bound the rest of a sum.
+double gather_dot_sq(const float* a, const float* row, const std::int32_t* idx, std::size_t len,
+                     double* gathered_sq);
+double gather_dot_sq(const double* a, const double* row, const std::int32_t* idx, std::size_t len,
+                     double* gathered_sq);
+
 // out[t] = row[idx[t]]
 void gather_row(const float* row, const std::int32_t* idx, std::size_t len, float* out);
 void gather_row(const double* row, const std::int32_t* idx, std::size_t len, double* out);
@@ -24,13 +31,15 @@ void gather_row(const double* row, const std::int32_t* idx, std::size_t len, dou
 double dot_mixed(const float* a, const float* b, std::size_t len);
 double dot_mixed(const double* a, const double* b, std::size_t len);
 
-// out[a·nb + b] = Σ_t A[a][t] · G[b][t] for a < na, b < nb (a small matrix
-// product over cache-resident rows; 4×4 register tiles). Only entries with
-// a_id[a] < b_id[b] are needed (ids ascending); tiles without one are skipped.
-void tile_dots(const float* const* A, const std::size_t* a_id, std::size_t na, const double* const* G,
-               const std::size_t* b_id, std::size_t nb, std::size_t len, double* out);
+// out[a·nb + g] = Σ_t A[a][t] · gathered[g·stride + t] for every g with
+// b_id[g] > a_id[a] (ids ascending); fixed rows go in pairs against all the
+// gathered rows they need, accumulators in registers. Other entries of out
+// may be written with unneeded values.
+void strip_dots(const float* const* A, const std::size_t* a_id, std::size_t na, const double* gathered,
+                std::size_t stride, const std::size_t* b_id, std::size_t nb, std::size_t len, double* out);
 
-// out[t] = (double) row[idx[t]]
-void gather_row_to_double(const float* row, const std::int32_t* idx, std::size_t len, double* out);
+// out[t] = (double) row[idx[t]]; returns Σ_t out[t]².
+double gather_row_to_double(const float* row, const std::int32_t* idx, std::size_t len, double* out);
+double gather_row_to_double(const double* row, const std::int32_t* idx, std::size_t len, double* out);
 
 }  // namespace seedscope

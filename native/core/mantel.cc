@@ -19,6 +19,8 @@ namespace seedscope {
 
 namespace {
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+// Early stops prove a statistic below the threshold by at least this much more.
+constexpr double kStopMargin = 1e-7;
 
 // The dot engine keeps every permuted RDM square (float above N = 64); beyond
 // this much memory the generic engine (no copies, slower) takes over.
@@ -76,7 +78,7 @@ MantelResult mantel_test(const std::vector<const double*>& rdms, std::size_t n,
     engine = make_generic_engine(rdms, n, pairs, opt.method);
     result.path = "generic";
   } else {
-    engine = make_dot_engine(rdms, n, pairs, opt.method);
+    engine = make_dot_engine(rdms, n, pairs, opt.method, opt.threads);
     result.path = "dot";
   }
 
@@ -86,12 +88,22 @@ MantelResult mantel_test(const std::vector<const double*>& rdms, std::size_t n,
   std::iota(identity.begin(), identity.end(), 0);
   const std::int32_t* id_ptr = identity.data();
   std::vector<double> observed(pairs.size());
-  engine->evaluate(&id_ptr, 1, observed.data(), progress);
+  engine->evaluate(&id_ptr, 1, observed.data(), progress, -std::numeric_limits<double>::infinity());
   for (std::size_t q = 0; q < pairs.size(); ++q) {
     if (std::isnan(observed[q]))
       throw std::invalid_argument("the statistic of RDMs " + std::to_string(pairs[q].a) + " and " +
                                   std::to_string(pairs[q].b) +
                                   " is undefined (an RDM is constant over the entries compared)");
+  }
+
+  // Below this, a permutation's statistics change nothing that is reported.
+  double stop_below = -std::numeric_limits<double>::infinity();
+  const std::vector<double> reported = engine->reported(observed);
+  if (engine->can_stop_early()) {
+    const std::vector<double>& reported_obs = reported;
+    double thr = opt.keep_null_max ? opt.null_floor : std::numeric_limits<double>::infinity();
+    for (std::size_t q = 0; q < pairs.size(); ++q) thr = std::min({thr, observed[q], reported_obs[q]});
+    if (std::isfinite(thr)) stop_below = thr - kTieTolerance - kStopMargin;
   }
 
   const std::uint64_t total_exact = factorial_up_to(n, opt.permutations);
@@ -120,7 +132,7 @@ MantelResult mantel_test(const std::vector<const double*>& rdms, std::size_t n,
       perms[p] = dst;
     }
     std::vector<double> values(q * np);
-    engine->evaluate(perms.data(), q, values.data(), progress);
+    engine->evaluate(perms.data(), q, values.data(), progress, stop_below);
     std::vector<std::uint64_t> local(np, 0);
     for (std::size_t p = 0; p < q; ++p) {
       double mx = kNaN;
@@ -140,7 +152,6 @@ MantelResult mantel_test(const std::vector<const double*>& rdms, std::size_t n,
 
   result.statistic.assign(k * k, kNaN);
   result.count.assign(k * k, kNaN);
-  std::vector<double> reported = engine->reported(observed);
   for (std::size_t s = 0; s < np; ++s) {
     std::size_t a = pairs[s].a, b = pairs[s].b;
     result.statistic[a * k + b] = result.statistic[b * k + a] = reported[s];

@@ -9,6 +9,13 @@
 // Sampled: p = (k + 1) / (P + 1). Exact (N! ≤ permutations asked): every
 // permutation once, the identity included, p = k / N!.
 //
+// Early stop: the statistics of a permutation only matter when they might
+// reach an observed statistic (counts) or the null floor (null maxima). The dot
+// engine stops a permutation once it has proved every pair's statistic below
+// min(observed, floor) − tolerance (see mantel_engines.cc); counts are exactly
+// those of the full computation, and null_max holds, for such a permutation,
+// an upper bound below that threshold instead of its maximum.
+//
 // Permutation number p is drawn from stream p of the seed (or is the p-th in
 // lexicographic order when exact), so every layer of a family that uses the
 // same seed sees the same permutations: max-statistic correction across layers
@@ -17,6 +24,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <vector>
 
 #include "pair_statistic.h"
@@ -33,6 +41,9 @@ struct MantelOptions {
   int threads = 0;
   bool all_pairs = false;      // false: only the pair (0, 1)
   bool keep_null_max = false;  // record max over pairs per permutation
+  // With keep_null_max: null maxima below this floor need not be exact (a
+  // family passes the smallest observed statistic of all its layers). −∞: all exact.
+  double null_floor = -std::numeric_limits<double>::infinity();
 };
 
 struct MantelResult {

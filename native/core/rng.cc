@@ -2,6 +2,12 @@
 
 #include <vector>
 
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#include <immintrin.h>
+
+#include "cpu_features.h"
+
 namespace seedscope {
 
 namespace {
@@ -31,10 +37,53 @@ std::uint64_t CounterRng::bits(std::uint64_t index) const {
   return (static_cast<std::uint64_t>(c1) << 32) | c0;
 }
 
+namespace {
+// Eight draws at once (one per 64-bit lane, the 32-bit words in the low
+// halves): the same rounds as CounterRng::bits, so the same numbers.
+__attribute__((target("avx512f"))) void bits8_avx512(std::uint64_t seed, std::uint32_t domain, std::uint64_t stream,
+                                                   std::uint64_t first, std::uint64_t* out) {
+  const __m512i lo32 = _mm512_set1_epi64(0xFFFFFFFFll);
+  const __m512i index = _mm512_add_epi64(_mm512_set1_epi64(static_cast<long long>(first)),
+                                         _mm512_set_epi64(7, 6, 5, 4, 3, 2, 1, 0));
+  __m512i c0 = _mm512_and_si512(index, lo32), c1 = _mm512_srli_epi64(index, 32);
+  __m512i c2 = _mm512_set1_epi64(static_cast<std::uint32_t>(stream));
+  __m512i c3 = _mm512_set1_epi64(static_cast<std::uint32_t>(stream >> 32) ^ (domain << 24));
+  std::uint32_t k0 = static_cast<std::uint32_t>(seed), k1 = static_cast<std::uint32_t>(seed >> 32);
+  const __m512i m0 = _mm512_set1_epi64(kMul0), m1 = _mm512_set1_epi64(kMul1);
+  for (int round = 0; round < 10; ++round) {
+    __m512i p0 = _mm512_mul_epu32(c0, m0), p1 = _mm512_mul_epu32(c2, m1);
+    __m512i hi0 = _mm512_srli_epi64(p0, 32), lo0 = _mm512_and_si512(p0, lo32);
+    __m512i hi1 = _mm512_srli_epi64(p1, 32), lo1 = _mm512_and_si512(p1, lo32);
+    __m512i n0 = _mm512_xor_si512(_mm512_xor_si512(hi1, c1), _mm512_set1_epi64(k0));
+    __m512i n2 = _mm512_xor_si512(_mm512_xor_si512(hi0, c3), _mm512_set1_epi64(k1));
+    c0 = n0;
+    c1 = lo1;
+    c2 = n2;
+    c3 = lo0;
+    k0 += kWeyl0;
+    k1 += kWeyl1;
+  }
+  _mm512_storeu_si512(out, _mm512_or_si512(_mm512_slli_epi64(c1, 32), c0));
+}
+}  // namespace
+
+void CounterRng::fill_bits(std::uint64_t first, std::size_t count, std::uint64_t* out) const {
+  static const bool wide = active_isa() == Isa::Avx512;
+  std::size_t t = 0;
+  if (wide) {
+    for (; t + 8 <= count; t += 8) bits8_avx512(seed_, domain_, stream_, first + t, out + t);
+  }
+  for (; t < count; ++t) out[t] = bits(first + t);
+}
+
 void random_permutation(const CounterRng& rng, std::size_t n, std::int32_t* out) {
   for (std::size_t i = 0; i < n; ++i) out[i] = static_cast<std::int32_t>(i);
+  if (n < 2) return;
+  // draw t picks the partner of position n−1−t; all draws first (vectorised), then the swaps
+  std::vector<std::uint64_t> draws(n - 1);
+  rng.fill_bits(0, n - 1, draws.data());
   for (std::size_t i = n; i > 1; --i) {
-    std::size_t j = static_cast<std::size_t>(rng.below(n - i, i));
+    std::size_t j = static_cast<std::size_t>(CounterRng::scale(draws[n - i], i));
     std::int32_t t = out[i - 1];
     out[i - 1] = out[j];
     out[j] = t;

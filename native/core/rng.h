@@ -25,8 +25,12 @@ class CounterRng {
   // 64 random bits for draw number `index` of this stream.
   std::uint64_t bits(std::uint64_t index) const;
   // Uniform integer in [0, bound), bound >= 1 (multiply-shift; bias < bound / 2^64).
-  std::uint64_t below(std::uint64_t index, std::uint64_t bound) const {
-    return static_cast<std::uint64_t>((static_cast<unsigned __int128>(bits(index)) * bound) >> 64);
+  std::uint64_t below(std::uint64_t index, std::uint64_t bound) const { return scale(bits(index), bound); }
+  // out[t] = bits(first + t) for t < count (AVX-512 computes eight at once; same numbers).
+  void fill_bits(std::uint64_t first, std::size_t count, std::uint64_t* out) const;
+  // What below() makes of 64 random bits.
+  static std::uint64_t scale(std::uint64_t bits, std::uint64_t bound) {
+    return static_cast<std::uint64_t>((static_cast<unsigned __int128>(bits) * bound) >> 64);
   }
 
  private:

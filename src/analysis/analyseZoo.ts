@@ -10,7 +10,7 @@
 import { UserError } from '../errors.js';
 import { analyseBehaviour } from './behaviour.js';
 import { classCentroids, classIndex, gather, subtractCentroidsInPlace, withinBetweenIndices, type ClassIndex } from './classStructure.js';
-import type { AnalysisEngines, CompareMethod } from './engines.js';
+import type { AnalysisEngines, CentroidRequest, CompareMethod } from './engines.js';
 import { classicalMds } from './mds.js';
 import { PhaseTimer } from './phaseTimer.js';
 import { predictedLabels } from './behaviour.js';
@@ -86,10 +86,9 @@ async function collect(source: AsyncIterable<InstanceActivations>, stimuli: Stim
           c.full[li]!.push(full);
           if (opts.onRdm) await opts.onRdm(inst.instance, layer.name, layer.n, full);
           if (labels && idx && idx.present.length >= 2) {
-            const centroids = classCentroids(layer.data, layer.n, layer.d, labels, idx);
-            c.centroid[li]!.push(await engines.rdm.rdm({ ...req, data: centroids, n: idx.present.length, label: `${req.label} class centroids` }));
             // the activations are ours to drop now, so the centroids are removed in place
-            subtractCentroidsInPlace(layer.data, layer.n, layer.d, labels, idx, centroids);
+            const centroids = await splitCentroids(engines, { data: layer.data, n: layer.n, d: layer.d, labels, idx, threads: opts.threads });
+            c.centroid[li]!.push(await engines.rdm.rdm({ ...req, data: centroids, n: idx.present.length, label: `${req.label} class centroids` }));
             c.removed[li]!.push(Float32Array.from(await engines.rdm.rdm({ ...req, data: layer.data, label: `${req.label} centroids removed` })));
           }
           opts.checkCancelled?.();
@@ -103,6 +102,14 @@ async function collect(source: AsyncIterable<InstanceActivations>, stimuli: Stim
   }
   bar?.done();
   return c;
+}
+
+/** Class centroids of a layer, which then leaves `data` with them removed (natively where the engines can). */
+async function splitCentroids(engines: AnalysisEngines, req: CentroidRequest): Promise<Float32Array> {
+  if (engines.rdm.splitCentroids && req.labels.every((l) => l >= 0)) return engines.rdm.splitCentroids(req);
+  const centroids = classCentroids(req.data, req.n, req.d, req.labels, req.idx);
+  subtractCentroidsInPlace(req.data, req.n, req.d, req.labels, req.idx, centroids);
+  return centroids;
 }
 
 function toRows(m: Float64Array, k: number): number[][] {

@@ -4,6 +4,7 @@
  * tested on tiny inputs and knows nothing of how the work is done.
  * `nativeEngines()` (nativeEngines.ts) binds them to src/native and src/stats.
  */
+import type { ClassIndex } from './classStructure.js';
 
 export type Metric = 'correlation' | 'cosine' | 'euclidean' | 'sqeuclidean';
 export type CompareMethod = 'pearson' | 'r2' | 'spearman' | 'rho-a' | 'tau-a' | 'cosine' | 'cka';
@@ -26,6 +27,23 @@ export interface RdmRequest {
 export interface RdmEngine {
   /** Condensed RDM (upper triangle, i < j, row-major), float64. */
   rdm(req: RdmRequest): Promise<Float64Array>;
+  /**
+   * Optional, for speed: classCentroids of src/analysis/classStructure.ts followed by
+   * subtractCentroidsInPlace, with identical results. Returns the centroids; `data` is
+   * left with each stimulus's centroid removed.
+   */
+  splitCentroids?(req: CentroidRequest): Promise<Float32Array>;
+}
+
+export interface CentroidRequest {
+  /** N × D activations, changed in place */
+  data: Float32Array;
+  n: number;
+  d: number;
+  /** class of each stimulus, all ≥ 0 */
+  labels: Int32Array;
+  idx: ClassIndex;
+  threads: number;
 }
 
 export interface CompareEngine {

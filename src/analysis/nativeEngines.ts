@@ -6,6 +6,7 @@
 import { compareRdms } from '../native/compare.js';
 import { bootstrapPearson } from '../native/bootstrapPearson.js';
 import { computeRdm } from '../native/rdm.js';
+import { nativeClassCentroids } from '../native/centroids.js';
 import { percentileInterval } from '../stats/intervals.js';
 import { bootstrapConsistency } from '../stats/bootstrap.js';
 import { permtestFamily } from '../stats/permtest.js';
@@ -41,6 +42,11 @@ export function nativeEngines(opts: { warn?: (message: string) => void } = {}): 
         }
       }
       return r.rdm as Float64Array;
+    },
+    splitCentroids(req) {
+      const rowOf = Int32Array.from(req.labels, (l) => req.idx.rowOf[l]!);
+      const invCount = Float64Array.from(req.idx.present, (c) => 1 / req.idx.counts[c]!);
+      return nativeClassCentroids(req.data, req.n, req.d, rowOf, invCount, { subtract: true, threads: req.threads });
     },
   };
   const compare: CompareEngine = {

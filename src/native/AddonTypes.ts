@@ -7,8 +7,9 @@ import type { CompareAddon } from './types/compare.js';
 import type { RdmAddon } from './types/rdm.js';
 import type { StatsAddon } from './types/stats.js';
 import type { BootstrapPearsonAddon } from './types/bootstrapPearson.js';
+import type { CentroidsAddon } from './types/centroids.js';
 
 export type { BuildInfo, ProgressCallback } from './types/core.js';
 export type { RdmMetric, RdmNativeOptions, RdmNativeResult, NanReason, PeakNativeResult } from './types/rdm.js';
 
-export type Addon = CoreAddon & RdmAddon & CompareAddon & StatsAddon & BootstrapPearsonAddon;
+export type Addon = CoreAddon & RdmAddon & CompareAddon & StatsAddon & BootstrapPearsonAddon & CentroidsAddon;

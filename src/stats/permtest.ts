@@ -11,6 +11,7 @@
  *   r.layers[0].statistic[i][j], .p[i][j] (raw), .pMaxstat[i][j] (corrected over all pairs × layers)
  */
 import { UserError } from '../errors.js';
+import { compareRdms } from '../native/compare.js';
 import { mantelTest, type PairMethod } from '../native/stats.js';
 import type { ProgressCallback } from '../native/AddonTypes.js';
 import { benjaminiHochberg, holm, maxStatistic, pFromCount, type Correction } from './corrections.js';
@@ -99,6 +100,31 @@ function square(k: number, f: (a: number, b: number) => number): (number | null)
 }
 
 /**
+ * The smallest observed statistic of the family. The max-statistic correction
+ * compares the null maxima with observed statistics only, so maxima below this
+ * need not be exact and the native test may stop such permutations early.
+ * Undefined (every maximum exact) where no early stop applies or a statistic is
+ * undefined. The native test never stops above its own observed statistics.
+ */
+async function familyFloor(layers: readonly FamilyLayer[], method: PairMethod, threads: number | undefined): Promise<number | undefined> {
+  if (method === 'r2' || method === 'tau-a') return undefined;
+  let floor = Number.POSITIVE_INFINITY;
+  for (const l of layers) {
+    // with NaN entries the engines compare what is finite in both, as compareRdms does
+    const k = l.rdms.length;
+    const m = await compareRdms(l.rdms, method, { threads });
+    for (let a = 0; a < k; a++) {
+      for (let b = a + 1; b < k; b++) {
+        const v = m[a * k + b]!;
+        if (!Number.isFinite(v)) return undefined;
+        floor = Math.min(floor, v);
+      }
+    }
+  }
+  return Number.isFinite(floor) ? floor : undefined;
+}
+
+/**
  * All pairs of every layer, with one set of permutations shared by all layers.
  * Progress is reported over the whole family.
  */
@@ -111,11 +137,12 @@ export async function permtestFamily(layers: readonly FamilyLayer[], opts: Permt
     if (l.rdms.length < 2) throw new UserError(`layer ${l.name ?? '?'}: expected at least 2 RDMs but received ${l.rdms.length}`);
     checkComparable(l.rdms.map((values, i) => ({ values, name: l.labels?.[i] ?? `${l.name ?? 'layer'} RDM ${i}` })));
   }
+  const nullFloor = await familyFloor(layers, o.method, o.threads);
   const results = [];
   for (let li = 0; li < layers.length; li++) {
     const l = layers[li]!;
     const r = await mantelTest(l.rdms, n, {
-      method: o.method, permutations: o.permutations, seed: o.seed, threads: o.threads, allPairs: true, keepNullMax: true,
+      method: o.method, permutations: o.permutations, seed: o.seed, threads: o.threads, allPairs: true, keepNullMax: true, nullFloor,
       onProgress: o.onProgress ? (done, total) => o.onProgress!(li * total + done, layers.length * total) : undefined,
     });
     results.push(r);

@@ -15,6 +15,12 @@ export interface MantelNativeOptions {
   allPairs?: boolean;
   /** return the per-permutation maximum over the tested pairs */
   keepNullMax?: boolean;
+  /**
+   * With keepNullMax: maxima below this floor need not be exact (a family passes its
+   * smallest observed statistic); such a permutation may stop early and report an upper
+   * bound below min(floor, observed) − 1e-9 instead. Absent: every maximum is exact.
+   */
+  nullFloor?: number;
   onProgress?: ProgressCallback;
 }
 

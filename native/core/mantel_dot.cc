@@ -1,0 +1,331 @@
+// The dot engine of mantel_test (see mantel_engines.h): NaN-free input and a
+// dot method. Each RDM is prepared once (ranks, centring, norms), its row
+// effects are split off, and a permutation costs a gather of the permuted
+// residual rows and dot products with the fixed ones, several permutations
+// per pass so the permuted rows stay in cache.
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numeric>
+#include <stdexcept>
+#include <string>
+
+#include "gather_dot.h"
+#include "mantel_engines.h"
+#include "thread_pool.h"
+
+namespace seedscope {
+
+namespace {
+// Square storage of the permuted RDMs: float above this N (half the memory
+// traffic of the gather; products are still exact in float64), double below.
+constexpr std::size_t kFloatSquareFromN = 64;
+
+// Early stop (stop_below > −∞). After each row, a permutation's sum so far S
+// and the squared norms still to come of both sides (totals minus what was
+// processed) bound the final statistic: by Cauchy–Schwarz the rest of the sum
+// is at most ‖a_rest‖·‖b_rest‖. A permutation whose bounds of every pair are
+// below stop_below cannot count and cannot raise a null maximum that matters,
+// so its remaining rows are skipped. The bound carries margins far above the
+// float64 rounding of these sums.
+constexpr double kNormSlack = 1e-9;   // added to each remaining squared norm
+constexpr double kBoundSlack = 1e-7;  // added to each bound
+constexpr std::size_t kCheckEvery = 4;  // rows between checks
+
+template <typename T>
+class DotEngine final : public MantelEngine {
+ public:
+  DotEngine(const std::vector<const double*>& rdms, std::size_t n, const std::vector<MantelPair>& pairs,
+            PairMethod method, int threads)
+      : n_(n), m_(n * (n - 1) / 2), k_(rdms.size()), pairs_(pairs), method_(method) {
+    z_.resize(k_);
+    effect_.resize(k_);
+    row_sum_.resize(k_);
+    row_sum_res_.resize(k_);
+    zt_.resize(k_);
+    zf_.resize(k_);
+    sq_.resize(k_);
+    row_sq_.resize(k_);
+    total_sq_.assign(k_, 0.0);
+    std::vector<bool> permuted(k_, false), fixed(k_, false);
+    for (const auto& p : pairs_) {
+      permuted[p.b] = true;
+      fixed[p.a] = true;
+    }
+    const bool one = pairs_.size() == 1;
+    // Each RDM is prepared on its own (any thread, same result).
+    std::vector<char> constant(k_, 0);
+    std::vector<double> perm_sq(k_, 0.0);
+    parallel_for(k_, threads, [&](std::size_t r, int) {
+      if (!permuted[r] && !fixed[r]) return;
+      z_[r].resize(m_);
+      if (!prepare_vector(method_, rdms[r], m_, z_[r].data())) {
+        constant[r] = 1;
+        return;
+      }
+      // Row effects: z(i, j) = u(i) + u(j) + e(i, j), u by least squares (so
+      // every row of e sums to 0). Under a permutation the row-effect terms
+      // of the statistic cost O(n) exactly; only e is gathered, and the early
+      // stop bounds the rest of a sum by the norms of e alone.
+      std::vector<double> res = split_row_effects(z_[r], r);
+      if (fixed[r] && one) zt_[r].assign(res.begin(), res.end());
+      if (fixed[r] && !one) zf_[r].assign(res.begin(), res.end());
+      if (fixed[r]) {
+        // full (symmetric) row sums of the stored residual
+        row_sum_res_[r].assign(n_, 0.0);
+        for (std::size_t i = 0, t = 0; i < n_; ++i)
+          for (std::size_t j = i + 1; j < n_; ++j, ++t) {
+            const double v = one ? static_cast<double>(zt_[r][t]) : static_cast<double>(zf_[r][t]);
+            row_sum_res_[r][i] += v;
+            row_sum_res_[r][j] += v;
+          }
+      }
+      if (fixed[r]) {
+        // squared norms of each stored row, for the early-stop bound
+        row_sq_[r].assign(n_, 0.0);
+        for (std::size_t i = 0; i + 1 < n_; ++i) {
+          const std::size_t off = condensed_row_offset(n_, i), len = n_ - 1 - i;
+          double q = 0;
+          for (std::size_t t = 0; t < len; ++t) {
+            double v = one ? static_cast<double>(zt_[r][off + t]) : static_cast<double>(zf_[r][off + t]);
+            q += v * v;
+          }
+          row_sq_[r][i] = q;
+        }
+      }
+      if (!permuted[r]) return;
+      sq_[r].assign(n_ * n_, T(0));
+      std::size_t idx = 0;
+      double q = 0;
+      for (std::size_t i = 0; i < n_; ++i)
+        for (std::size_t j = i + 1; j < n_; ++j, ++idx) {
+          T v = static_cast<T>(res[idx]);
+          sq_[r][i * n_ + j] = sq_[r][j * n_ + i] = v;
+          q += static_cast<double>(v) * static_cast<double>(v);
+        }
+      perm_sq[r] = q;
+    });
+    for (std::size_t r = 0; r < k_; ++r) {
+      if (constant[r])
+        throw std::invalid_argument("RDM " + std::to_string(r) +
+                                    " is constant: its correlation with any RDM is undefined");
+      if (permuted[r]) total_sq_perm_.push_back(perm_sq[r]);
+    }
+    for (std::size_t r = 0; r < k_; ++r) {
+      double q = 0;
+      for (double v : row_sq_[r]) q += v;
+      total_sq_[r] = q;
+    }
+    // The fixed and the permuted RDMs (ascending), and where each pair's
+    // statistic lands in their product.
+    for (std::size_t r = 0; r < k_; ++r) {
+      if (fixed[r]) a_ids_.push_back(r);
+      if (permuted[r]) b_ids_.push_back(r);
+    }
+    for (const auto& p : pairs_) {
+      std::size_t ai = static_cast<std::size_t>(std::find(a_ids_.begin(), a_ids_.end(), p.a) - a_ids_.begin());
+      std::size_t bi = static_cast<std::size_t>(std::find(b_ids_.begin(), b_ids_.end(), p.b) - b_ids_.begin());
+      pair_slot_.push_back(ai * b_ids_.size() + bi);
+      pair_a_.push_back(ai);
+      pair_b_.push_back(bi);
+    }
+  }
+
+  // Permutations share each row of the permuted RDMs while it is in L1.
+  std::size_t block_size() const override { return 32; }
+
+  bool can_stop_early() const override { return method_ != PairMethod::R2; }
+
+  // Rows of the permuted RDM are visited in storage order r = 0..n−1 (a stream
+  // the prefetcher follows, each row reused by every permutation of the block);
+  // row r of the permuted RDM meets row i = π⁻¹(r) of the fixed one:
+  //   Σ_{j>i} a(i, j) · b(r, π(j)).
+  void evaluate(const std::int32_t* const* perms, std::size_t q, double* out, const Progress& progress,
+                double stop_below) const override {
+    const std::size_t np = pairs_.size(), na = a_ids_.size(), nb = b_ids_.size();
+    const bool may_stop = can_stop_early() && stop_below > -std::numeric_limits<double>::infinity();
+    std::vector<std::int32_t> inverse(q * n_);
+    for (std::size_t p = 0; p < q; ++p)
+      for (std::size_t i = 0; i < n_; ++i) inverse[p * n_ + static_cast<std::size_t>(perms[p][i])] = static_cast<std::int32_t>(i);
+    row_effect_terms(perms, q, out);
+    // squared norms processed so far, per permutation and fixed / permuted RDM
+    std::vector<double> a_done(may_stop ? q * na : 0, 0.0), b_done(may_stop ? q * nb : 0, 0.0);
+    std::vector<bool> stopped(q, false);
+    std::vector<std::size_t> active(q);
+    std::iota(active.begin(), active.end(), std::size_t{0});
+    std::vector<double> gathered(np == 1 ? 0 : nb * n_);
+    std::vector<const float*> aptr(na);
+    std::vector<double> rect(na * nb);
+    for (std::size_t r = 0; r < n_ && !active.empty(); ++r) {
+      if ((r & 15) == 0) progress.check();
+      const std::size_t row = r * n_;
+      for (std::size_t ai = 0; ai < active.size(); ++ai) {
+        const std::size_t p = active[ai];
+        const std::size_t i = static_cast<std::size_t>(inverse[p * n_ + r]);
+        if (i + 1 >= n_) continue;
+        const std::size_t len = n_ - 1 - i;
+        const std::size_t off = condensed_row_offset(n_, i);
+        const std::int32_t* idx = perms[p] + i + 1;
+        double* acc = out + p * np;
+        if (np == 1) {
+          const std::size_t a = pairs_[0].a, b = pairs_[0].b;
+          if (may_stop) {
+            double gg;
+            acc[0] += gather_dot_sq(zt_[a].data() + off, sq_[b].data() + row, idx, len, &gg);
+            b_done[p] += gg;
+            a_done[p] += row_sq_[a][i];
+          } else {
+            acc[0] += gather_dot(zt_[a].data() + off, sq_[b].data() + row, idx, len);
+          }
+          continue;
+        }
+        // All pairs: gather each permuted row once (as float64), then one small
+        // matrix product of the fixed rows against the gathered ones.
+        for (std::size_t g = 0; g < nb; ++g) {
+          double gg = gather_into(sq_[b_ids_[g]].data() + row, idx, len, gathered.data() + g * n_);
+          if (may_stop) b_done[p * nb + g] += gg;
+        }
+        for (std::size_t x = 0; x < na; ++x) {
+          aptr[x] = zf_[a_ids_[x]].data() + off;
+          if (may_stop) a_done[p * na + x] += row_sq_[a_ids_[x]][i];
+        }
+        // The fixed rows of the next step start at a random place: fetch them now.
+        {
+          const bool same_row = ai + 1 < active.size();
+          if (same_row || r + 1 < n_) {
+            const std::size_t pn = same_row ? active[ai + 1] : active[0];
+            const std::size_t r2 = same_row ? r : r + 1;
+            const std::size_t i2 = static_cast<std::size_t>(inverse[pn * n_ + r2]);
+            if (i2 + 1 < n_) {
+              const std::size_t off2 = condensed_row_offset(n_, i2), len2 = n_ - 1 - i2;
+              for (std::size_t x = 0; x < na; ++x) {
+                const char* base = reinterpret_cast<const char*>(zf_[a_ids_[x]].data() + off2);
+                for (std::size_t c = 0; c < len2 * sizeof(float); c += 64) __builtin_prefetch(base + c, 0, 1);
+              }
+            }
+          }
+        }
+        strip_dots(aptr.data(), a_ids_.data(), na, gathered.data(), n_, b_ids_.data(), nb, len, rect.data());
+        for (std::size_t s = 0; s < np; ++s) acc[s] += rect[pair_slot_[s]];
+      }
+      if (may_stop && (r % kCheckEvery == kCheckEvery - 1)) {
+        std::size_t kept = 0;
+        for (std::size_t ai = 0; ai < active.size(); ++ai) {
+          const std::size_t p = active[ai];
+          if (below(p, out + p * np, a_done.data() + p * na, b_done.data() + p * nb, stop_below)) stopped[p] = true;
+          else active[kept++] = p;
+        }
+        active.resize(kept);
+      }
+    }
+    for (std::size_t p = 0; p < q; ++p)
+      if (!stopped[p])
+        for (std::size_t s = 0; s < np; ++s) out[p * np + s] = finish(method_, out[p * np + s]);
+  }
+
+  std::vector<double> reported(const std::vector<double>&) const override {
+    std::vector<double> r(pairs_.size());
+    for (std::size_t s = 0; s < pairs_.size(); ++s)
+      r[s] = finish(method_, dot_mixed(z_[pairs_[s].a].data(), z_[pairs_[s].b].data(), m_));
+    return r;
+  }
+
+ private:
+  std::size_t n_, m_, k_;
+  std::vector<MantelPair> pairs_;
+  PairMethod method_;
+  std::vector<std::vector<double>> z_;  // prepared, float64 (for the reported statistic)
+  std::vector<std::vector<T>> zt_;      // residual, storage type, for the fixed side (one pair)
+  std::vector<std::vector<float>> zf_;  // residual, float, for the fixed side (all pairs)
+  std::vector<std::vector<T>> sq_;      // residual, square, for the permuted side
+  std::vector<std::vector<double>> effect_;       // row effects u of each prepared RDM
+  std::vector<std::vector<double>> row_sum_;      // full row sums of each prepared RDM
+  std::vector<std::vector<double>> row_sum_res_;  // fixed side: full row sums of the stored residual
+  std::vector<std::vector<double>> row_sq_;  // fixed side: squared norm of each stored row
+  std::vector<double> total_sq_;             // fixed side: squared norm of the stored RDM
+  std::vector<double> total_sq_perm_;        // permuted side (in b_ids_ order): squared norm
+  std::vector<std::size_t> a_ids_, b_ids_, pair_slot_, pair_a_, pair_b_;
+
+  // Splits prepared vector z (condensed) into row effects (effect_[r],
+  // row_sum_[r] keeps the full row sums of z) and returns the residual.
+  std::vector<double> split_row_effects(const std::vector<double>& z, std::size_t r) {
+    std::vector<double>& rs = row_sum_[r];
+    rs.assign(n_, 0.0);
+    double total = 0;
+    for (std::size_t i = 0, t = 0; i < n_; ++i)
+      for (std::size_t j = i + 1; j < n_; ++j, ++t) {
+        rs[i] += z[t];
+        rs[j] += z[t];
+        total += z[t];
+      }
+    std::vector<double>& u = effect_[r];
+    u.resize(n_);
+    const double shift = total / static_cast<double>(n_ - 1), div = static_cast<double>(n_ - 2);
+    for (std::size_t i = 0; i < n_; ++i) u[i] = (rs[i] - shift) / div;
+    std::vector<double> res(m_);
+    for (std::size_t i = 0, t = 0; i < n_; ++i)
+      for (std::size_t j = i + 1; j < n_; ++j, ++t) res[t] = z[t] - u[i] - u[j];
+    return res;
+  }
+
+  // out[p·pairs + s] = the row-effect part of pair s under permutation p:
+  //   Σ_{i<j} (u_a(i) + u_a(j)) · z_b(π i, π j) = Σ_i u_a(i) · rowsum z_b(π i)
+  //   Σ_{i<j} e_a(i, j) · (u_b(π i) + u_b(π j)) = Σ_i u_b(π i) · rowsum e_a(i)
+  void row_effect_terms(const std::int32_t* const* perms, std::size_t q, double* out) const {
+    const std::size_t np = pairs_.size(), nb = b_ids_.size();
+    std::vector<double> moved(2 * nb * n_);  // per permuted RDM: rowsum z_b(π i), u_b(π i)
+    for (std::size_t p = 0; p < q; ++p) {
+      for (std::size_t g = 0; g < nb; ++g) {
+        const std::vector<double>& rs = row_sum_[b_ids_[g]];
+        const std::vector<double>& u = effect_[b_ids_[g]];
+        double* m0 = moved.data() + 2 * g * n_;
+        for (std::size_t i = 0; i < n_; ++i) {
+          const std::size_t pi = static_cast<std::size_t>(perms[p][i]);
+          m0[i] = rs[pi];
+          m0[n_ + i] = u[pi];
+        }
+      }
+      for (std::size_t s = 0; s < np; ++s) {
+        const std::size_t a = pairs_[s].a;
+        const double* m0 = moved.data() + 2 * pair_b_[s] * n_;
+        out[p * np + s] = dot_mixed(effect_[a].data(), m0, n_) + dot_mixed(row_sum_res_[a].data(), m0 + n_, n_);
+      }
+    }
+  }
+
+  // True when every pair's statistic under this permutation is proved below
+  // `stop`; then sums[s] is replaced by its upper bound.
+  bool below(std::size_t, double* sums, const double* a_done, const double* b_done, double stop) const {
+    const std::size_t np = pairs_.size();
+    for (std::size_t s = 0; s < np; ++s) {
+      const std::size_t x = pair_a_[s], g = pair_b_[s];
+      double ra = std::max(0.0, total_sq_[a_ids_[x]] - a_done[x]) + kNormSlack;
+      double rb = std::max(0.0, total_sq_perm_[g] - b_done[g]) + kNormSlack;
+      if (!(sums[s] + std::sqrt(ra * rb) + kBoundSlack < stop)) return false;
+    }
+    for (std::size_t s = 0; s < np; ++s) {
+      const std::size_t x = pair_a_[s], g = pair_b_[s];
+      double ra = std::max(0.0, total_sq_[a_ids_[x]] - a_done[x]) + kNormSlack;
+      double rb = std::max(0.0, total_sq_perm_[g] - b_done[g]) + kNormSlack;
+      sums[s] = sums[s] + std::sqrt(ra * rb) + kBoundSlack;
+    }
+    return true;
+  }
+
+  static double gather_into(const float* row, const std::int32_t* idx, std::size_t len, double* out) {
+    return gather_row_to_double(row, idx, len, out);
+  }
+  static double gather_into(const double* row, const std::int32_t* idx, std::size_t len, double* out) {
+    return gather_row_to_double(row, idx, len, out);
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<MantelEngine> make_dot_engine(const std::vector<const double*>& rdms, std::size_t n,
+                                              const std::vector<MantelPair>& pairs, PairMethod method, int threads) {
+  if (n >= kFloatSquareFromN) return std::make_unique<DotEngine<float>>(rdms, n, pairs, method, threads);
+  return std::make_unique<DotEngine<double>>(rdms, n, pairs, method, threads);
+}
+
+}  // namespace seedscope
