@@ -210,11 +210,15 @@ void gram_driver(const T* a, std::size_t n, std::size_t d, const double* row_shi
   const std::size_t n_pack = (n_pad + kPackRows - 1) / kPackRows;
 
   // One parallel region for the whole product, its jobs handed out in this
-  // order: the packs of chunk 0, then for each chunk c its tiles interleaved
-  // with the packs of chunk c + 1 (memory-bound packing beside compute-bound
-  // tiles). Instead of a barrier between chunks, each job waits for the jobs
-  // it depends on, all of which come earlier in the order (so some thread is
-  // running or has finished them, and waiting never deadlocks):
+  // order: the packs of chunk 0, then for each chunk c its tiles (largest
+  // first) with the packs of chunk c + 1 spread between them, from after the
+  // second tile to before the last (memory-bound packing beside
+  // compute-bound tiles; the first packs come late enough that the panel they
+  // overwrite is no longer read, the last early enough that the next chunk's
+  // tiles need not wait for them). Instead of a barrier between chunks, each
+  // job waits for the jobs it depends on, all of which come earlier in the
+  // order (so some thread is running or has finished them, and waiting never
+  // deadlocks):
   //   pack (c, p): every pack of chunk c − 1 (row_sums are added in chunk
   //     order) and, when it reuses a panel, every tile of chunk c − n_panels;
   //   tile (c, t): every pack of chunk c, and tile t of chunk c − 1 (one
@@ -224,14 +228,21 @@ void gram_driver(const T* a, std::size_t n, std::size_t d, const double* row_shi
   // instead of idling at a barrier.
   std::vector<Task> tasks;
   tasks.reserve(n_chunks * (n_tiles + n_pack));
+  const std::size_t first_slot = n_tiles > 3 ? 1 : 0;
+  const std::size_t slots = n_tiles > 3 ? n_tiles - 2 : 1;
   for (std::size_t stage = 0; stage <= n_chunks; ++stage) {
     const bool do_pack = stage < n_chunks;
-    const bool do_tiles = stage > 0;
-    std::size_t ti = 0, pi = 0;
-    while ((do_tiles && ti < n_tiles) || (do_pack && pi < n_pack)) {
-      if (do_tiles && ti < n_tiles) tasks.push_back({false, stage - 1, ti++});
-      if (do_pack && pi < n_pack) tasks.push_back({true, stage, pi++});
+    std::size_t pi = 0;
+    auto packs_until = [&](std::size_t end) {
+      for (; do_pack && pi < end; ++pi) tasks.push_back({true, stage, pi});
+    };
+    if (stage == 0) packs_until(n_pack);
+    for (std::size_t ti = 0; stage > 0 && ti < n_tiles; ++ti) {
+      tasks.push_back({false, stage - 1, ti});
+      if (ti >= first_slot && ti - first_slot < slots)
+        packs_until(n_pack * (ti - first_slot + 1) / slots);
     }
+    packs_until(n_pack);
   }
   ChunkCounters packs_done(n_chunks), tiles_done(n_chunks), tile_chunks(n_tiles);
   std::atomic<bool> abort{false};
