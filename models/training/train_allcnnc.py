@@ -334,8 +334,10 @@ def main(argv=None):
     manifest_path = os.path.join(a.out, "zoo.json")
     states = load_states(a) if a.from_state else None
     if states:
+        # the zoo is what was trained, whatever the defaults of this command line say
         trained = states_recipe(states)
-        a.width, a.dropout = trained["width"], trained["dropout"]
+        a.dataset, a.width, a.dropout = trained["dataset"], trained["width"], trained["dropout"]
+        ds = DATASETS[a.dataset]
     manifest = new_manifest(a, ds, name)
     if states:
         manifest["training"] = trained
@@ -357,7 +359,6 @@ def main(argv=None):
 
     if states is None:
         train, test = load_data(a)
-    if states is None:
         log(f"{name}: {len(train[0])} training, {len(test[0])} test images; width {a.width}, dropout "
             f"{a.dropout}, {a.epochs} epochs, device {a.device}, threads {torch.get_num_threads()}")
     else:
