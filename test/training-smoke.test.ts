@@ -64,3 +64,35 @@ test('training recipe: smoke mode writes a zoo that onnxruntime runs, is determi
   assert.match(again.stdout, /seed 0: already done/);
   assert.equal(createHash('sha256').update(readFileSync(join(out, inst.file))).digest('hex'), inst.sha256);
 });
+
+test('training recipe: --state-only then --from-state exports the same bytes and manifest as one run', (t) => {
+  const reason = unavailable();
+  if (reason) return t.skip(reason);
+  const { dir, cleanup } = tempDir();
+  t.after(cleanup);
+  const run = (...extra: string[]) => {
+    const r = spawnSync(python, [script, '--smoke', '--quiet', '--threads', '1', ...extra], { encoding: 'utf8', timeout: 300_000 });
+    assert.equal(r.status, 0, r.stderr);
+    return r;
+  };
+  const direct = join(dir, 'direct'), states = join(dir, 'states'), exported = join(dir, 'exported');
+  run('--out', direct);
+  run('--state-only', '--out', states);
+  assert.ok(existsSync(join(states, 'seed0.npz')));
+  assert.ok(!existsSync(join(states, 'zoo.json')), '--state-only writes no manifest');
+  // Exporting needs no recipe flags: width, data set and recipe come from the state files.
+  const exp = spawnSync(python, [script, '--quiet', '--from-state', states, '--out', exported, '--seeds', '0'], { encoding: 'utf8', timeout: 300_000 });
+  assert.equal(exp.status, 0, exp.stderr);
+  type Zoo = { width: number; training: Record<string, unknown>; instances: { sha256: string; test_accuracy: number }[] };
+  const a = JSON.parse(readFileSync(join(direct, 'zoo.json'), 'utf8')) as Zoo;
+  const b = JSON.parse(readFileSync(join(exported, 'zoo.json'), 'utf8')) as Zoo;
+  assert.equal(b.width, a.width);
+  assert.equal(b.instances[0]!.sha256, a.instances[0]!.sha256);
+  assert.equal(b.instances[0]!.test_accuracy, a.instances[0]!.test_accuracy);
+  for (const k of ['epochs', 'width', 'train_limit', 'optimizer', 'lr']) assert.deepEqual(b.training[k], a.training[k], k);
+
+  // A seed without a state file is a clear error.
+  const missing = spawnSync(python, [script, '--from-state', states, '--out', join(dir, 'x'), '--seeds', '0-1'], { encoding: 'utf8', timeout: 300_000 });
+  assert.notEqual(missing.status, 0);
+  assert.match(missing.stderr, /seed1\.npz not found/);
+});
