@@ -1,36 +1,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
-import { loadAddon, packageRoot } from '../src/native/addon.js';
+import { ISA_ORDER, isaUnsupported, runHelperWithIsa } from './helpers/isa.js';
 import { mantelTest } from '../src/native/stats.js';
 import { maxStatistic, pFromCount } from '../src/stats/corrections.js';
 import { permtestFamily } from '../src/stats/permtest.js';
 import { TestRng } from './helpers/random.js';
 import { enginePermutation, permuteCondensed, randomCondensed, refStatistic } from './helpers/statsReference.js';
 
-const script = join(packageRoot, 'dist', 'test', 'helpers', 'mantelEarlyCheck.js');
-const order = ['portable', 'avx2', 'avx512'];
-
-function runWithIsa(isa: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [script], { env: { ...process.env, SEEDSCOPE_ISA: isa }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '', stderr = '';
-    child.stdout.on('data', (b: Buffer) => { stdout += b.toString(); });
-    child.stderr.on('data', (b: Buffer) => { stderr += b.toString(); });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-for (const isa of order) {
+for (const isa of ISA_ORDER) {
   test(`early stops change no count and no null maximum that matters (${isa} kernels)`, async (t) => {
-    const cpu = loadAddon().buildInfo().cpuIsa;
-    if (order.indexOf(isa) > order.indexOf(cpu)) {
-      t.skip(`this CPU supports only ${cpu}`);
-      return;
-    }
-    const r = await runWithIsa(isa);
+    const unsupported = isaUnsupported(isa);
+    if (unsupported) return t.skip(unsupported);
+    const r = await runHelperWithIsa('mantelEarlyCheck', isa);
     assert.equal(r.code, 0, r.stderr);
     const out = JSON.parse(r.stdout) as { kernel: string; mismatches: string[]; bounded: number; counted: number };
     assert.equal(out.kernel, isa);

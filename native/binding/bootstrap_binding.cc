@@ -63,10 +63,8 @@ Napi::Value BootstrapConsistency(const Napi::CallbackInfo& info) {
   if (opt.over != seedscope::ResampleOver::Stimuli && arrays.size() < 3)
     ThrowRange(env, "Expected at least 3 RDMs for rdms when resampling instances but received " +
                         std::to_string(arrays.size()));
-  std::vector<const double*> ptrs;
-  for (const auto& a : arrays) ptrs.push_back(a.f64());
-  auto* w = new BootstrapWorker(env, std::move(ptrs), n, opt);
-  for (const auto& a : arrays) w->Keep(a.array);
+  auto* w = new BootstrapWorker(env, DataPointers(arrays), n, opt);
+  KeepAll(*w, arrays);
   w->SetProgressCallback(o.Get("onProgress"));
   return w->Start();
 }
@@ -97,11 +95,9 @@ Napi::Value PairwiseConsistency(const Napi::CallbackInfo& info) {
   std::size_t n = static_cast<std::size_t>(GetInteger(info[1], "n", 3, 1 << 20));
   std::vector<FloatArrayArg> arrays = GetCondensedList(info[0], "rdms", n * (n - 1) / 2, 2);
   Napi::Object o = GetOptions(info[2], "options");
-  std::vector<const double*> ptrs;
-  for (const auto& a : arrays) ptrs.push_back(a.f64());
-  auto* w = new PairwiseWorker(env, std::move(ptrs), n, GetPairMethod(o.Get("method"), "options.method"),
+  auto* w = new PairwiseWorker(env, DataPointers(arrays), n, GetPairMethod(o.Get("method"), "options.method"),
                                GetThreads(o.Get("threads")));
-  for (const auto& a : arrays) w->Keep(a.array);
+  KeepAll(*w, arrays);
   w->SetProgressCallback(o.Get("onProgress"));
   return w->Start();
 }
@@ -142,10 +138,8 @@ Napi::Value ZooPermutationTest(const Napi::CallbackInfo& info) {
   std::vector<FloatArrayArg> mats = GetCondensedList(info[0], "pairwise", k * k, 1);
   Napi::Object o = GetOptions(info[3], "options");
   std::uint64_t perms = static_cast<std::uint64_t>(GetInteger(o.Get("permutations"), "options.permutations", 1, 1000000000LL));
-  std::vector<const double*> ptrs;
-  for (const auto& a : mats) ptrs.push_back(a.f64());
-  auto* w = new ZooWorker(env, std::move(ptrs), ka, kb, perms, GetSeed(o.Get("seed")));
-  for (const auto& a : mats) w->Keep(a.array);
+  auto* w = new ZooWorker(env, DataPointers(mats), ka, kb, perms, GetSeed(o.Get("seed")));
+  KeepAll(*w, mats);
   w->SetProgressCallback(o.Get("onProgress"));
   return w->Start();
 }

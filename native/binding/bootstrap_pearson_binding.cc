@@ -48,10 +48,8 @@ Napi::Value BootstrapPearson(const Napi::CallbackInfo& info) {
   if (opt.resample_instances && arrays.size() < 3)
     ThrowRange(env, "Expected at least 3 RDMs for rdms when resampling instances but received " +
                         std::to_string(arrays.size()));
-  std::vector<const double*> ptrs;
-  for (const auto& a : arrays) ptrs.push_back(a.f64());
-  auto* w = new PearsonBootstrapWorker(env, std::move(ptrs), n, opt);
-  for (const auto& a : arrays) w->Keep(a.array);
+  auto* w = new PearsonBootstrapWorker(env, DataPointers(arrays), n, opt);
+  KeepAll(*w, arrays);
   w->SetProgressCallback(o.Get("onProgress"));
   return w->Start();
 }

@@ -58,10 +58,8 @@ Napi::Value MantelTest(const Napi::CallbackInfo& info) {
   if (!opt.all_pairs && arrays.size() != 2)
     ThrowRange(env, "Expected exactly 2 RDMs for rdms without options.allPairs but received " +
                         std::to_string(arrays.size()));
-  std::vector<const double*> ptrs;
-  for (const auto& a : arrays) ptrs.push_back(a.f64());
-  auto* w = new MantelWorker(env, std::move(ptrs), n, opt);
-  for (const auto& a : arrays) w->Keep(a.array);
+  auto* w = new MantelWorker(env, DataPointers(arrays), n, opt);
+  KeepAll(*w, arrays);
   w->SetProgressCallback(o.Get("onProgress"));
   return w->Start();
 }

@@ -39,4 +39,15 @@ Napi::Float64Array ToFloat64Array(Napi::Env env, const std::vector<double>& valu
   return a;
 }
 
+std::vector<const double*> DataPointers(const std::vector<FloatArrayArg>& arrays) {
+  std::vector<const double*> ptrs;
+  ptrs.reserve(arrays.size());
+  for (const auto& a : arrays) ptrs.push_back(a.f64());
+  return ptrs;
+}
+
+void KeepAll(PromiseWorker& worker, const std::vector<FloatArrayArg>& arrays) {
+  for (const auto& a : arrays) worker.Keep(a.array);
+}
+
 }  // namespace seedscope_binding

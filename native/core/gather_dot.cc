@@ -95,6 +95,11 @@ SEEDSCOPE_AVX512 inline __m512d lo_pd(__m512 v) { return _mm512_cvtps_pd(_mm512_
 SEEDSCOPE_AVX512 inline __m512d hi_pd(__m512 v) {
   return _mm512_cvtps_pd(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(v), 1)));
 }
+// The last rest < 16 entries: lanes past the end are masked off (read nothing, gather 0).
+SEEDSCOPE_AVX512 inline __mmask16 tail_mask(std::size_t rest) { return static_cast<__mmask16>((1u << rest) - 1u); }
+SEEDSCOPE_AVX512 inline __m512 gather_tail_ps(const float* row, const std::int32_t* idx, __mmask16 m) {
+  return _mm512_mask_i32gather_ps(_mm512_setzero_ps(), m, _mm512_maskz_loadu_epi32(m, idx), row, 4);
+}
 
 SEEDSCOPE_AVX512 double gather_dot_avx512(const float* a, const float* row, const std::int32_t* idx,
                                           std::size_t len) {
@@ -107,9 +112,8 @@ SEEDSCOPE_AVX512 double gather_dot_avx512(const float* a, const float* row, cons
     acc1 = _mm512_fmadd_pd(hi_pd(av), hi_pd(g), acc1);
   }
   if (t < len) {
-    __mmask16 m = static_cast<__mmask16>((1u << (len - t)) - 1u);
-    __m512i vi = _mm512_maskz_loadu_epi32(m, idx + t);
-    __m512 g = _mm512_mask_i32gather_ps(_mm512_setzero_ps(), m, vi, row, 4);
+    const __mmask16 m = tail_mask(len - t);
+    const __m512 g = gather_tail_ps(row, idx + t, m);
     __m512 av = _mm512_maskz_loadu_ps(m, a + t);
     acc0 = _mm512_fmadd_pd(lo_pd(av), lo_pd(g), acc0);
     acc1 = _mm512_fmadd_pd(hi_pd(av), hi_pd(g), acc1);
@@ -132,9 +136,8 @@ SEEDSCOPE_AVX512 double gather_dot_sq_avx512(const float* a, const float* row, c
     sq1 = _mm512_fmadd_pd(ghi, ghi, sq1);
   }
   if (t < len) {
-    __mmask16 m = static_cast<__mmask16>((1u << (len - t)) - 1u);
-    __m512i vi = _mm512_maskz_loadu_epi32(m, idx + t);
-    __m512 g = _mm512_mask_i32gather_ps(_mm512_setzero_ps(), m, vi, row, 4);
+    const __mmask16 m = tail_mask(len - t);
+    const __m512 g = gather_tail_ps(row, idx + t, m);
     __m512 av = _mm512_maskz_loadu_ps(m, a + t);
     __m512d glo = lo_pd(g), ghi = hi_pd(g);
     acc0 = _mm512_fmadd_pd(lo_pd(av), glo, acc0);
@@ -182,7 +185,7 @@ SEEDSCOPE_AVX512 double dot_avx512(const float* a, const float* b, std::size_t l
     acc1 = _mm512_fmadd_pd(hi_pd(av), hi_pd(bv), acc1);
   }
   if (t < len) {
-    __mmask16 m = static_cast<__mmask16>((1u << (len - t)) - 1u);
+    const __mmask16 m = tail_mask(len - t);
     __m512 av = _mm512_maskz_loadu_ps(m, a + t), bv = _mm512_maskz_loadu_ps(m, b + t);
     acc0 = _mm512_fmadd_pd(lo_pd(av), lo_pd(bv), acc0);
     acc1 = _mm512_fmadd_pd(hi_pd(av), hi_pd(bv), acc1);
@@ -278,9 +281,8 @@ SEEDSCOPE_AVX512 double gather_row_to_double_avx512(const float* row, const std:
     sq1 = _mm512_fmadd_pd(ghi, ghi, sq1);
   }
   if (t < len) {
-    __mmask16 m = static_cast<__mmask16>((1u << (len - t)) - 1u);
-    __m512i vi = _mm512_maskz_loadu_epi32(m, idx + t);
-    __m512 g = _mm512_mask_i32gather_ps(_mm512_setzero_ps(), m, vi, row, 4);
+    const __mmask16 m = tail_mask(len - t);
+    const __m512 g = gather_tail_ps(row, idx + t, m);
     __m512d glo = lo_pd(g), ghi = hi_pd(g);
     std::size_t rest = len - t;
     _mm512_mask_storeu_pd(out + t, static_cast<__mmask8>(rest >= 8 ? 0xFFu : (1u << rest) - 1u), glo);

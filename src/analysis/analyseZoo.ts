@@ -185,12 +185,14 @@ export async function analyseZoo(zoo: ZooSource, stimuli: StimulusLabels, opts: 
 
   const split = labels ? withinBetweenIndices(labels) : undefined;
   const layers: LayerResult[] = [];
+  const observed: Float64Array[] = []; // per layer, the K × K matrix of `method` (the Mantel tests' observed statistics)
   await timer.time('consistency', async () => {
     const bar = opts.progress?.('consistency');
     for (const [li, layer] of c.layers.entries()) {
       opts.checkCancelled?.();
       const full = c.full[li]!;
       const main = await consistencyOf(full, method, opts.threads, engines);
+      if (main) observed.push(main.matrix);
       const centroid = await consistencyOf(c.centroid[li]!, method, opts.threads, engines);
       const within = split ? await consistencyOf(full.map((v) => gather(v, split.within)), method, opts.threads, engines) : null;
       const between = split ? await consistencyOf(full.map((v) => gather(v, split.between)), method, opts.threads, engines) : null;
@@ -242,7 +244,8 @@ export async function analyseZoo(zoo: ZooSource, stimuli: StimulusLabels, opts: 
       await timer.time('mantel', async () => {
         const bar = opts.progress?.('Mantel tests');
         const m = await engines.stats.mantelFamily({
-          layers: c.full, n, method, permutations: opts.permutations, seed: opts.seed, threads: opts.threads,
+          layers: c.full, observed: observed.length === c.full.length ? observed : undefined,
+          n, method, permutations: opts.permutations, seed: opts.seed, threads: opts.threads,
           onProgress: bar ? (d, t) => bar.update(d, t) : undefined,
         });
         bar?.done();

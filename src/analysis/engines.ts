@@ -59,6 +59,8 @@ export interface CompareEngine {
 export interface MantelFamilyRequest {
   /** per layer, the K condensed RDMs (same N and K for every layer) */
   layers: readonly (readonly Float64Array[])[];
+  /** per layer, the K × K statistics of `method` if already computed (compareAll's result), so they are not computed again */
+  observed?: readonly Float64Array[];
   n: number;
   method: Exclude<CompareMethod, 'cka' | 'r2'>;
   permutations: number;

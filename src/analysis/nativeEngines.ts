@@ -54,7 +54,7 @@ export function nativeEngines(opts: { warn?: (message: string) => void } = {}): 
   };
   const stats: StatsEngine = {
     async mantelFamily(req) {
-      const fam = await permtestFamily(req.layers.map((rdms, i) => ({ name: `layer ${i}`, rdms: [...rdms], n: req.n })), {
+      const fam = await permtestFamily(req.layers.map((rdms, i) => ({ name: `layer ${i}`, rdms: [...rdms], n: req.n, observed: req.observed?.[i] })), {
         method: req.method, permutations: req.permutations, seed: req.seed, threads: req.threads, onProgress: req.onProgress,
       });
       return {

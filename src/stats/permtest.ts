@@ -71,6 +71,8 @@ export interface FamilyLayer {
   n: number;
   /** names of the RDMs for error messages */
   labels?: string[];
+  /** the K × K observed statistics (row-major, as compareRdms returns them with this method), if the caller has them */
+  observed?: Float64Array;
 }
 
 export interface LayerPermtest {
@@ -112,7 +114,7 @@ async function familyFloor(layers: readonly FamilyLayer[], method: PairMethod, t
   for (const l of layers) {
     // with NaN entries the engines compare what is finite in both, as compareRdms does
     const k = l.rdms.length;
-    const m = await compareRdms(l.rdms, method, { threads });
+    const m = l.observed ?? await compareRdms(l.rdms, method, { threads });
     for (let a = 0; a < k; a++) {
       for (let b = a + 1; b < k; b++) {
         const v = m[a * k + b]!;
