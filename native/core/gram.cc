@@ -39,6 +39,18 @@ void run_tile(const TileJob<T>& job, const Kernels<T>& k) {
       const std::size_t slivers = std::min(max_slivers, (jend - jg + W - 1) / W);
       const T* b = job.panel + (jg / W) * job.sliver_stride + job.k_begin * W;
       const std::size_t cols = std::min(slivers * W, job.n - jg);
+      // The C block of the next micro-tile comes from L3 (C is 8 MB at
+      // N = 1000 and each chunk passes over all of it): fetch it now so the
+      // adds at the end of that micro-tile do not wait for it.
+      {
+        const std::size_t jn = jg + slivers * W;
+        if (jn < jend) {
+          for (std::size_t r = 0; r < rows; ++r) {
+            const char* line = reinterpret_cast<const char*>(job.c + (ig + r) * job.ldc + jn);
+            for (std::size_t b = 0; b < k.nr * sizeof(double); b += 64) __builtin_prefetch(line + b, 1, 3);
+          }
+        }
+      }
       k.micro[slivers - 1](a, b, job.sliver_stride, job.k_len, job.c + ig * job.ldc + jg, job.ldc,
                            rows, cols, static_cast<std::ptrdiff_t>(ig) - static_cast<std::ptrdiff_t>(jg));
       jg += slivers * W;
