@@ -11,6 +11,7 @@
 #include <string>
 
 #include "gather_dot.h"
+#include "gather_dot_rows.h"
 #include "mantel_engines.h"
 #include "thread_pool.h"
 
@@ -148,12 +149,16 @@ class DotEngine final : public MantelEngine {
     for (std::size_t p = 0; p < q; ++p)
       for (std::size_t i = 0; i < n_; ++i) inverse[p * n_ + static_cast<std::size_t>(perms[p][i])] = static_cast<std::int32_t>(i);
     row_effect_terms(perms, q, out);
+    if (np == 1) {
+      evaluate_one(perms, q, inverse, out, progress, may_stop ? stop_below : -std::numeric_limits<double>::infinity());
+      return;
+    }
     // squared norms processed so far, per permutation and fixed / permuted RDM
     std::vector<double> a_done(may_stop ? q * na : 0, 0.0), b_done(may_stop ? q * nb : 0, 0.0);
     std::vector<bool> stopped(q, false);
     std::vector<std::size_t> active(q);
     std::iota(active.begin(), active.end(), std::size_t{0});
-    std::vector<double> gathered(np == 1 ? 0 : nb * n_);
+    std::vector<double> gathered(nb * n_);
     std::vector<const float*> aptr(na);
     std::vector<double> rect(na * nb);
     for (std::size_t r = 0; r < n_ && !active.empty(); ++r) {
@@ -167,18 +172,6 @@ class DotEngine final : public MantelEngine {
         const std::size_t off = condensed_row_offset(n_, i);
         const std::int32_t* idx = perms[p] + i + 1;
         double* acc = out + p * np;
-        if (np == 1) {
-          const std::size_t a = pairs_[0].a, b = pairs_[0].b;
-          if (may_stop) {
-            double gg;
-            acc[0] += gather_dot_sq(zt_[a].data() + off, sq_[b].data() + row, idx, len, &gg);
-            b_done[p] += gg;
-            a_done[p] += row_sq_[a][i];
-          } else {
-            acc[0] += gather_dot(zt_[a].data() + off, sq_[b].data() + row, idx, len);
-          }
-          continue;
-        }
         // All pairs: gather each permuted row once (as float64), then one small
         // matrix product of the fixed rows against the gathered ones.
         for (std::size_t g = 0; g < nb; ++g) {
@@ -221,6 +214,49 @@ class DotEngine final : public MantelEngine {
     for (std::size_t p = 0; p < q; ++p)
       if (!stopped[p])
         for (std::size_t s = 0; s < np; ++s) out[p * np + s] = finish(method_, out[p * np + s]);
+  }
+
+  // One pair: the row of the permuted RDM against every active permutation's
+  // fixed row in one kernel call; each permutation keeps its sums in lanes,
+  // reduced at the early-stop checks and at the end.
+  void evaluate_one(const std::int32_t* const* perms, std::size_t q, const std::vector<std::int32_t>& inverse,
+                    double* out, const Progress& progress, double stop_below) const {
+    const std::size_t a = pairs_[0].a, b = pairs_[0].b;
+    const bool may_stop = stop_below > -std::numeric_limits<double>::infinity();
+    std::vector<double> lanes(q * kRowLanes, 0.0);
+    std::vector<double> a_done(q, 0.0);
+    std::vector<bool> stopped(q, false);
+    std::vector<std::size_t> active(q);
+    std::iota(active.begin(), active.end(), std::size_t{0});
+    std::vector<GatherDotItem<T>> items(q);
+    for (std::size_t r = 0; r < n_ && !active.empty(); ++r) {
+      if ((r & 15) == 0) progress.check();
+      std::size_t count = 0;
+      for (const std::size_t p : active) {
+        const std::size_t i = static_cast<std::size_t>(inverse[p * n_ + r]);
+        if (i + 1 >= n_) continue;
+        items[count++] = {zt_[a].data() + condensed_row_offset(n_, i), perms[p] + i + 1, n_ - 1 - i,
+                          lanes.data() + p * kRowLanes};
+        if (may_stop) a_done[p] += row_sq_[a][i];
+      }
+      gather_dot_rows(sq_[b].data() + r * n_, items.data(), count, may_stop);
+      if (may_stop && (r % kCheckEvery == kCheckEvery - 1)) {
+        std::size_t kept = 0;
+        for (const std::size_t p : active) {
+          double sum = out[p] + lane_sum(lanes.data() + p * kRowLanes);
+          const double b_done = lane_sum(lanes.data() + p * kRowLanes + kDotLanes);
+          if (below(p, &sum, &a_done[p], &b_done, stop_below)) {
+            stopped[p] = true;
+            out[p] = sum;
+          } else {
+            active[kept++] = p;
+          }
+        }
+        active.resize(kept);
+      }
+    }
+    for (std::size_t p = 0; p < q; ++p)
+      if (!stopped[p]) out[p] = finish(method_, out[p] + lane_sum(lanes.data() + p * kRowLanes));
   }
 
   std::vector<double> reported(const std::vector<double>&) const override {
