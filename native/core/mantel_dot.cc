@@ -5,6 +5,7 @@
 // per pass so the permuted rows stay in cache.
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 #include <numeric>
 #include <stdexcept>
@@ -33,6 +34,36 @@ constexpr double kNormSlack = 1e-9;   // added to each remaining squared norm
 constexpr double kBoundSlack = 1e-7;  // added to each bound
 constexpr std::size_t kCheckEvery = 4;  // rows between checks
 
+// One pair: the fixed residual with each row starting on a 64-byte boundary,
+// so that the kernel's vector loads of it never straddle two cache lines.
+template <typename T>
+class AlignedRows {
+ public:
+  void fill(const std::vector<T>& condensed, std::size_t n) {
+    constexpr std::size_t kLine = 64 / sizeof(T);
+    start_.assign(n, 0);
+    std::size_t total = 0;
+    for (std::size_t i = 0; i + 1 < n; ++i) {
+      start_[i] = total;
+      total += (n - 1 - i + kLine - 1) / kLine * kLine;
+    }
+    store_.assign(total + kLine, T(0));
+    const std::size_t misalign = reinterpret_cast<std::uintptr_t>(store_.data()) % 64;
+    base_ = misalign == 0 ? 0 : (64 - misalign) / sizeof(T);
+    for (std::size_t i = 0; i + 1 < n; ++i) {
+      const std::size_t off = condensed_row_offset(n, i);
+      std::copy(condensed.begin() + static_cast<std::ptrdiff_t>(off),
+                condensed.begin() + static_cast<std::ptrdiff_t>(off + n - 1 - i), store_.begin() + static_cast<std::ptrdiff_t>(base_ + start_[i]));
+    }
+  }
+  const T* row(std::size_t i) const { return store_.data() + base_ + start_[i]; }
+
+ private:
+  std::vector<T> store_;
+  std::size_t base_ = 0;
+  std::vector<std::size_t> start_;
+};
+
 template <typename T>
 class DotEngine final : public MantelEngine {
  public:
@@ -44,6 +75,7 @@ class DotEngine final : public MantelEngine {
     row_sum_.resize(k_);
     row_sum_res_.resize(k_);
     zt_.resize(k_);
+    fixed_rows_.resize(k_);
     zf_.resize(k_);
     sq_.resize(k_);
     row_sq_.resize(k_);
@@ -93,6 +125,10 @@ class DotEngine final : public MantelEngine {
           }
           row_sq_[r][i] = q;
         }
+      }
+      if (fixed[r] && one) {
+        fixed_rows_[r].fill(zt_[r], n_);
+        std::vector<T>().swap(zt_[r]);
       }
       if (!permuted[r]) return;
       sq_[r].assign(n_ * n_, T(0));
@@ -235,7 +271,7 @@ class DotEngine final : public MantelEngine {
       for (const std::size_t p : active) {
         const std::size_t i = static_cast<std::size_t>(inverse[p * n_ + r]);
         if (i + 1 >= n_) continue;
-        items[count++] = {zt_[a].data() + condensed_row_offset(n_, i), perms[p] + i + 1, n_ - 1 - i,
+        items[count++] = {fixed_rows_[a].row(i), perms[p] + i + 1, n_ - 1 - i,
                           lanes.data() + p * kRowLanes};
         if (may_stop) a_done[p] += row_sq_[a][i];
       }
@@ -271,7 +307,8 @@ class DotEngine final : public MantelEngine {
   std::vector<MantelPair> pairs_;
   PairMethod method_;
   std::vector<std::vector<double>> z_;  // prepared, float64 (for the reported statistic)
-  std::vector<std::vector<T>> zt_;      // residual, storage type, for the fixed side (one pair)
+  std::vector<std::vector<T>> zt_;      // residual, storage type, for the fixed side (one pair; while preparing)
+  std::vector<AlignedRows<T>> fixed_rows_;  // the same, as the kernel reads it
   std::vector<std::vector<float>> zf_;  // residual, float, for the fixed side (all pairs)
   std::vector<std::vector<T>> sq_;      // residual, square, for the permuted side
   std::vector<std::vector<double>> effect_;       // row effects u of each prepared RDM
