@@ -33,9 +33,13 @@ constexpr std::size_t kFloatSquareFromN = 64;
 constexpr double kNormSlack = 1e-9;   // added to each remaining squared norm
 constexpr double kBoundSlack = 1e-7;  // added to each bound
 constexpr std::size_t kCheckEvery = 4;  // rows between checks
+// One pair: the kernel reads up to this many index entries past a row's end.
+constexpr std::size_t kPad = 16;
 
-// One pair: the fixed residual with each row starting on a 64-byte boundary,
-// so that the kernel's vector loads of it never straddle two cache lines.
+// One pair: the fixed residual with each row starting on a 64-byte boundary
+// (the kernel's vector loads of it never straddle two cache lines) and padded
+// with zeros to a multiple of 64 bytes (the kernel reads whole steps past the
+// end of a row; gather_dot_rows.h).
 template <typename T>
 class AlignedRows {
  public:
@@ -69,7 +73,8 @@ class DotEngine final : public MantelEngine {
  public:
   DotEngine(const std::vector<const double*>& rdms, std::size_t n, const std::vector<MantelPair>& pairs,
             PairMethod method, int threads)
-      : n_(n), m_(n * (n - 1) / 2), k_(rdms.size()), pairs_(pairs), method_(method) {
+      : n_(n), m_(n * (n - 1) / 2), k_(rdms.size()), stride_(pairs.size() == 1 ? n + 1 : n), pairs_(pairs),
+        method_(method) {
     z_.resize(k_);
     effect_.resize(k_);
     row_sum_.resize(k_);
@@ -131,13 +136,13 @@ class DotEngine final : public MantelEngine {
         std::vector<T>().swap(zt_[r]);
       }
       if (!permuted[r]) return;
-      sq_[r].assign(n_ * n_, T(0));
+      sq_[r].assign(n_ * stride_, T(0));
       std::size_t idx = 0;
       double q = 0;
       for (std::size_t i = 0; i < n_; ++i)
         for (std::size_t j = i + 1; j < n_; ++j, ++idx) {
           T v = static_cast<T>(res[idx]);
-          sq_[r][i * n_ + j] = sq_[r][j * n_ + i] = v;
+          sq_[r][i * stride_ + j] = sq_[r][j * stride_ + i] = v;
           q += static_cast<double>(v) * static_cast<double>(v);
         }
       perm_sq[r] = q;
@@ -199,7 +204,7 @@ class DotEngine final : public MantelEngine {
     std::vector<double> rect(na * nb);
     for (std::size_t r = 0; r < n_ && !active.empty(); ++r) {
       if ((r & 15) == 0) progress.check();
-      const std::size_t row = r * n_;
+      const std::size_t row = r * stride_;
       for (std::size_t ai = 0; ai < active.size(); ++ai) {
         const std::size_t p = active[ai];
         const std::size_t i = static_cast<std::size_t>(inverse[p * n_ + r]);
@@ -252,31 +257,39 @@ class DotEngine final : public MantelEngine {
         for (std::size_t s = 0; s < np; ++s) out[p * np + s] = finish(method_, out[p * np + s]);
   }
 
-  // One pair: the row of the permuted RDM against every active permutation's
-  // fixed row in one kernel call; each permutation keeps its sums in lanes,
-  // reduced at the early-stop checks and at the end.
+  // One pair, kCheckEvery rows of the permuted RDM at a time (they stay in L1):
+  // one kernel call takes every active permutation through them, its sums in
+  // registers from one row to the next; then the early-stop check. Each
+  // permutation keeps its sums in lanes, reduced only there and at the end.
   void evaluate_one(const std::int32_t* const* perms, std::size_t q, const std::vector<std::int32_t>& inverse,
                     double* out, const Progress& progress, double stop_below) const {
     const std::size_t a = pairs_[0].a, b = pairs_[0].b;
     const bool may_stop = stop_below > -std::numeric_limits<double>::infinity();
+    // the permutations, each followed by kPad copies of n (the zero column)
+    const std::size_t width = n_ + kPad;
+    std::vector<std::int32_t> padded(q * width, static_cast<std::int32_t>(n_));
+    for (std::size_t p = 0; p < q; ++p) std::copy(perms[p], perms[p] + n_, padded.begin() + static_cast<std::ptrdiff_t>(p * width));
     std::vector<double> lanes(q * kRowLanes, 0.0);
     std::vector<double> a_done(q, 0.0);
     std::vector<bool> stopped(q, false);
     std::vector<std::size_t> active(q);
     std::iota(active.begin(), active.end(), std::size_t{0});
-    std::vector<GatherDotItem<T>> items(q);
-    for (std::size_t r = 0; r < n_ && !active.empty(); ++r) {
-      if ((r & 15) == 0) progress.check();
+    std::vector<GatherDotItem<T>> items(q * kCheckEvery);
+    for (std::size_t r0 = 0; r0 < n_ && !active.empty(); r0 += kCheckEvery) {
+      if (r0 % 16 == 0) progress.check();
+      const std::size_t r1 = std::min(n_, r0 + kCheckEvery);
       std::size_t count = 0;
       for (const std::size_t p : active) {
-        const std::size_t i = static_cast<std::size_t>(inverse[p * n_ + r]);
-        if (i + 1 >= n_) continue;
-        items[count++] = {fixed_rows_[a].row(i), perms[p] + i + 1, n_ - 1 - i,
-                          lanes.data() + p * kRowLanes};
-        if (may_stop) a_done[p] += row_sq_[a][i];
+        for (std::size_t r = r0; r < r1; ++r) {
+          const std::size_t i = static_cast<std::size_t>(inverse[p * n_ + r]);
+          if (i + 1 >= n_) continue;
+          items[count++] = {sq_[b].data() + r * stride_, fixed_rows_[a].row(i), padded.data() + p * width + i + 1,
+                            n_ - 1 - i, lanes.data() + p * kRowLanes};
+          if (may_stop) a_done[p] += row_sq_[a][i];
+        }
       }
-      gather_dot_rows(sq_[b].data() + r * n_, items.data(), count, may_stop);
-      if (may_stop && (r % kCheckEvery == kCheckEvery - 1)) {
+      gather_dot_rows(items.data(), count, may_stop);
+      if (may_stop && r1 == r0 + kCheckEvery) {
         std::size_t kept = 0;
         for (const std::size_t p : active) {
           double sum = out[p] + lane_sum(lanes.data() + p * kRowLanes);
@@ -304,6 +317,7 @@ class DotEngine final : public MantelEngine {
 
  private:
   std::size_t n_, m_, k_;
+  std::size_t stride_;  // of the square rows; one pair: n + 1, column n is 0 (the kernel's padding)
   std::vector<MantelPair> pairs_;
   PairMethod method_;
   std::vector<std::vector<double>> z_;  // prepared, float64 (for the reported statistic)
