@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { ISA_ORDER, isaUnsupported, runHelperWithIsa } from './helpers/isa.js';
 
 for (const isa of ISA_ORDER) {
-  test(`one-pair kernel: every null statistic matches the reference, N = 3 to 90, with and without early stops (${isa} kernels)`, async (t) => {
+  const name = `one-pair kernel: every null statistic matches the reference, N = 3 to 90, with and without early stops`;
+  test(`${name} (${isa} kernels)`, async (t) => {
     const unsupported = isaUnsupported(isa);
     if (unsupported) return t.skip(unsupported);
     const r = await runHelperWithIsa('mantelKernelCheck', isa);

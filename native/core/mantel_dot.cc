@@ -56,8 +56,7 @@ class AlignedRows {
     base_ = misalign == 0 ? 0 : (64 - misalign) / sizeof(T);
     for (std::size_t i = 0; i + 1 < n; ++i) {
       const std::size_t off = condensed_row_offset(n, i);
-      std::copy(condensed.begin() + static_cast<std::ptrdiff_t>(off),
-                condensed.begin() + static_cast<std::ptrdiff_t>(off + n - 1 - i), store_.begin() + static_cast<std::ptrdiff_t>(base_ + start_[i]));
+      std::copy(condensed.data() + off, condensed.data() + off + (n - 1 - i), store_.data() + base_ + start_[i]);
     }
   }
   const T* row(std::size_t i) const { return store_.data() + base_ + start_[i]; }
@@ -268,7 +267,7 @@ class DotEngine final : public MantelEngine {
     // the permutations, each followed by kPad copies of n (the zero column)
     const std::size_t width = n_ + kPad;
     std::vector<std::int32_t> padded(q * width, static_cast<std::int32_t>(n_));
-    for (std::size_t p = 0; p < q; ++p) std::copy(perms[p], perms[p] + n_, padded.begin() + static_cast<std::ptrdiff_t>(p * width));
+    for (std::size_t p = 0; p < q; ++p) std::copy(perms[p], perms[p] + n_, padded.data() + p * width);
     std::vector<double> lanes(q * kRowLanes, 0.0);
     std::vector<double> a_done(q, 0.0);
     std::vector<bool> stopped(q, false);

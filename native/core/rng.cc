@@ -47,8 +47,8 @@ __attribute__((target("avx512f"))) void bits_avx512(std::uint64_t seed, std::uin
   const __m512i lo32 = _mm512_set1_epi64(0xFFFFFFFFll);
   __m512i c0[V], c1[V], c2[V], c3[V];
   for (int v = 0; v < V; ++v) {
-    const __m512i index = _mm512_add_epi64(_mm512_set1_epi64(static_cast<long long>(first + 8 * static_cast<unsigned>(v))),
-                                           _mm512_set_epi64(7, 6, 5, 4, 3, 2, 1, 0));
+    const long long first_v = static_cast<long long>(first + 8 * static_cast<unsigned>(v));
+    const __m512i index = _mm512_add_epi64(_mm512_set1_epi64(first_v), _mm512_set_epi64(7, 6, 5, 4, 3, 2, 1, 0));
     c0[v] = _mm512_and_si512(index, lo32);
     c1[v] = _mm512_srli_epi64(index, 32);
     c2[v] = _mm512_set1_epi64(static_cast<std::uint32_t>(stream));

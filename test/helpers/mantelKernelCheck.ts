@@ -32,11 +32,15 @@ for (const n of [3, 4, 9, 17, 40, 64, 65, 90]) {
     const full = await mantelTest([a, b], n, opts);
     for (let p = 0; p < permutations; p++) {
       checked++;
-      if (!(Math.abs(full.nullMax![p]! - expected[p]!) < tol)) mismatches.push(`n=${n} ${method} permutation ${p}: ${full.nullMax![p]} instead of ${expected[p]}`);
+      const got = full.nullMax![p]!;
+      const want = expected[p]!;
+      if (!(Math.abs(got - want) < tol)) mismatches.push(`n=${n} ${method} permutation ${p}: ${got} instead of ${want}`);
     }
     const floor = 0;
     const early = await mantelTest([a, b], n, { ...opts, nullFloor: floor });
-    if (early.count[1] !== full.count[1]) mismatches.push(`n=${n} ${method} floor: count ${early.count[1]} instead of ${full.count[1]}`);
+    if (early.count[1] !== full.count[1]) {
+      mismatches.push(`n=${n} ${method} floor: count ${early.count[1]} instead of ${full.count[1]}`);
+    }
     for (let p = 0; p < permutations; p++) {
       const exact = full.nullMax![p]!;
       const got = early.nullMax![p]!;
@@ -44,7 +48,8 @@ for (const n of [3, 4, 9, 17, 40, 64, 65, 90]) {
         if (got !== exact) mismatches.push(`n=${n} ${method} floor: permutation ${p} ${got} instead of ${exact}`);
       } else if (got !== exact) {
         bounded++;
-        if (!(got < floor - TIE && got >= exact)) mismatches.push(`n=${n} ${method} floor: permutation ${p} bound ${got} for ${exact}`);
+        const ok = got < floor - TIE && got >= exact;
+        if (!ok) mismatches.push(`n=${n} ${method} floor: permutation ${p} bound ${got} for ${exact}`);
       }
     }
   }
