@@ -16,8 +16,12 @@
 // lengths and order), never on which other items share a call or on threads.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <vector>
+
+#include "pair_statistic.h"
 
 namespace seedscope {
 
@@ -42,5 +46,35 @@ void gather_dot_rows(const GatherDotItem<double>* items, std::size_t count, bool
 
 // Σ of kDotLanes lane sums in one fixed order.
 double lane_sum(const double* lanes);
+
+// The fixed rows in the padded layout: a condensed triangle (rows i < j) with
+// each row starting on a 64-byte boundary (vector loads of it never straddle
+// two cache lines) and padded with zeros to a multiple of 64 bytes.
+template <typename T>
+class AlignedRows {
+ public:
+  void fill(const std::vector<T>& condensed, std::size_t n) {
+    constexpr std::size_t kLine = 64 / sizeof(T);
+    start_.assign(n, 0);
+    std::size_t total = 0;
+    for (std::size_t i = 0; i + 1 < n; ++i) {
+      start_[i] = total;
+      total += (n - 1 - i + kLine - 1) / kLine * kLine;
+    }
+    store_.assign(total + kLine, T(0));
+    const std::size_t misalign = reinterpret_cast<std::uintptr_t>(store_.data()) % 64;
+    base_ = misalign == 0 ? 0 : (64 - misalign) / sizeof(T);
+    for (std::size_t i = 0; i + 1 < n; ++i) {
+      const std::size_t off = condensed_row_offset(n, i);
+      std::copy(condensed.data() + off, condensed.data() + off + (n - 1 - i), store_.data() + base_ + start_[i]);
+    }
+  }
+  const T* row(std::size_t i) const { return store_.data() + base_ + start_[i]; }
+
+ private:
+  std::vector<T> store_;
+  std::size_t base_ = 0;
+  std::vector<std::size_t> start_;
+};
 
 }  // namespace seedscope

@@ -5,7 +5,6 @@
 // per pass so the permuted rows stay in cache.
 #include <algorithm>
 #include <cmath>
-#include <cstdint>
 #include <limits>
 #include <numeric>
 #include <stdexcept>
@@ -35,37 +34,6 @@ constexpr double kBoundSlack = 1e-7;  // added to each bound
 constexpr std::size_t kCheckEvery = 4;  // rows between checks
 // One pair: the kernel reads up to this many index entries past a row's end.
 constexpr std::size_t kPad = 16;
-
-// One pair: the fixed residual with each row starting on a 64-byte boundary
-// (the kernel's vector loads of it never straddle two cache lines) and padded
-// with zeros to a multiple of 64 bytes (the kernel reads whole steps past the
-// end of a row; gather_dot_rows.h).
-template <typename T>
-class AlignedRows {
- public:
-  void fill(const std::vector<T>& condensed, std::size_t n) {
-    constexpr std::size_t kLine = 64 / sizeof(T);
-    start_.assign(n, 0);
-    std::size_t total = 0;
-    for (std::size_t i = 0; i + 1 < n; ++i) {
-      start_[i] = total;
-      total += (n - 1 - i + kLine - 1) / kLine * kLine;
-    }
-    store_.assign(total + kLine, T(0));
-    const std::size_t misalign = reinterpret_cast<std::uintptr_t>(store_.data()) % 64;
-    base_ = misalign == 0 ? 0 : (64 - misalign) / sizeof(T);
-    for (std::size_t i = 0; i + 1 < n; ++i) {
-      const std::size_t off = condensed_row_offset(n, i);
-      std::copy(condensed.data() + off, condensed.data() + off + (n - 1 - i), store_.data() + base_ + start_[i]);
-    }
-  }
-  const T* row(std::size_t i) const { return store_.data() + base_ + start_[i]; }
-
- private:
-  std::vector<T> store_;
-  std::size_t base_ = 0;
-  std::vector<std::size_t> start_;
-};
 
 template <typename T>
 class DotEngine final : public MantelEngine {
