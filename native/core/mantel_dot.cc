@@ -11,6 +11,7 @@
 #include <string>
 
 #include "gather_dot.h"
+#include "gather_dot_rows.h"
 #include "mantel_engines.h"
 #include "thread_pool.h"
 
@@ -31,18 +32,22 @@ constexpr std::size_t kFloatSquareFromN = 64;
 constexpr double kNormSlack = 1e-9;   // added to each remaining squared norm
 constexpr double kBoundSlack = 1e-7;  // added to each bound
 constexpr std::size_t kCheckEvery = 4;  // rows between checks
+// One pair: the kernel reads up to this many index entries past a row's end.
+constexpr std::size_t kPad = 16;
 
 template <typename T>
 class DotEngine final : public MantelEngine {
  public:
   DotEngine(const std::vector<const double*>& rdms, std::size_t n, const std::vector<MantelPair>& pairs,
             PairMethod method, int threads)
-      : n_(n), m_(n * (n - 1) / 2), k_(rdms.size()), pairs_(pairs), method_(method) {
+      : n_(n), m_(n * (n - 1) / 2), k_(rdms.size()), stride_(pairs.size() == 1 ? n + 1 : n), pairs_(pairs),
+        method_(method) {
     z_.resize(k_);
     effect_.resize(k_);
     row_sum_.resize(k_);
     row_sum_res_.resize(k_);
     zt_.resize(k_);
+    fixed_rows_.resize(k_);
     zf_.resize(k_);
     sq_.resize(k_);
     row_sq_.resize(k_);
@@ -93,14 +98,18 @@ class DotEngine final : public MantelEngine {
           row_sq_[r][i] = q;
         }
       }
+      if (fixed[r] && one) {
+        fixed_rows_[r].fill(zt_[r], n_);
+        std::vector<T>().swap(zt_[r]);
+      }
       if (!permuted[r]) return;
-      sq_[r].assign(n_ * n_, T(0));
+      sq_[r].assign(n_ * stride_, T(0));
       std::size_t idx = 0;
       double q = 0;
       for (std::size_t i = 0; i < n_; ++i)
         for (std::size_t j = i + 1; j < n_; ++j, ++idx) {
           T v = static_cast<T>(res[idx]);
-          sq_[r][i * n_ + j] = sq_[r][j * n_ + i] = v;
+          sq_[r][i * stride_ + j] = sq_[r][j * stride_ + i] = v;
           q += static_cast<double>(v) * static_cast<double>(v);
         }
       perm_sq[r] = q;
@@ -148,17 +157,21 @@ class DotEngine final : public MantelEngine {
     for (std::size_t p = 0; p < q; ++p)
       for (std::size_t i = 0; i < n_; ++i) inverse[p * n_ + static_cast<std::size_t>(perms[p][i])] = static_cast<std::int32_t>(i);
     row_effect_terms(perms, q, out);
+    if (np == 1) {
+      evaluate_one(perms, q, inverse, out, progress, may_stop ? stop_below : -std::numeric_limits<double>::infinity());
+      return;
+    }
     // squared norms processed so far, per permutation and fixed / permuted RDM
     std::vector<double> a_done(may_stop ? q * na : 0, 0.0), b_done(may_stop ? q * nb : 0, 0.0);
     std::vector<bool> stopped(q, false);
     std::vector<std::size_t> active(q);
     std::iota(active.begin(), active.end(), std::size_t{0});
-    std::vector<double> gathered(np == 1 ? 0 : nb * n_);
+    std::vector<double> gathered(nb * n_);
     std::vector<const float*> aptr(na);
     std::vector<double> rect(na * nb);
     for (std::size_t r = 0; r < n_ && !active.empty(); ++r) {
       if ((r & 15) == 0) progress.check();
-      const std::size_t row = r * n_;
+      const std::size_t row = r * stride_;
       for (std::size_t ai = 0; ai < active.size(); ++ai) {
         const std::size_t p = active[ai];
         const std::size_t i = static_cast<std::size_t>(inverse[p * n_ + r]);
@@ -167,18 +180,6 @@ class DotEngine final : public MantelEngine {
         const std::size_t off = condensed_row_offset(n_, i);
         const std::int32_t* idx = perms[p] + i + 1;
         double* acc = out + p * np;
-        if (np == 1) {
-          const std::size_t a = pairs_[0].a, b = pairs_[0].b;
-          if (may_stop) {
-            double gg;
-            acc[0] += gather_dot_sq(zt_[a].data() + off, sq_[b].data() + row, idx, len, &gg);
-            b_done[p] += gg;
-            a_done[p] += row_sq_[a][i];
-          } else {
-            acc[0] += gather_dot(zt_[a].data() + off, sq_[b].data() + row, idx, len);
-          }
-          continue;
-        }
         // All pairs: gather each permuted row once (as float64), then one small
         // matrix product of the fixed rows against the gathered ones.
         for (std::size_t g = 0; g < nb; ++g) {
@@ -223,6 +224,57 @@ class DotEngine final : public MantelEngine {
         for (std::size_t s = 0; s < np; ++s) out[p * np + s] = finish(method_, out[p * np + s]);
   }
 
+  // One pair, kCheckEvery rows of the permuted RDM at a time (they stay in L1):
+  // one kernel call takes every active permutation through them, its sums in
+  // registers from one row to the next; then the early-stop check. Each
+  // permutation keeps its sums in lanes, reduced only there and at the end.
+  void evaluate_one(const std::int32_t* const* perms, std::size_t q, const std::vector<std::int32_t>& inverse,
+                    double* out, const Progress& progress, double stop_below) const {
+    const std::size_t a = pairs_[0].a, b = pairs_[0].b;
+    const bool may_stop = stop_below > -std::numeric_limits<double>::infinity();
+    // the permutations, each followed by kPad copies of n (the zero column)
+    const std::size_t width = n_ + kPad;
+    std::vector<std::int32_t> padded(q * width, static_cast<std::int32_t>(n_));
+    for (std::size_t p = 0; p < q; ++p) std::copy(perms[p], perms[p] + n_, padded.data() + p * width);
+    std::vector<double> lanes(q * kRowLanes, 0.0);
+    std::vector<double> a_done(q, 0.0);
+    std::vector<bool> stopped(q, false);
+    std::vector<std::size_t> active(q);
+    std::iota(active.begin(), active.end(), std::size_t{0});
+    std::vector<GatherDotItem<T>> items(q * kCheckEvery);
+    for (std::size_t r0 = 0; r0 < n_ && !active.empty(); r0 += kCheckEvery) {
+      if (r0 % 16 == 0) progress.check();
+      const std::size_t r1 = std::min(n_, r0 + kCheckEvery);
+      std::size_t count = 0;
+      for (const std::size_t p : active) {
+        for (std::size_t r = r0; r < r1; ++r) {
+          const std::size_t i = static_cast<std::size_t>(inverse[p * n_ + r]);
+          if (i + 1 >= n_) continue;
+          items[count++] = {sq_[b].data() + r * stride_, fixed_rows_[a].row(i), padded.data() + p * width + i + 1,
+                            n_ - 1 - i, lanes.data() + p * kRowLanes};
+          if (may_stop) a_done[p] += row_sq_[a][i];
+        }
+      }
+      gather_dot_rows(items.data(), count, may_stop);
+      if (may_stop && r1 == r0 + kCheckEvery) {
+        std::size_t kept = 0;
+        for (const std::size_t p : active) {
+          double sum = out[p] + lane_sum(lanes.data() + p * kRowLanes);
+          const double b_done = lane_sum(lanes.data() + p * kRowLanes + kDotLanes);
+          if (below(p, &sum, &a_done[p], &b_done, stop_below)) {
+            stopped[p] = true;
+            out[p] = sum;
+          } else {
+            active[kept++] = p;
+          }
+        }
+        active.resize(kept);
+      }
+    }
+    for (std::size_t p = 0; p < q; ++p)
+      if (!stopped[p]) out[p] = finish(method_, out[p] + lane_sum(lanes.data() + p * kRowLanes));
+  }
+
   std::vector<double> reported(const std::vector<double>&) const override {
     std::vector<double> r(pairs_.size());
     for (std::size_t s = 0; s < pairs_.size(); ++s)
@@ -232,10 +284,12 @@ class DotEngine final : public MantelEngine {
 
  private:
   std::size_t n_, m_, k_;
+  std::size_t stride_;  // of the square rows; one pair: n + 1, column n is 0 (the kernel's padding)
   std::vector<MantelPair> pairs_;
   PairMethod method_;
   std::vector<std::vector<double>> z_;  // prepared, float64 (for the reported statistic)
-  std::vector<std::vector<T>> zt_;      // residual, storage type, for the fixed side (one pair)
+  std::vector<std::vector<T>> zt_;      // residual, storage type, for the fixed side (one pair; while preparing)
+  std::vector<AlignedRows<T>> fixed_rows_;  // the same, as the kernel reads it
   std::vector<std::vector<float>> zf_;  // residual, float, for the fixed side (all pairs)
   std::vector<std::vector<T>> sq_;      // residual, square, for the permuted side
   std::vector<std::vector<double>> effect_;       // row effects u of each prepared RDM

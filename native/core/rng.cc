@@ -38,32 +38,39 @@ std::uint64_t CounterRng::bits(std::uint64_t index) const {
 }
 
 namespace {
-// Eight draws at once (one per 64-bit lane, the 32-bit words in the low
-// halves): the same rounds as CounterRng::bits, so the same numbers.
-__attribute__((target("avx512f"))) void bits8_avx512(std::uint64_t seed, std::uint32_t domain, std::uint64_t stream,
-                                                   std::uint64_t first, std::uint64_t* out) {
+// 8·V draws at once (one per 64-bit lane, the 32-bit words in the low
+// halves): the same rounds as CounterRng::bits, so the same numbers. V
+// independent vectors keep the multiplier busy through each round's latency.
+template <int V>
+__attribute__((target("avx512f"))) void bits_avx512(std::uint64_t seed, std::uint32_t domain, std::uint64_t stream,
+                                                  std::uint64_t first, std::uint64_t* out) {
   const __m512i lo32 = _mm512_set1_epi64(0xFFFFFFFFll);
-  const __m512i index = _mm512_add_epi64(_mm512_set1_epi64(static_cast<long long>(first)),
-                                         _mm512_set_epi64(7, 6, 5, 4, 3, 2, 1, 0));
-  __m512i c0 = _mm512_and_si512(index, lo32), c1 = _mm512_srli_epi64(index, 32);
-  __m512i c2 = _mm512_set1_epi64(static_cast<std::uint32_t>(stream));
-  __m512i c3 = _mm512_set1_epi64(static_cast<std::uint32_t>(stream >> 32) ^ (domain << 24));
+  __m512i c0[V], c1[V], c2[V], c3[V];
+  for (int v = 0; v < V; ++v) {
+    const long long first_v = static_cast<long long>(first + 8 * static_cast<unsigned>(v));
+    const __m512i index = _mm512_add_epi64(_mm512_set1_epi64(first_v), _mm512_set_epi64(7, 6, 5, 4, 3, 2, 1, 0));
+    c0[v] = _mm512_and_si512(index, lo32);
+    c1[v] = _mm512_srli_epi64(index, 32);
+    c2[v] = _mm512_set1_epi64(static_cast<std::uint32_t>(stream));
+    c3[v] = _mm512_set1_epi64(static_cast<std::uint32_t>(stream >> 32) ^ (domain << 24));
+  }
   std::uint32_t k0 = static_cast<std::uint32_t>(seed), k1 = static_cast<std::uint32_t>(seed >> 32);
   const __m512i m0 = _mm512_set1_epi64(kMul0), m1 = _mm512_set1_epi64(kMul1);
   for (int round = 0; round < 10; ++round) {
-    __m512i p0 = _mm512_mul_epu32(c0, m0), p1 = _mm512_mul_epu32(c2, m1);
-    __m512i hi0 = _mm512_srli_epi64(p0, 32), lo0 = _mm512_and_si512(p0, lo32);
-    __m512i hi1 = _mm512_srli_epi64(p1, 32), lo1 = _mm512_and_si512(p1, lo32);
-    __m512i n0 = _mm512_xor_si512(_mm512_xor_si512(hi1, c1), _mm512_set1_epi64(k0));
-    __m512i n2 = _mm512_xor_si512(_mm512_xor_si512(hi0, c3), _mm512_set1_epi64(k1));
-    c0 = n0;
-    c1 = lo1;
-    c2 = n2;
-    c3 = lo0;
+    const __m512i key0 = _mm512_set1_epi64(k0), key1 = _mm512_set1_epi64(k1);
+    for (int v = 0; v < V; ++v) {
+      __m512i p0 = _mm512_mul_epu32(c0[v], m0), p1 = _mm512_mul_epu32(c2[v], m1);
+      __m512i hi0 = _mm512_srli_epi64(p0, 32), lo0 = _mm512_and_si512(p0, lo32);
+      __m512i hi1 = _mm512_srli_epi64(p1, 32), lo1 = _mm512_and_si512(p1, lo32);
+      c0[v] = _mm512_xor_si512(_mm512_xor_si512(hi1, c1[v]), key0);
+      c1[v] = lo1;
+      c2[v] = _mm512_xor_si512(_mm512_xor_si512(hi0, c3[v]), key1);
+      c3[v] = lo0;
+    }
     k0 += kWeyl0;
     k1 += kWeyl1;
   }
-  _mm512_storeu_si512(out, _mm512_or_si512(_mm512_slli_epi64(c1, 32), c0));
+  for (int v = 0; v < V; ++v) _mm512_storeu_si512(out + 8 * v, _mm512_or_si512(_mm512_slli_epi64(c1[v], 32), c0[v]));
 }
 }  // namespace
 
@@ -71,7 +78,8 @@ void CounterRng::fill_bits(std::uint64_t first, std::size_t count, std::uint64_t
   static const bool wide = active_isa() == Isa::Avx512;
   std::size_t t = 0;
   if (wide) {
-    for (; t + 8 <= count; t += 8) bits8_avx512(seed_, domain_, stream_, first + t, out + t);
+    for (; t + 32 <= count; t += 32) bits_avx512<4>(seed_, domain_, stream_, first + t, out + t);
+    for (; t + 8 <= count; t += 8) bits_avx512<1>(seed_, domain_, stream_, first + t, out + t);
   }
   for (; t < count; ++t) out[t] = bits(first + t);
 }
