@@ -101,54 +101,6 @@ SEEDSCOPE_AVX512 inline __m512 gather_tail_ps(const float* row, const std::int32
   return _mm512_mask_i32gather_ps(_mm512_setzero_ps(), m, _mm512_maskz_loadu_epi32(m, idx), row, 4);
 }
 
-SEEDSCOPE_AVX512 double gather_dot_avx512(const float* a, const float* row, const std::int32_t* idx,
-                                          std::size_t len) {
-  __m512d acc0 = _mm512_setzero_pd(), acc1 = _mm512_setzero_pd();
-  std::size_t t = 0;
-  for (; t + 16 <= len; t += 16) {
-    __m512 g = _mm512_i32gather_ps(_mm512_loadu_si512(idx + t), row, 4);
-    __m512 av = _mm512_loadu_ps(a + t);
-    acc0 = _mm512_fmadd_pd(lo_pd(av), lo_pd(g), acc0);
-    acc1 = _mm512_fmadd_pd(hi_pd(av), hi_pd(g), acc1);
-  }
-  if (t < len) {
-    const __mmask16 m = tail_mask(len - t);
-    const __m512 g = gather_tail_ps(row, idx + t, m);
-    __m512 av = _mm512_maskz_loadu_ps(m, a + t);
-    acc0 = _mm512_fmadd_pd(lo_pd(av), lo_pd(g), acc0);
-    acc1 = _mm512_fmadd_pd(hi_pd(av), hi_pd(g), acc1);
-  }
-  return _mm512_reduce_add_pd(_mm512_add_pd(acc0, acc1));
-}
-
-SEEDSCOPE_AVX512 double gather_dot_sq_avx512(const float* a, const float* row, const std::int32_t* idx,
-                                             std::size_t len, double* gg) {
-  __m512d acc0 = _mm512_setzero_pd(), acc1 = _mm512_setzero_pd();
-  __m512d sq0 = _mm512_setzero_pd(), sq1 = _mm512_setzero_pd();
-  std::size_t t = 0;
-  for (; t + 16 <= len; t += 16) {
-    __m512 g = _mm512_i32gather_ps(_mm512_loadu_si512(idx + t), row, 4);
-    __m512 av = _mm512_loadu_ps(a + t);
-    __m512d glo = lo_pd(g), ghi = hi_pd(g);
-    acc0 = _mm512_fmadd_pd(lo_pd(av), glo, acc0);
-    acc1 = _mm512_fmadd_pd(hi_pd(av), ghi, acc1);
-    sq0 = _mm512_fmadd_pd(glo, glo, sq0);
-    sq1 = _mm512_fmadd_pd(ghi, ghi, sq1);
-  }
-  if (t < len) {
-    const __mmask16 m = tail_mask(len - t);
-    const __m512 g = gather_tail_ps(row, idx + t, m);
-    __m512 av = _mm512_maskz_loadu_ps(m, a + t);
-    __m512d glo = lo_pd(g), ghi = hi_pd(g);
-    acc0 = _mm512_fmadd_pd(lo_pd(av), glo, acc0);
-    acc1 = _mm512_fmadd_pd(hi_pd(av), ghi, acc1);
-    sq0 = _mm512_fmadd_pd(glo, glo, sq0);
-    sq1 = _mm512_fmadd_pd(ghi, ghi, sq1);
-  }
-  *gg = _mm512_reduce_add_pd(_mm512_add_pd(sq0, sq1));
-  return _mm512_reduce_add_pd(_mm512_add_pd(acc0, acc1));
-}
-
 SEEDSCOPE_AVX512 double gather_dot_avx512(const double* a, const double* row, const std::int32_t* idx,
                                           std::size_t len) {
   __m512d acc0 = _mm512_setzero_pd(), acc1 = _mm512_setzero_pd();
@@ -167,13 +119,6 @@ SEEDSCOPE_AVX512 double gather_dot_avx512(const double* a, const double* row, co
     acc0 = _mm512_fmadd_pd(_mm512_maskz_loadu_pd(m, a + t), g, acc0);
   }
   return _mm512_reduce_add_pd(_mm512_add_pd(acc0, acc1));
-}
-
-SEEDSCOPE_AVX512 void gather_row_avx512(const float* row, const std::int32_t* idx, std::size_t len, float* out) {
-  std::size_t t = 0;
-  for (; t + 16 <= len; t += 16)
-    _mm512_storeu_ps(out + t, _mm512_i32gather_ps(_mm512_loadu_si512(idx + t), row, 4));
-  for (; t < len; ++t) out[t] = row[idx[t]];
 }
 
 SEEDSCOPE_AVX512 double dot_avx512(const float* a, const float* b, std::size_t len) {
@@ -345,10 +290,12 @@ double gather_row_to_double(const double* row, const std::int32_t* idx, std::siz
   return gather_row_to_double_portable(row, idx, len, out);
 }
 
+// Float rows: on AVX-512 the one-pair Mantel test gathers through
+// gather_dot_rows, so these per-row kernels stop at AVX2 (which every
+// AVX-512 CPU has).
 double gather_dot_sq(const float* a, const float* row, const std::int32_t* idx, std::size_t len, double* gg) {
   static const Isa isa = active_isa();
-  if (isa == Isa::Avx512) return gather_dot_sq_avx512(a, row, idx, len, gg);
-  if (isa == Isa::Avx2) return gather_dot_sq_avx2(a, row, idx, len, gg);
+  if (isa == Isa::Avx512 || isa == Isa::Avx2) return gather_dot_sq_avx2(a, row, idx, len, gg);
   return gather_dot_sq_portable(a, row, idx, len, gg);
 }
 double gather_dot_sq(const double* a, const double* row, const std::int32_t* idx, std::size_t len, double* gg) {
@@ -385,8 +332,7 @@ void strip_dots(const float* const* A, const std::size_t* a_id, std::size_t na, 
 
 double gather_dot(const float* a, const float* row, const std::int32_t* idx, std::size_t len) {
   static const Isa isa = active_isa();
-  if (isa == Isa::Avx512) return gather_dot_avx512(a, row, idx, len);
-  if (isa == Isa::Avx2) return gather_dot_avx2(a, row, idx, len);
+  if (isa == Isa::Avx512 || isa == Isa::Avx2) return gather_dot_avx2(a, row, idx, len);
   return gather_dot_portable(a, row, idx, len);
 }
 double gather_dot(const double* a, const double* row, const std::int32_t* idx, std::size_t len) {
@@ -394,15 +340,6 @@ double gather_dot(const double* a, const double* row, const std::int32_t* idx, s
   if (isa == Isa::Avx512) return gather_dot_avx512(a, row, idx, len);
   if (isa == Isa::Avx2) return gather_dot_avx2(a, row, idx, len);
   return gather_dot_portable(a, row, idx, len);
-}
-
-void gather_row(const float* row, const std::int32_t* idx, std::size_t len, float* out) {
-  static const Isa isa = active_isa();
-  if (isa == Isa::Avx512) return gather_row_avx512(row, idx, len, out);
-  for (std::size_t t = 0; t < len; ++t) out[t] = row[idx[t]];
-}
-void gather_row(const double* row, const std::int32_t* idx, std::size_t len, double* out) {
-  for (std::size_t t = 0; t < len; ++t) out[t] = row[idx[t]];
 }
 
 double dot_mixed(const float* a, const float* b, std::size_t len) {

@@ -23,10 +23,6 @@ double gather_dot_sq(const float* a, const float* row, const std::int32_t* idx, 
 double gather_dot_sq(const double* a, const double* row, const std::int32_t* idx, std::size_t len,
                      double* gathered_sq);
 
-// out[t] = row[idx[t]]
-void gather_row(const float* row, const std::int32_t* idx, std::size_t len, float* out);
-void gather_row(const double* row, const std::int32_t* idx, std::size_t len, double* out);
-
 // Σ_t a[t] · b[t], accumulated in float64 (float products are exact there).
 double dot_mixed(const float* a, const float* b, std::size_t len);
 double dot_mixed(const double* a, const double* b, std::size_t len);

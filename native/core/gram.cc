@@ -47,7 +47,7 @@ void run_tile(const TileJob<T>& job, const Kernels<T>& k) {
         if (jn < jend) {
           for (std::size_t r = 0; r < rows; ++r) {
             const char* line = reinterpret_cast<const char*>(job.c + (ig + r) * job.ldc + jn);
-            for (std::size_t b = 0; b < k.nr * sizeof(double); b += 64) __builtin_prefetch(line + b, 1, 3);
+            for (std::size_t off = 0; off < k.nr * sizeof(double); off += 64) __builtin_prefetch(line + off, 1, 3);
           }
         }
       }
