@@ -54,7 +54,7 @@ export async function benchPermtest(p: BenchPermtestParams): Promise<Record<stri
   const info = loadAddon().buildInfo();
   return {
     op: 'permtest', n: p.n, k: p.k, pairs: (p.k * (p.k - 1)) / 2, method: p.method, permutations: r.permutations, exact: r.exact,
-    engine: r.path, threads: p.threads || info.threads, isa: info.isa, seconds,
+    engine: r.path, screened: r.screened, threads: p.threads || info.threads, isa: info.isa, seconds,
     permutations_per_second: r.permutations / seconds,
   };
 }

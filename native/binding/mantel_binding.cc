@@ -30,6 +30,7 @@ class MantelWorker final : public PromiseWorker {
     o.Set("permutations", static_cast<double>(result_.permutations));
     o.Set("exact", result_.exact);
     o.Set("path", result_.path);
+    o.Set("screened", static_cast<double>(result_.screened));
     if (opt_.keep_null_max) o.Set("nullMax", ToFloat64Array(env, result_.null_max));
     return o;
   }

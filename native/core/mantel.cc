@@ -150,6 +150,7 @@ MantelResult mantel_test(const std::vector<const double*>& rdms, std::size_t n,
     progress.report(static_cast<double>(done.fetch_add(q) + q), static_cast<double>(total));
   });
 
+  result.screened = engine->screened();
   result.statistic.assign(k * k, kNaN);
   result.count.assign(k * k, kNaN);
   for (std::size_t s = 0; s < np; ++s) {

@@ -4,7 +4,10 @@
 // residual rows and dot products with the fixed ones, several permutations
 // per pass so the permuted rows stay in cache.
 #include <algorithm>
+#include <atomic>
 #include <cmath>
+#include <memory>
+#include <type_traits>
 #include <limits>
 #include <numeric>
 #include <stdexcept>
@@ -12,6 +15,7 @@
 
 #include "gather_dot.h"
 #include "gather_dot_rows.h"
+#include "mantel_screen.h"
 #include "mantel_engines.h"
 #include "thread_pool.h"
 
@@ -34,6 +38,11 @@ constexpr double kBoundSlack = 1e-7;  // added to each bound
 constexpr std::size_t kCheckEvery = 4;  // rows between checks
 // One pair: the kernel reads up to this many index entries past a row's end.
 constexpr std::size_t kPad = 16;
+// One pair: the 8-bit screen (mantel_screen.h) from this N (below, the exact
+// kernel is cheap anyway); within a block it is given up once it has proved
+// fewer than a quarter of the first kScreenTrial permutations it tried.
+constexpr std::size_t kScreenFromN = 128;
+constexpr std::size_t kScreenTrial = 8;
 
 template <typename T>
 class DotEngine final : public MantelEngine {
@@ -125,6 +134,14 @@ class DotEngine final : public MantelEngine {
       for (double v : row_sq_[r]) q += v;
       total_sq_[r] = q;
     }
+    if constexpr (std::is_same_v<T, float>) {
+      if (one && n_ >= kScreenFromN && ResidualScreen::available()) {
+        const AlignedRows<float>& fixed_side = fixed_rows_[pairs_[0].a];
+        screen_ = std::make_unique<ResidualScreen>([&](std::size_t i) { return fixed_side.row(i); },
+                                                   sq_[pairs_[0].b].data(), stride_, n_);
+        if (!screen_->usable()) screen_.reset();
+      }
+    }
     // The fixed and the permuted RDMs (ascending), and where each pair's
     // statistic lands in their product.
     for (std::size_t r = 0; r < k_; ++r) {
@@ -144,6 +161,8 @@ class DotEngine final : public MantelEngine {
   std::size_t block_size() const override { return 32; }
 
   bool can_stop_early() const override { return method_ != PairMethod::R2; }
+
+  std::uint64_t screened() const override { return screened_.load(); }
 
   // Rows of the permuted RDM are visited in storage order r = 0..n−1 (a stream
   // the prefetcher follows, each row reused by every permutation of the block);
@@ -239,8 +258,13 @@ class DotEngine final : public MantelEngine {
     std::vector<double> lanes(q * kRowLanes, 0.0);
     std::vector<double> a_done(q, 0.0);
     std::vector<bool> stopped(q, false);
-    std::vector<std::size_t> active(q);
-    std::iota(active.begin(), active.end(), std::size_t{0});
+    std::vector<std::size_t> active;
+    if (may_stop && screen_) {
+      screen(perms, q, out, stop_below, stopped, active);
+    } else {
+      active.resize(q);
+      std::iota(active.begin(), active.end(), std::size_t{0});
+    }
     std::vector<GatherDotItem<T>> items(q * kCheckEvery);
     for (std::size_t r0 = 0; r0 < n_ && !active.empty(); r0 += kCheckEvery) {
       if (r0 % 16 == 0) progress.check();
@@ -275,6 +299,34 @@ class DotEngine final : public MantelEngine {
       if (!stopped[p]) out[p] = finish(method_, out[p] + lane_sum(lanes.data() + p * kRowLanes));
   }
 
+  // One pair: the screen proves most permutations below stop_below at a
+  // fraction of the exact cost (out[p] becomes that bound); the others are
+  // left in `active` for the exact kernel. Statistics close to the threshold
+  // defeat it, so it is given up for the block when it rarely succeeds.
+  void screen(const std::int32_t* const* perms, std::size_t q, double* out, double stop_below,
+              std::vector<bool>& stopped, std::vector<std::size_t>& active) const {
+    std::vector<std::uint8_t> scratch;
+    std::size_t tried = 0, proved = 0;
+    for (std::size_t p = 0; p < q; ++p) {
+      if (tried >= kScreenTrial && proved * 4 < tried) {
+        active.push_back(p);
+        continue;
+      }
+      ++tried;
+      // out[p] holds the exact row-effect part of the statistic
+      const double stop = stop_below - out[p] - kBoundSlack;
+      const double bound = screen_->bound(perms[p], scratch, stop);
+      if (bound < stop) {
+        out[p] += bound + kBoundSlack;
+        stopped[p] = true;
+        ++proved;
+      } else {
+        active.push_back(p);
+      }
+    }
+    screened_ += proved;
+  }
+
   std::vector<double> reported(const std::vector<double>&) const override {
     std::vector<double> r(pairs_.size());
     for (std::size_t s = 0; s < pairs_.size(); ++s)
@@ -299,6 +351,8 @@ class DotEngine final : public MantelEngine {
   std::vector<double> total_sq_;             // fixed side: squared norm of the stored RDM
   std::vector<double> total_sq_perm_;        // permuted side (in b_ids_ order): squared norm
   std::vector<std::size_t> a_ids_, b_ids_, pair_slot_, pair_a_, pair_b_;
+  std::unique_ptr<ResidualScreen> screen_;  // one pair, float storage, AVX-512 VNNI
+  mutable std::atomic<std::uint64_t> screened_{0};
 
   // Splits prepared vector z (condensed) into row effects (effect_[r],
   // row_sum_[r] keeps the full row sums of z) and returns the residual.

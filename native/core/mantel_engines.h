@@ -40,6 +40,8 @@ class MantelEngine {
                         double stop_below) const = 0;
   // Whether evaluate() can stop early (the dot engine, for methods reported as the dot itself).
   virtual bool can_stop_early() const { return false; }
+  // Permutations so far proved below stop_below by a screen before any exact work.
+  virtual std::uint64_t screened() const { return 0; }
   // The statistics to report for the identity (default: what evaluate gave).
   virtual std::vector<double> reported(const std::vector<double>& observed) const { return observed; }
 };
