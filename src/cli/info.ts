@@ -19,6 +19,7 @@ export interface InfoReport {
   build_type: string;
   isa: string;
   cpu_isa: string;
+  vnni: boolean;
   threads: number;
   compiler: string;
   onnxruntime: { version: string | null; execution_providers: ExecutionProviderInfo[] };
@@ -54,6 +55,7 @@ export function collectInfo(): InfoReport {
     build_type: b.buildType,
     isa: b.isa,
     cpu_isa: b.cpuIsa,
+    vnni: b.vnni,
     threads: b.threads,
     compiler: `g++ ${b.compiler}`,
     onnxruntime: onnxruntimeInfo(),
@@ -75,7 +77,7 @@ export function registerInfo(program: Command): void {
       process.stdout.write([
         `seedscope ${r.version} (Node ${r.node})`,
         `native build: ${r.build}, ${r.build_type}, ${r.compiler}`,
-        `instruction set: ${r.isa}${r.isa !== r.cpu_isa ? ` (CPU supports ${r.cpu_isa}; lowered by SEEDSCOPE_ISA)` : ''}`,
+        `instruction set: ${r.isa}${r.isa !== r.cpu_isa ? ` (CPU supports ${r.cpu_isa}; lowered by SEEDSCOPE_ISA)` : ''}${r.vnni ? ', with VNNI' : ''}`,
         `threads: ${r.threads}`,
         `onnxruntime: ${r.onnxruntime.version ?? 'not found'}; execution providers: ${eps || 'none'}`,
       ].join('\n') + '\n');

@@ -7,6 +7,8 @@ export interface BuildInfo {
   isa: 'avx512' | 'avx2' | 'portable';
   /** best instruction set the CPU supports */
   cpuIsa: 'avx512' | 'avx2' | 'portable';
+  /** AVX-512 VNNI kernels in use (CPU support and isa avx512): the Mantel test's 8-bit screen */
+  vnni: boolean;
   threads: number;
   compiler: string;
   napiVersion: number;

@@ -70,6 +70,13 @@ export interface ZooNativeResult {
 
 export interface StatsAddon {
   mantelTest(rdms: Float64Array[], n: number, options: MantelNativeOptions): Promise<MantelNativeResult>;
+  /**
+   * For tests: the one-pair Mantel screen alone on condensed float32 residuals a (fixed) and
+   * b (permuted), for P permutations back to back; bounds[p] is its upper bound of
+   * Σ_{i<j} a(i,j)·b(π i, π j), returned early once below `stop` (−Infinity: never).
+   */
+  mantelScreenCheck(a: Float32Array, b: Float32Array, n: number, perms: Int32Array, stop: number):
+    Promise<{ available: boolean; bounds: Float64Array }>;
   bootstrapConsistency(rdms: Float64Array[], n: number, options: BootstrapNativeOptions): Promise<BootstrapNativeResult>;
   pairwiseConsistency(rdms: Float64Array[], n: number,
     options: { method?: PairMethod; threads?: number; onProgress?: ProgressCallback }): Promise<Float64Array>;
