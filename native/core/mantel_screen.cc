@@ -96,21 +96,46 @@ SEEDSCOPE_VNNI std::int64_t block_dot(const std::int8_t* qa, const std::uint8_t*
   return _mm512_reduce_add_epi64(total);
 }
 
+// Σ over the columns j0 … j1−1 of the squared signed bytes (qb − 128) of
+// pt[perm[j]]: qb·(qb − 128) − 128·(qb − 128), both as VNNI dot products.
+SEEDSCOPE_VNNI std::int64_t columns_sq(const std::uint8_t* pt, const std::int32_t* perm, std::size_t j0, std::size_t j1) {
+  const __m512i flip = _mm512_set1_epi8(static_cast<char>(0x80)), ones = _mm512_set1_epi8(1);
+  __m512i prod = _mm512_setzero_si512(), sum = _mm512_setzero_si512();
+  for (std::size_t j = j0; j < j1; ++j) {
+    const __m512i u = _mm512_loadu_si512(pt + static_cast<std::size_t>(perm[j]) * kBlock);
+    const __m512i q = _mm512_xor_si512(u, flip);
+    prod = _mm512_dpbusd_epi32(prod, u, q);
+    sum = _mm512_dpbusd_epi32(sum, ones, q);
+  }
+  const __m512i zero = _mm512_setzero_si512();
+  return _mm512_reduce_add_epi64(widen_add(zero, prod)) - 128 * _mm512_reduce_add_epi64(widen_add(zero, sum));
+}
+
+struct BlockSums {
+  std::int64_t dot;      // Σ qa·qb' over the block's entries
+  std::int64_t squares;  // Σ (qb' − 128)² over part of them (the columns every row of the block reaches)
+};
+
 // Block g of the screen: the permuted rows π(i0 + l) transposed, then their
-// integer dot with the block's fixed entries.
-SEEDSCOPE_VNNI std::int64_t block_sum(const std::uint8_t* qb, std::size_t cols, const std::int8_t* qa,
-                                      std::size_t g, const std::int32_t* perm, std::size_t n, std::uint8_t* pt) {
+// integer dot with the block's fixed entries. The squares of the entries in
+// columns j ≥ i0 + 64 (where every row of the block has its entry) are the
+// rows' totals minus the columns before: those are fewer in the early blocks.
+SEEDSCOPE_VNNI BlockSums block_sums(const std::uint8_t* qb, std::size_t cols, const std::int64_t* row_sq,
+                                    const std::int8_t* qa, std::size_t g, const std::int32_t* perm, std::size_t n,
+                                    std::uint8_t* pt) {
   const std::uint8_t* rows[kBlock];
   const std::size_t i0 = g * kBlock;
+  std::int64_t squares = 0;
   for (std::size_t l = 0; l < kBlock; ++l) {
     const std::size_t r = i0 + l < n ? static_cast<std::size_t>(perm[i0 + l]) : n;
     rows[l] = qb + r * cols;
+    squares += row_sq[r];
   }
   for (std::size_t c0 = 0; c0 < cols; c0 += 16) transpose_columns(rows, c0, pt);
-  return block_dot(qa, pt, perm, i0 + 1, n);
+  squares -= columns_sq(pt, perm, 0, std::min(n, i0 + kBlock));
+  return {block_dot(qa, pt, perm, i0 + 1, n), squares};
 }
 
-// Symmetric 8-bit quantizer: x ≈ scale · q, q in [−127, 127].
 std::size_t blocks_of(std::size_t n) { return (n + kBlock - 1) / kBlock; }
 
 struct Quantizer {
@@ -172,12 +197,14 @@ ResidualScreen::ResidualScreen(const std::function<const float*(std::size_t)>& f
   // Permuted side: unsigned bytes q + 128, square, so any permuted row can be read whole.
   double b_sq = 0, b_hat_sq = 0, b_err_sq = 0;
   qb_.assign((n + 1) * cols_, 128);
+  row_sq_.assign(n + 1, 0);
   for (std::size_t i = 0; i < n; ++i)
     for (std::size_t j = 0; j < n; ++j) {
       if (i == j) continue;
       const double b = permuted[i * stride + j];
       const int q = qb_of(b);
       qb_[i * cols_ + j] = static_cast<std::uint8_t>(q + 128);
+      row_sq_[i] += static_cast<std::int64_t>(q) * q;
       if (j < i) continue;
       const double b_hat = qb_of.scale * q;
       b_sq += b * b;
@@ -192,28 +219,39 @@ ResidualScreen::ResidualScreen(const std::function<const float*(std::size_t)>& f
   // (relative 1e-15 or so of ‖â‖·‖b̂‖, which bounds |Σ â·b̂'|). 1e-9 covers that
   // with room to spare.
   slack_ = errors + 1e-9 * (a_hat * std::sqrt(b_hat_sq) + errors);
-  // Rows from block g on are not processed yet: Σ a·b' over them is at most
-  // ‖a over those rows‖ · ‖b‖ (the permuted entries they meet are some of b's).
-  rest_.assign(blocks + 1, 0.0);
+  // Rows from block g on: Σ a·b' over them is at most ‖a over those rows‖
+  // times the norm of the permuted entries they meet (see bound()).
+  a_rest_.assign(blocks + 1, 0.0);
   double a_rest_sq = 0;
   for (std::size_t g = blocks; g-- > 0;) {
     a_rest_sq += a_sq_block[g];
-    rest_[g] = std::sqrt(a_rest_sq) * std::sqrt(b_sq) * (1 + 1e-9);
+    a_rest_[g] = std::sqrt(a_rest_sq);
   }
+  b_sq_ = b_sq;
+  b_scale_ = qb_of.scale;
+  b_err_ = std::sqrt(b_err_sq) * (1 + 1e-9);
   usable_ = true;
 }
 
 double ResidualScreen::bound(const std::int32_t* perm, std::vector<std::uint8_t>& scratch, double stop) const {
   if (scratch.size() < cols_ * kBlock) scratch.assign(cols_ * kBlock, 0);
-  std::int64_t s = 0;
-  double b = std::numeric_limits<double>::infinity();
+  std::int64_t dot = 0, squares = 0;
+  double bound = std::numeric_limits<double>::infinity();
   for (std::size_t g = 0; g < block_start_.size(); ++g) {
-    s += block_sum(qb_.data(), cols_, qa_.data() + block_start_[g], g, perm, n_, scratch.data());
-    // processed rows: their quantized sum and its slack; the rest: Cauchy–Schwarz
-    b = scale_ * static_cast<double>(s - 128 * qa_before_[g + 1]) + slack_ + rest_[g + 1];
-    if (b < stop) break;
+    const BlockSums sums = block_sums(qb_.data(), cols_, row_sq_.data(), qa_.data() + block_start_[g], g, perm, n_,
+                                      scratch.data());
+    dot += sums.dot;
+    squares += sums.squares;
+    // The rows not screened yet meet the permuted entries not counted in
+    // `squares`: their norm is at most √(‖b‖² − ‖b' counted‖²), and
+    // ‖b' counted‖ ≥ ‖b̂' counted‖ − ‖b − b̂‖. The 1e-12 · ‖b‖² absorbs the
+    // cancellation in that difference.
+    const double counted = std::max(0.0, b_scale_ * std::sqrt(static_cast<double>(squares)) - b_err_);
+    const double b_rest = std::sqrt(std::max(0.0, b_sq_ - counted * counted) + 1e-12 * b_sq_);
+    bound = scale_ * static_cast<double>(dot - 128 * qa_before_[g + 1]) + slack_ + a_rest_[g + 1] * b_rest * (1 + 1e-9);
+    if (bound < stop) break;
   }
-  return b;
+  return bound;
 }
 
 }  // namespace seedscope

@@ -55,7 +55,11 @@ class ResidualScreen {
   double slack_ = 0;      // both error terms, plus a margin for float64 rounding
   // qb is stored as q + 128 (unsigned bytes): the sum is corrected by 128 · Σ qa
   std::vector<std::int64_t> qa_before_;  // Σ qa over the blocks before g
-  std::vector<double> rest_;             // bound of Σ a·b' over the rows from block g on
+  std::vector<std::int64_t> row_sq_;     // Σ (qb − 128)² of each byte row
+  std::vector<double> a_rest_;           // ‖a‖ over the rows from block g on
+  double b_sq_ = 0;                      // ‖b‖²
+  double b_scale_ = 0;                   // s_b
+  double b_err_ = 0;                     // ‖b − b̂‖ (rounded up)
   std::vector<std::uint8_t> qb_;  // (n + 1) rows of cols_ bytes; row n and the padding are 128 (zero)
   std::vector<std::int8_t> qa_;   // per block of 64 fixed rows: 64 bytes for each column j after the block start
   std::vector<std::size_t> block_start_;  // offset of each block in qa_
