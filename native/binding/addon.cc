@@ -28,7 +28,7 @@ static Napi::Value BuildInfo(const Napi::CallbackInfo& info) {
   o.Set("buildType", SEEDSCOPE_BUILD_TYPE);
   o.Set("isa", seedscope::isa_name(seedscope::active_isa()));
   o.Set("cpuIsa", seedscope::isa_name(seedscope::detect_cpu_isa()));
-  o.Set("vnni", seedscope::ResidualScreen::available());
+  o.Set("vnni", seedscope::MantelScreen::available());
   o.Set("threads", seedscope::default_threads());
   o.Set("compiler", __VERSION__);
   o.Set("napiVersion", NAPI_VERSION);

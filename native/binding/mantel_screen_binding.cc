@@ -32,20 +32,27 @@ class ScreenCheckWorker : public PromiseWorker {
 
  protected:
   void Run(const seedscope::Progress&) override {
-    available_ = seedscope::ResidualScreen::available();
+    available_ = seedscope::MantelScreen::available();
     if (!available_) return;
-    // the permuted side as the engine stores it: square rows, one zero column
+    // the permuted side as the one-pair engine stores it: square rows, one zero column
     const std::size_t stride = n_ + 1;
     std::vector<float> square(n_ * stride, 0.f);
     for (std::size_t i = 0, t = 0; i < n_; ++i)
       for (std::size_t j = i + 1; j < n_; ++j, ++t) square[i * stride + j] = square[j * stride + i] = b_[t];
     const float* a = a_;
     const std::size_t n = n_;
-    seedscope::ResidualScreen screen(
-        [a, n](std::size_t i) { return a + seedscope::condensed_row_offset(n, i); }, square.data(), stride, n_);
-    if (!screen.usable()) return;
+    std::vector<seedscope::ScreenFixedSide> fixed;
+    fixed.emplace_back([a, n](std::size_t i) { return a + seedscope::condensed_row_offset(n, i); }, n_);
+    std::vector<seedscope::ScreenPermutedSide> permuted;
+    permuted.emplace_back(square.data(), stride, n_);
+    if (!fixed[0].usable || !permuted[0].usable) return;
+    const seedscope::MantelScreen screen(std::move(fixed), std::move(permuted), {{0, 0}}, n_);
     std::vector<std::uint8_t> scratch;
-    for (std::size_t p = 0; p * n_ < perms_.size(); ++p) bounds_.push_back(screen.bound(perms_.data() + p * n_, scratch, stop_));
+    double bound = 0;
+    for (std::size_t p = 0; p * n_ < perms_.size(); ++p) {
+      screen.prove_below(perms_.data() + p * n_, &stop_, &bound, scratch);
+      bounds_.push_back(bound);
+    }
   }
   Napi::Value Result(Napi::Env env) override {
     Napi::Object o = Napi::Object::New(env);

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <functional>
 #include <memory>
 #include <type_traits>
 #include <limits>
@@ -38,10 +39,11 @@ constexpr double kBoundSlack = 1e-7;  // added to each bound
 constexpr std::size_t kCheckEvery = 4;  // rows between checks
 // One pair: the kernel reads up to this many index entries past a row's end.
 constexpr std::size_t kPad = 16;
-// One pair: the 8-bit screen (mantel_screen.h) from this N (below, the exact
-// kernel is cheap anyway); within a block it is given up once it has proved
-// fewer than a quarter of the first kScreenTrial permutations it tried.
+// The 8-bit screen (mantel_screen.h) from this N (below, the exact kernels are
+// cheap anyway) and up to this much memory; within a block it is given up once
+// it has proved fewer than a quarter of the first kScreenTrial permutations it tried.
 constexpr std::size_t kScreenFromN = 128;
+constexpr double kScreenMaxBytes = 1024.0 * 1024 * 1024;
 constexpr std::size_t kScreenTrial = 8;
 
 template <typename T>
@@ -134,14 +136,6 @@ class DotEngine final : public MantelEngine {
       for (double v : row_sq_[r]) q += v;
       total_sq_[r] = q;
     }
-    if constexpr (std::is_same_v<T, float>) {
-      if (one && n_ >= kScreenFromN && ResidualScreen::available()) {
-        const AlignedRows<float>& fixed_side = fixed_rows_[pairs_[0].a];
-        screen_ = std::make_unique<ResidualScreen>([&](std::size_t i) { return fixed_side.row(i); },
-                                                   sq_[pairs_[0].b].data(), stride_, n_);
-        if (!screen_->usable()) screen_.reset();
-      }
-    }
     // The fixed and the permuted RDMs (ascending), and where each pair's
     // statistic lands in their product.
     for (std::size_t r = 0; r < k_; ++r) {
@@ -155,6 +149,7 @@ class DotEngine final : public MantelEngine {
       pair_a_.push_back(ai);
       pair_b_.push_back(bi);
     }
+    if constexpr (std::is_same_v<T, float>) build_screen(threads);
   }
 
   // Permutations share each row of the permuted RDMs while it is in L1.
@@ -183,8 +178,13 @@ class DotEngine final : public MantelEngine {
     // squared norms processed so far, per permutation and fixed / permuted RDM
     std::vector<double> a_done(may_stop ? q * na : 0, 0.0), b_done(may_stop ? q * nb : 0, 0.0);
     std::vector<bool> stopped(q, false);
-    std::vector<std::size_t> active(q);
-    std::iota(active.begin(), active.end(), std::size_t{0});
+    std::vector<std::size_t> active;
+    if (may_stop && screen_) {
+      screen(perms, q, out, stop_below, stopped, active);
+    } else {
+      active.resize(q);
+      std::iota(active.begin(), active.end(), std::size_t{0});
+    }
     std::vector<double> gathered(nb * n_);
     std::vector<const float*> aptr(na);
     std::vector<double> rect(na * nb);
@@ -299,13 +299,15 @@ class DotEngine final : public MantelEngine {
       if (!stopped[p]) out[p] = finish(method_, out[p] + lane_sum(lanes.data() + p * kRowLanes));
   }
 
-  // One pair: the screen proves most permutations below stop_below at a
-  // fraction of the exact cost (out[p] becomes that bound); the others are
-  // left in `active` for the exact kernel. Statistics close to the threshold
-  // defeat it, so it is given up for the block when it rarely succeeds.
+  // The screen proves most permutations below stop_below at a fraction of
+  // the exact cost (out becomes its bounds); the others are left in `active`
+  // for the exact kernels. Statistics close to the threshold defeat it, so it
+  // is given up for the block when it rarely succeeds.
   void screen(const std::int32_t* const* perms, std::size_t q, double* out, double stop_below,
               std::vector<bool>& stopped, std::vector<std::size_t>& active) const {
+    const std::size_t np = pairs_.size();
     std::vector<std::uint8_t> scratch;
+    std::vector<double> stop(np), bounds(np);
     std::size_t tried = 0, proved = 0;
     for (std::size_t p = 0; p < q; ++p) {
       if (tried >= kScreenTrial && proved * 4 < tried) {
@@ -313,11 +315,10 @@ class DotEngine final : public MantelEngine {
         continue;
       }
       ++tried;
-      // out[p] holds the exact row-effect part of the statistic
-      const double stop = stop_below - out[p] - kBoundSlack;
-      const double bound = screen_->bound(perms[p], scratch, stop);
-      if (bound < stop) {
-        out[p] += bound + kBoundSlack;
+      // out holds the exact row-effect part of each statistic
+      for (std::size_t s = 0; s < np; ++s) stop[s] = stop_below - out[p * np + s] - kBoundSlack;
+      if (screen_->prove_below(perms[p], stop.data(), bounds.data(), scratch)) {
+        for (std::size_t s = 0; s < np; ++s) out[p * np + s] += bounds[s] + kBoundSlack;
         stopped[p] = true;
         ++proved;
       } else {
@@ -325,6 +326,44 @@ class DotEngine final : public MantelEngine {
       }
     }
     screened_ += proved;
+  }
+
+  // The screen, where it runs: float storage from kScreenFromN, AVX-512 VNNI,
+  // its bytes (about 1.5 bytes per square entry and RDM) within a budget, and
+  // no RDM whose residual is all zero.
+  void build_screen(int threads) {
+    if (n_ < kScreenFromN || !MantelScreen::available()) return;
+    const double bytes = static_cast<double>(a_ids_.size() + 2 * b_ids_.size()) * 0.5 * static_cast<double>(n_) *
+                         static_cast<double>(n_);
+    if (bytes > kScreenMaxBytes) return;
+    const bool one = pairs_.size() == 1;
+    std::vector<std::unique_ptr<ScreenFixedSide>> fixed(a_ids_.size());
+    std::vector<std::unique_ptr<ScreenPermutedSide>> permuted(b_ids_.size());
+    parallel_for(fixed.size() + permuted.size(), threads, [&](std::size_t t, int) {
+      if (t < fixed.size()) {
+        const std::size_t r = a_ids_[t];
+        std::function<const float*(std::size_t)> row;
+        if (one) row = [this, r](std::size_t i) { return fixed_rows_[r].row(i); };
+        else row = [this, r](std::size_t i) { return zf_[r].data() + condensed_row_offset(n_, i); };
+        fixed[t] = std::make_unique<ScreenFixedSide>(row, n_);
+      } else {
+        const std::size_t g = t - fixed.size();
+        permuted[g] = std::make_unique<ScreenPermutedSide>(sq_[b_ids_[g]].data(), stride_, n_);
+      }
+    });
+    std::vector<ScreenFixedSide> fixed_sides;
+    std::vector<ScreenPermutedSide> permuted_sides;
+    for (auto& f : fixed) {
+      if (!f->usable) return;
+      fixed_sides.push_back(std::move(*f));
+    }
+    for (auto& b : permuted) {
+      if (!b->usable) return;
+      permuted_sides.push_back(std::move(*b));
+    }
+    std::vector<std::pair<std::size_t, std::size_t>> pairs;
+    for (std::size_t s = 0; s < pairs_.size(); ++s) pairs.emplace_back(pair_a_[s], pair_b_[s]);
+    screen_ = std::make_unique<MantelScreen>(std::move(fixed_sides), std::move(permuted_sides), std::move(pairs), n_);
   }
 
   std::vector<double> reported(const std::vector<double>&) const override {
@@ -351,7 +390,7 @@ class DotEngine final : public MantelEngine {
   std::vector<double> total_sq_;             // fixed side: squared norm of the stored RDM
   std::vector<double> total_sq_perm_;        // permuted side (in b_ids_ order): squared norm
   std::vector<std::size_t> a_ids_, b_ids_, pair_slot_, pair_a_, pair_b_;
-  std::unique_ptr<ResidualScreen> screen_;  // one pair, float storage, AVX-512 VNNI
+  std::unique_ptr<MantelScreen> screen_;  // see build_screen()
   mutable std::atomic<std::uint64_t> screened_{0};
 
   // Splits prepared vector z (condensed) into row effects (effect_[r],

@@ -111,33 +111,27 @@ SEEDSCOPE_VNNI std::int64_t columns_sq(const std::uint8_t* pt, const std::int32_
   return _mm512_reduce_add_epi64(widen_add(zero, prod)) - 128 * _mm512_reduce_add_epi64(widen_add(zero, sum));
 }
 
-struct BlockSums {
-  std::int64_t dot;      // Σ qa·qb' over the block's entries
-  std::int64_t squares;  // Σ (qb' − 128)² over part of them (the columns every row of the block reaches)
-};
-
-// Block g of the screen: the permuted rows π(i0 + l) transposed, then their
-// integer dot with the block's fixed entries. The squares of the entries in
-// columns j ≥ i0 + 64 (where every row of the block has its entry) are the
-// rows' totals minus the columns before: those are fewer in the early blocks.
-SEEDSCOPE_VNNI BlockSums block_sums(const std::uint8_t* qb, std::size_t cols, const std::int64_t* row_sq,
-                                    const std::int8_t* qa, std::size_t g, const std::int32_t* perm, std::size_t n,
-                                    std::uint8_t* pt) {
+// Transposes block g's byte rows π(i0 + l) of one permuted side into pt and
+// returns Σ (qb' − 128)² over the entries of the block's rows in columns
+// j ≥ i0 + 64 (where every row of the block has its entry): the rows' totals
+// minus the columns before, which are few in the early blocks.
+SEEDSCOPE_VNNI std::int64_t transpose_block(const ScreenPermutedSide& side, std::size_t g, const std::int32_t* perm,
+                                            std::size_t n, std::uint8_t* pt) {
   const std::uint8_t* rows[kBlock];
   const std::size_t i0 = g * kBlock;
   std::int64_t squares = 0;
   for (std::size_t l = 0; l < kBlock; ++l) {
     const std::size_t r = i0 + l < n ? static_cast<std::size_t>(perm[i0 + l]) : n;
-    rows[l] = qb + r * cols;
-    squares += row_sq[r];
+    rows[l] = side.q.data() + r * side.cols;
+    squares += side.row_sq[r];
   }
-  for (std::size_t c0 = 0; c0 < cols; c0 += 16) transpose_columns(rows, c0, pt);
-  squares -= columns_sq(pt, perm, 0, std::min(n, i0 + kBlock));
-  return {block_dot(qa, pt, perm, i0 + 1, n), squares};
+  for (std::size_t c0 = 0; c0 < side.cols; c0 += 16) transpose_columns(rows, c0, pt);
+  return squares - columns_sq(pt, perm, 0, std::min(n, i0 + kBlock));
 }
 
 std::size_t blocks_of(std::size_t n) { return (n + kBlock - 1) / kBlock; }
 
+// Symmetric 8-bit quantizer: x ≈ scale · q, q in [−127, 127].
 struct Quantizer {
   double scale;
   int operator()(double x) const {
@@ -147,111 +141,133 @@ struct Quantizer {
 
 }  // namespace
 
-bool ResidualScreen::available() {
+bool MantelScreen::available() {
   static const bool ok = __builtin_cpu_supports("avx512vnni") && __builtin_cpu_supports("avx512bw") &&
                          active_isa() == Isa::Avx512;
   return ok;
 }
 
-ResidualScreen::ResidualScreen(const std::function<const float*(std::size_t)>& fixed_row, const float* permuted,
-                               std::size_t stride, std::size_t n)
-    : n_(n), cols_((n + kBlock - 1) / kBlock * kBlock) {
-  double max_a = 0, max_b = 0;
+ScreenFixedSide::ScreenFixedSide(const std::function<const float*(std::size_t)>& fixed_row, std::size_t n) {
+  double max_a = 0;
   for (std::size_t i = 0; i + 1 < n; ++i) {
     const float* row = fixed_row(i);
     for (std::size_t t = 0; t < n - 1 - i; ++t) max_a = std::max(max_a, std::fabs(static_cast<double>(row[t])));
-    for (std::size_t j = i + 1; j < n; ++j)
-      max_b = std::max(max_b, std::fabs(static_cast<double>(permuted[i * stride + j])));
   }
-  if (!(max_a > 0) || !(max_b > 0)) return;
-  const Quantizer qa_of{max_a / 127}, qb_of{max_b / 127};
-
-  // Fixed side, per block of 64 rows: for each column j > i0, the 64 entries
-  // qa(i0 + l, j) of the block's rows (0 where i0 + l ≥ j).
-  double a_hat_sq = 0, a_err_sq = 0;
-  std::vector<double> a_sq_block(blocks_of(n) + 1, 0.0);  // Σ a² of each block's rows
-  qa_before_.assign(blocks_of(n) + 1, 0);
+  if (!(max_a > 0)) return;
+  const Quantizer quantize{max_a / 127};
   const std::size_t blocks = blocks_of(n);
-  block_start_.resize(blocks);
+  block_start.resize(blocks);
   std::size_t size = 0;
   for (std::size_t g = 0; g < blocks; ++g) {
-    block_start_[g] = size;
+    block_start[g] = size;
     size += (n - std::min(n, g * kBlock + 1)) * kBlock;
   }
-  qa_.assign(size + kBlock, 0);
+  q.assign(size + kBlock, 0);
+  q_before.assign(blocks + 1, 0);
+  std::vector<double> block_sq(blocks, 0.0);  // Σ a² of each block's rows
+  double hat_sq = 0, err_sq = 0;
   for (std::size_t i = 0; i + 1 < n; ++i) {
     const float* row = fixed_row(i);
     const std::size_t g = i / kBlock, l = i % kBlock, j0 = g * kBlock + 1;
     for (std::size_t j = i + 1; j < n; ++j) {
       const double a = row[j - i - 1];
-      const int q = qa_of(a);
-      qa_[block_start_[g] + (j - j0) * kBlock + l] = static_cast<std::int8_t>(q);
-      const double a_hat = qa_of.scale * q;
-      a_hat_sq += a_hat * a_hat;
-      a_err_sq += (a - a_hat) * (a - a_hat);
-      a_sq_block[g] += a * a;
-      qa_before_[g + 1] += q;
+      const int v = quantize(a);
+      q[block_start[g] + (j - j0) * kBlock + l] = static_cast<std::int8_t>(v);
+      const double a_hat = quantize.scale * v;
+      hat_sq += a_hat * a_hat;
+      err_sq += (a - a_hat) * (a - a_hat);
+      block_sq[g] += a * a;
+      q_before[g + 1] += v;
     }
   }
+  for (std::size_t g = 0; g < blocks; ++g) q_before[g + 1] += q_before[g];
+  rest_norm.assign(blocks + 1, 0.0);
+  double rest_sq = 0;
+  for (std::size_t g = blocks; g-- > 0;) {
+    rest_sq += block_sq[g];
+    rest_norm[g] = std::sqrt(rest_sq);
+  }
+  scale = quantize.scale;
+  hat_norm = std::sqrt(hat_sq);
+  err_norm = std::sqrt(err_sq) * (1 + 1e-9);
+  usable = true;
+}
 
-  // Permuted side: unsigned bytes q + 128, square, so any permuted row can be read whole.
-  double b_sq = 0, b_hat_sq = 0, b_err_sq = 0;
-  qb_.assign((n + 1) * cols_, 128);
-  row_sq_.assign(n + 1, 0);
+ScreenPermutedSide::ScreenPermutedSide(const float* square, std::size_t stride, std::size_t n)
+    : cols((n + kBlock - 1) / kBlock * kBlock) {
+  double max_b = 0;
+  for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t j = i + 1; j < n; ++j) max_b = std::max(max_b, std::fabs(static_cast<double>(square[i * stride + j])));
+  if (!(max_b > 0)) return;
+  const Quantizer quantize{max_b / 127};
+  double hat_sq = 0, err_sq = 0;
+  q.assign((n + 1) * cols, 128);
+  row_sq.assign(n + 1, 0);
   for (std::size_t i = 0; i < n; ++i)
     for (std::size_t j = 0; j < n; ++j) {
       if (i == j) continue;
-      const double b = permuted[i * stride + j];
-      const int q = qb_of(b);
-      qb_[i * cols_ + j] = static_cast<std::uint8_t>(q + 128);
-      row_sq_[i] += static_cast<std::int64_t>(q) * q;
+      const double b = square[i * stride + j];
+      const int v = quantize(b);
+      q[i * cols + j] = static_cast<std::uint8_t>(v + 128);
+      row_sq[i] += static_cast<std::int64_t>(v) * v;
       if (j < i) continue;
-      const double b_hat = qb_of.scale * q;
-      b_sq += b * b;
-      b_hat_sq += b_hat * b_hat;
-      b_err_sq += (b - b_hat) * (b - b_hat);
+      const double b_hat = quantize.scale * v;
+      norm_sq += b * b;
+      hat_sq += b_hat * b_hat;
+      err_sq += (b - b_hat) * (b - b_hat);
     }
-
-  for (std::size_t g = 0; g < blocks; ++g) qa_before_[g + 1] += qa_before_[g];
-  scale_ = qa_of.scale * qb_of.scale;
-  const double a_hat = std::sqrt(a_hat_sq), errors = a_hat * std::sqrt(b_err_sq) + std::sqrt(a_err_sq) * std::sqrt(b_sq);
-  // The integer sum is exact; scaling it and the norms above round in float64
-  // (relative 1e-15 or so of ‖â‖·‖b̂‖, which bounds |Σ â·b̂'|). 1e-9 covers that
-  // with room to spare.
-  slack_ = errors + 1e-9 * (a_hat * std::sqrt(b_hat_sq) + errors);
-  // Rows from block g on: Σ a·b' over them is at most ‖a over those rows‖
-  // times the norm of the permuted entries they meet (see bound()).
-  a_rest_.assign(blocks + 1, 0.0);
-  double a_rest_sq = 0;
-  for (std::size_t g = blocks; g-- > 0;) {
-    a_rest_sq += a_sq_block[g];
-    a_rest_[g] = std::sqrt(a_rest_sq);
-  }
-  b_sq_ = b_sq;
-  b_scale_ = qb_of.scale;
-  b_err_ = std::sqrt(b_err_sq) * (1 + 1e-9);
-  usable_ = true;
+  scale = quantize.scale;
+  hat_norm = std::sqrt(hat_sq);
+  err_norm = std::sqrt(err_sq) * (1 + 1e-9);
+  usable = true;
 }
 
-double ResidualScreen::bound(const std::int32_t* perm, std::vector<std::uint8_t>& scratch, double stop) const {
-  if (scratch.size() < cols_ * kBlock) scratch.assign(cols_ * kBlock, 0);
-  std::int64_t dot = 0, squares = 0;
-  double bound = std::numeric_limits<double>::infinity();
-  for (std::size_t g = 0; g < block_start_.size(); ++g) {
-    const BlockSums sums = block_sums(qb_.data(), cols_, row_sq_.data(), qa_.data() + block_start_[g], g, perm, n_,
-                                      scratch.data());
-    dot += sums.dot;
-    squares += sums.squares;
-    // The rows not screened yet meet the permuted entries not counted in
-    // `squares`: their norm is at most √(‖b‖² − ‖b' counted‖²), and
-    // ‖b' counted‖ ≥ ‖b̂' counted‖ − ‖b − b̂‖. The 1e-12 · ‖b‖² absorbs the
-    // cancellation in that difference.
-    const double counted = std::max(0.0, b_scale_ * std::sqrt(static_cast<double>(squares)) - b_err_);
-    const double b_rest = std::sqrt(std::max(0.0, b_sq_ - counted * counted) + 1e-12 * b_sq_);
-    bound = scale_ * static_cast<double>(dot - 128 * qa_before_[g + 1]) + slack_ + a_rest_[g + 1] * b_rest * (1 + 1e-9);
-    if (bound < stop) break;
+MantelScreen::MantelScreen(std::vector<ScreenFixedSide> fixed, std::vector<ScreenPermutedSide> permuted,
+                           std::vector<std::pair<std::size_t, std::size_t>> pairs, std::size_t n)
+    : n_(n), fixed_(std::move(fixed)), permuted_(std::move(permuted)), pairs_(std::move(pairs)) {
+  for (const auto& [x, g] : pairs_) {
+    const ScreenFixedSide& a = fixed_[x];
+    const ScreenPermutedSide& b = permuted_[g];
+    const double errors = a.hat_norm * b.err_norm + a.err_norm * std::sqrt(b.norm_sq);
+    pair_scale_.push_back(a.scale * b.scale);
+    // The integer sums are exact; scaling them and the norms round in float64
+    // (relative 1e-15 or so of ‖â‖·‖b̂‖, which bounds |Σ â·b̂'|): 1e-9 covers
+    // that with room to spare.
+    pair_slack_.push_back(errors + 1e-9 * (a.hat_norm * b.hat_norm + errors));
   }
-  return bound;
+}
+
+bool MantelScreen::prove_below(const std::int32_t* perm, const double* stop, double* bounds,
+                               std::vector<std::uint8_t>& scratch) const {
+  const std::size_t np = pairs_.size(), nb = permuted_.size();
+  const std::size_t cols = permuted_.front().cols, pt_size = cols * kBlock;
+  if (scratch.size() < nb * pt_size) scratch.assign(nb * pt_size, 0);
+  std::vector<std::int64_t> dot(np, 0), squares(nb, 0);
+  std::vector<double> b_rest(nb);
+  const std::size_t blocks = blocks_of(n_);
+  for (std::size_t g = 0; g < blocks; ++g) {
+    for (std::size_t y = 0; y < nb; ++y) {
+      squares[y] += transpose_block(permuted_[y], g, perm, n_, scratch.data() + y * pt_size);
+      // The rows not screened yet meet the permuted entries not counted in
+      // `squares`: their norm is at most √(‖b‖² − ‖b' counted‖²), and
+      // ‖b' counted‖ ≥ ‖b̂' counted‖ − ‖b − b̂‖. The 1e-12 · ‖b‖² absorbs the
+      // cancellation in that difference.
+      const ScreenPermutedSide& b = permuted_[y];
+      const double counted = std::max(0.0, b.scale * std::sqrt(static_cast<double>(squares[y])) - b.err_norm);
+      b_rest[y] = std::sqrt(std::max(0.0, b.norm_sq - counted * counted) + 1e-12 * b.norm_sq);
+    }
+    bool all_below = true;
+    for (std::size_t s = 0; s < np; ++s) {
+      const auto [x, y] = pairs_[s];
+      const ScreenFixedSide& a = fixed_[x];
+      dot[s] += block_dot(a.q.data() + a.block_start[g], scratch.data() + y * pt_size, perm, g * kBlock + 1, n_);
+      bounds[s] = pair_scale_[s] * static_cast<double>(dot[s] - 128 * a.q_before[g + 1]) + pair_slack_[s] +
+                  a.rest_norm[g + 1] * b_rest[y] * (1 + 1e-9);
+      all_below = all_below && bounds[s] < stop[s];
+    }
+    if (all_below) return true;
+  }
+  return false;
 }
 
 }  // namespace seedscope
