@@ -44,7 +44,7 @@ constexpr std::size_t kPad = 16;
 // it has proved fewer than a quarter of the first kScreenTrial permutations it tried.
 constexpr std::size_t kScreenFromN = 128;
 constexpr double kScreenMaxBytes = 1024.0 * 1024 * 1024;
-constexpr std::size_t kScreenTrial = 8;
+constexpr std::size_t kScreenTrial = 4;
 
 template <typename T>
 class DotEngine final : public MantelEngine {
