@@ -7,12 +7,12 @@
 #include <atomic>
 #include <cmath>
 #include <functional>
-#include <memory>
-#include <type_traits>
 #include <limits>
+#include <memory>
 #include <numeric>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 
 #include "gather_dot.h"
 #include "gather_dot_rows.h"
@@ -39,12 +39,10 @@ constexpr double kBoundSlack = 1e-7;  // added to each bound
 constexpr std::size_t kCheckEvery = 4;  // rows between checks
 // One pair: the kernel reads up to this many index entries past a row's end.
 constexpr std::size_t kPad = 16;
+constexpr double kNever = -std::numeric_limits<double>::infinity();  // stop_below that never stops
 // The 8-bit screen (mantel_screen.h) from this N (below, the exact kernels are
-// cheap anyway) and up to this much memory; within a block it is given up once
-// it has proved fewer than a quarter of the first kScreenTrial permutations it tried.
+// cheap anyway).
 constexpr std::size_t kScreenFromN = 128;
-constexpr double kScreenMaxBytes = 1024.0 * 1024 * 1024;
-constexpr std::size_t kScreenTrial = 4;
 
 template <typename T>
 class DotEngine final : public MantelEngine {
@@ -166,25 +164,19 @@ class DotEngine final : public MantelEngine {
   void evaluate(const std::int32_t* const* perms, std::size_t q, double* out, const Progress& progress,
                 double stop_below) const override {
     const std::size_t np = pairs_.size(), na = a_ids_.size(), nb = b_ids_.size();
-    const bool may_stop = can_stop_early() && stop_below > -std::numeric_limits<double>::infinity();
+    const bool may_stop = can_stop_early() && stop_below > kNever;
     std::vector<std::int32_t> inverse(q * n_);
     for (std::size_t p = 0; p < q; ++p)
       for (std::size_t i = 0; i < n_; ++i) inverse[p * n_ + static_cast<std::size_t>(perms[p][i])] = static_cast<std::int32_t>(i);
     row_effect_terms(perms, q, out);
     if (np == 1) {
-      evaluate_one(perms, q, inverse, out, progress, may_stop ? stop_below : -std::numeric_limits<double>::infinity());
+      evaluate_one(perms, q, inverse, out, progress, may_stop ? stop_below : kNever);
       return;
     }
     // squared norms processed so far, per permutation and fixed / permuted RDM
     std::vector<double> a_done(may_stop ? q * na : 0, 0.0), b_done(may_stop ? q * nb : 0, 0.0);
     std::vector<bool> stopped(q, false);
-    std::vector<std::size_t> active;
-    if (may_stop && screen_) {
-      screen(perms, q, out, stop_below, stopped, active);
-    } else {
-      active.resize(q);
-      std::iota(active.begin(), active.end(), std::size_t{0});
-    }
+    std::vector<std::size_t> active = first_active(perms, q, out, may_stop ? stop_below : kNever, stopped);
     std::vector<double> gathered(nb * n_);
     std::vector<const float*> aptr(na);
     std::vector<double> rect(na * nb);
@@ -250,7 +242,7 @@ class DotEngine final : public MantelEngine {
   void evaluate_one(const std::int32_t* const* perms, std::size_t q, const std::vector<std::int32_t>& inverse,
                     double* out, const Progress& progress, double stop_below) const {
     const std::size_t a = pairs_[0].a, b = pairs_[0].b;
-    const bool may_stop = stop_below > -std::numeric_limits<double>::infinity();
+    const bool may_stop = stop_below > kNever;
     // the permutations, each followed by kPad copies of n (the zero column)
     const std::size_t width = n_ + kPad;
     std::vector<std::int32_t> padded(q * width, static_cast<std::int32_t>(n_));
@@ -258,13 +250,7 @@ class DotEngine final : public MantelEngine {
     std::vector<double> lanes(q * kRowLanes, 0.0);
     std::vector<double> a_done(q, 0.0);
     std::vector<bool> stopped(q, false);
-    std::vector<std::size_t> active;
-    if (may_stop && screen_) {
-      screen(perms, q, out, stop_below, stopped, active);
-    } else {
-      active.resize(q);
-      std::iota(active.begin(), active.end(), std::size_t{0});
-    }
+    std::vector<std::size_t> active = first_active(perms, q, out, may_stop ? stop_below : kNever, stopped);
     std::vector<GatherDotItem<T>> items(q * kCheckEvery);
     for (std::size_t r0 = 0; r0 < n_ && !active.empty(); r0 += kCheckEvery) {
       if (r0 % 16 == 0) progress.check();
@@ -299,71 +285,34 @@ class DotEngine final : public MantelEngine {
       if (!stopped[p]) out[p] = finish(method_, out[p] + lane_sum(lanes.data() + p * kRowLanes));
   }
 
-  // The screen proves most permutations below stop_below at a fraction of
-  // the exact cost (out becomes its bounds); the others are left in `active`
-  // for the exact kernels. Statistics close to the threshold defeat it, so it
-  // is given up for the block when it rarely succeeds.
-  void screen(const std::int32_t* const* perms, std::size_t q, double* out, double stop_below,
-              std::vector<bool>& stopped, std::vector<std::size_t>& active) const {
-    const std::size_t np = pairs_.size();
-    std::vector<std::uint8_t> scratch;
-    std::vector<double> stop(np), bounds(np);
-    std::size_t tried = 0, proved = 0;
-    for (std::size_t p = 0; p < q; ++p) {
-      if (tried >= kScreenTrial && proved * 4 < tried) {
-        active.push_back(p);
-        continue;
-      }
-      ++tried;
-      // out holds the exact row-effect part of each statistic
-      for (std::size_t s = 0; s < np; ++s) stop[s] = stop_below - out[p * np + s] - kBoundSlack;
-      if (screen_->prove_below(perms[p], stop.data(), bounds.data(), scratch)) {
-        for (std::size_t s = 0; s < np; ++s) out[p * np + s] += bounds[s] + kBoundSlack;
-        stopped[p] = true;
-        ++proved;
-      } else {
-        active.push_back(p);
-      }
+  // The permutations left for the exact kernels: all, or those the screen
+  // (mantel_screen.h) could not settle below stop_below.
+  std::vector<std::size_t> first_active(const std::int32_t* const* perms, std::size_t q, double* out,
+                                        double stop_below, std::vector<bool>& stopped) const {
+    std::vector<std::size_t> active;
+    if (screen_ && stop_below > kNever) {
+      screened_ += screen_->settle(perms, q, out, stop_below, kBoundSlack, stopped, active);
+    } else {
+      active.resize(q);
+      std::iota(active.begin(), active.end(), std::size_t{0});
     }
-    screened_ += proved;
+    return active;
   }
 
   // The screen, where it runs: float storage from kScreenFromN, AVX-512 VNNI,
-  // its bytes (about 1.5 bytes per square entry and RDM) within a budget, and
-  // no RDM whose residual is all zero.
+  // within its memory budget, and no RDM whose residual is all zero.
   void build_screen(int threads) {
     if (n_ < kScreenFromN || !MantelScreen::available()) return;
-    const double bytes = static_cast<double>(a_ids_.size() + 2 * b_ids_.size()) * 0.5 * static_cast<double>(n_) *
-                         static_cast<double>(n_);
-    if (bytes > kScreenMaxBytes) return;
-    const bool one = pairs_.size() == 1;
-    std::vector<std::unique_ptr<ScreenFixedSide>> fixed(a_ids_.size());
-    std::vector<std::unique_ptr<ScreenPermutedSide>> permuted(b_ids_.size());
-    parallel_for(fixed.size() + permuted.size(), threads, [&](std::size_t t, int) {
-      if (t < fixed.size()) {
-        const std::size_t r = a_ids_[t];
-        std::function<const float*(std::size_t)> row;
-        if (one) row = [this, r](std::size_t i) { return fixed_rows_[r].row(i); };
-        else row = [this, r](std::size_t i) { return zf_[r].data() + condensed_row_offset(n_, i); };
-        fixed[t] = std::make_unique<ScreenFixedSide>(row, n_);
-      } else {
-        const std::size_t g = t - fixed.size();
-        permuted[g] = std::make_unique<ScreenPermutedSide>(sq_[b_ids_[g]].data(), stride_, n_);
-      }
-    });
-    std::vector<ScreenFixedSide> fixed_sides;
-    std::vector<ScreenPermutedSide> permuted_sides;
-    for (auto& f : fixed) {
-      if (!f->usable) return;
-      fixed_sides.push_back(std::move(*f));
+    std::vector<std::function<const float*(std::size_t)>> fixed;
+    for (const std::size_t r : a_ids_) {
+      if (pairs_.size() == 1) fixed.emplace_back([this, r](std::size_t i) { return fixed_rows_[r].row(i); });
+      else fixed.emplace_back([this, r](std::size_t i) { return zf_[r].data() + condensed_row_offset(n_, i); });
     }
-    for (auto& b : permuted) {
-      if (!b->usable) return;
-      permuted_sides.push_back(std::move(*b));
-    }
+    std::vector<const float*> permuted;
+    for (const std::size_t r : b_ids_) permuted.push_back(sq_[r].data());
     std::vector<std::pair<std::size_t, std::size_t>> pairs;
     for (std::size_t s = 0; s < pairs_.size(); ++s) pairs.emplace_back(pair_a_[s], pair_b_[s]);
-    screen_ = std::make_unique<MantelScreen>(std::move(fixed_sides), std::move(permuted_sides), std::move(pairs), n_);
+    screen_ = make_mantel_screen(fixed, permuted, stride_, n_, pairs, threads);
   }
 
   std::vector<double> reported(const std::vector<double>&) const override {

@@ -11,6 +11,7 @@
 #include <immintrin.h>
 
 #include "cpu_features.h"
+#include "thread_pool.h"
 
 namespace seedscope {
 
@@ -21,6 +22,9 @@ namespace {
 constexpr std::size_t kBlock = 64;  // fixed rows per block = bytes per transposed column
 // Columns per int32 flush: a lane gains at most 4 · 255 · 127 per column.
 constexpr std::size_t kFlushColumns = 4096;
+constexpr double kMaxBytes = 1024.0 * 1024 * 1024;
+// settle(): tries before the screen may be given up within a block
+constexpr std::size_t kTrial = 4;
 
 // Columns c0 … c0+15 of the block's 64 byte rows into the transposed store:
 // out[c · 64 + l] = rows[l][c]. Lane L of register k holds row 16L + k, so
@@ -268,6 +272,57 @@ bool MantelScreen::prove_below(const std::int32_t* perm, const double* stop, dou
     if (all_below) return true;
   }
   return false;
+}
+
+std::size_t MantelScreen::settle(const std::int32_t* const* perms, std::size_t q, double* out, double stop_below,
+                                 double margin, std::vector<bool>& stopped, std::vector<std::size_t>& active) const {
+  const std::size_t np = pairs_.size();
+  std::vector<std::uint8_t> scratch;
+  std::vector<double> stop(np), bounds(np);
+  std::size_t tried = 0, proved = 0;
+  for (std::size_t p = 0; p < q; ++p) {
+    if (tried >= kTrial && proved * 4 < tried) {
+      active.push_back(p);
+      continue;
+    }
+    ++tried;
+    for (std::size_t s = 0; s < np; ++s) stop[s] = stop_below - out[p * np + s] - margin;
+    if (prove_below(perms[p], stop.data(), bounds.data(), scratch)) {
+      for (std::size_t s = 0; s < np; ++s) out[p * np + s] += bounds[s] + margin;
+      stopped[p] = true;
+      ++proved;
+    } else {
+      active.push_back(p);
+    }
+  }
+  return proved;
+}
+
+std::unique_ptr<MantelScreen> make_mantel_screen(const std::vector<std::function<const float*(std::size_t)>>& fixed,
+                                                 const std::vector<const float*>& permuted, std::size_t stride,
+                                                 std::size_t n,
+                                                 const std::vector<std::pair<std::size_t, std::size_t>>& pairs,
+                                                 int threads) {
+  // about n²/2 bytes per fixed side and n² per permuted side
+  const double nn = static_cast<double>(n) * static_cast<double>(n);
+  if ((0.5 * static_cast<double>(fixed.size()) + static_cast<double>(permuted.size())) * nn > kMaxBytes) return nullptr;
+  std::vector<std::unique_ptr<ScreenFixedSide>> a(fixed.size());
+  std::vector<std::unique_ptr<ScreenPermutedSide>> b(permuted.size());
+  parallel_for(a.size() + b.size(), threads, [&](std::size_t t, int) {
+    if (t < a.size()) a[t] = std::make_unique<ScreenFixedSide>(fixed[t], n);
+    else b[t - a.size()] = std::make_unique<ScreenPermutedSide>(permuted[t - a.size()], stride, n);
+  });
+  std::vector<ScreenFixedSide> fixed_sides;
+  std::vector<ScreenPermutedSide> permuted_sides;
+  for (auto& side : a) {
+    if (!side->usable) return nullptr;
+    fixed_sides.push_back(std::move(*side));
+  }
+  for (auto& side : b) {
+    if (!side->usable) return nullptr;
+    permuted_sides.push_back(std::move(*side));
+  }
+  return std::make_unique<MantelScreen>(std::move(fixed_sides), std::move(permuted_sides), pairs, n);
 }
 
 }  // namespace seedscope

@@ -25,6 +25,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <memory>
+#include <utility>
 #include <vector>
 
 namespace seedscope {
@@ -75,6 +77,17 @@ class MantelScreen {
   bool prove_below(const std::int32_t* perm, const double* stop, double* bounds,
                    std::vector<std::uint8_t>& scratch) const;
 
+  // For an engine's block of q permutations: out[p · pairs + s] holds the
+  // exact part of each statistic computed so far (the row effects). A
+  // permutation proved to have every statistic below `stop_below` gets
+  // out += bound + margin (< stop_below) and stopped[p]; the others are
+  // appended to `active`. Statistics close to the threshold defeat the
+  // screen, so within a block it is given up once it has proved fewer than a
+  // quarter of the permutations it tried (from the fourth on). Returns how
+  // many it proved.
+  std::size_t settle(const std::int32_t* const* perms, std::size_t q, double* out, double stop_below,
+                     double margin, std::vector<bool>& stopped, std::vector<std::size_t>& active) const;
+
  private:
   std::size_t n_;
   std::vector<ScreenFixedSide> fixed_;
@@ -83,5 +96,15 @@ class MantelScreen {
   std::vector<double> pair_scale_;  // s_a · s_b
   std::vector<double> pair_slack_;  // both quantization error terms, plus a margin for float64 rounding
 };
+
+// The screen for these sides (built in parallel), or nullptr when it would
+// exceed its memory budget (1 GiB) or a side is all zero. fixed[x](i): the
+// stored entries of fixed RDM x in row i (j > i); permuted[y]: square rows of
+// permuted RDM y with this stride. Requires MantelScreen::available().
+std::unique_ptr<MantelScreen> make_mantel_screen(const std::vector<std::function<const float*(std::size_t)>>& fixed,
+                                                 const std::vector<const float*>& permuted, std::size_t stride,
+                                                 std::size_t n,
+                                                 const std::vector<std::pair<std::size_t, std::size_t>>& pairs,
+                                                 int threads);
 
 }  // namespace seedscope
