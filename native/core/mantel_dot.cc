@@ -299,10 +299,11 @@ class DotEngine final : public MantelEngine {
     return active;
   }
 
-  // The screen, where it runs: float storage from kScreenFromN, AVX-512 VNNI,
-  // within its memory budget, and no RDM whose residual is all zero.
+  // The screen, where it can be of use: float storage from kScreenFromN,
+  // methods that stop early, AVX-512 VNNI, within its memory budget, and no
+  // RDM whose residual is all zero.
   void build_screen(int threads) {
-    if (n_ < kScreenFromN || !MantelScreen::available()) return;
+    if (n_ < kScreenFromN || !can_stop_early() || !MantelScreen::available()) return;
     std::vector<std::function<const float*(std::size_t)>> fixed;
     for (const std::size_t r : a_ids_) {
       if (pairs_.size() == 1) fixed.emplace_back([this, r](std::size_t i) { return fixed_rows_[r].row(i); });
