@@ -49,8 +49,9 @@ class ScreenCheckWorker : public PromiseWorker {
     const seedscope::MantelScreen screen(std::move(fixed), std::move(permuted), {{0, 0}}, n_);
     std::vector<std::uint8_t> scratch;
     double bound = 0;
+    const double offset = 0;
     for (std::size_t p = 0; p * n_ < perms_.size(); ++p) {
-      screen.prove_below(perms_.data() + p * n_, &stop_, &bound, scratch);
+      screen.prove_below(perms_.data() + p * n_, &offset, &stop_, false, &bound, scratch);
       bounds_.push_back(bound);
     }
   }

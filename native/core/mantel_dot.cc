@@ -153,7 +153,7 @@ class DotEngine final : public MantelEngine {
   // Permutations share each row of the permuted RDMs while it is in L1.
   std::size_t block_size() const override { return 32; }
 
-  bool can_stop_early() const override { return method_ != PairMethod::R2; }
+  bool can_stop_early() const override { return true; }
 
   std::uint64_t screened() const override { return screened_.load(); }
 
@@ -291,7 +291,7 @@ class DotEngine final : public MantelEngine {
                                         double stop_below, std::vector<bool>& stopped) const {
     std::vector<std::size_t> active;
     if (screen_ && stop_below > kNever) {
-      screened_ += screen_->settle(perms, q, out, stop_below, kBoundSlack, stopped, active);
+      screened_ += screen_->settle(perms, q, out, stop_below, kBoundSlack, method_ == PairMethod::R2, stopped, active);
     } else {
       active.resize(q);
       std::iota(active.begin(), active.end(), std::size_t{0});
@@ -299,11 +299,10 @@ class DotEngine final : public MantelEngine {
     return active;
   }
 
-  // The screen, where it can be of use: float storage from kScreenFromN,
-  // methods that stop early, AVX-512 VNNI, within its memory budget, and no
-  // RDM whose residual is all zero.
+  // The screen, where it runs: float storage from kScreenFromN, AVX-512 VNNI,
+  // within its memory budget, and no RDM whose residual is all zero.
   void build_screen(int threads) {
-    if (n_ < kScreenFromN || !can_stop_early() || !MantelScreen::available()) return;
+    if (n_ < kScreenFromN || !MantelScreen::available()) return;
     std::vector<std::function<const float*(std::size_t)>> fixed;
     for (const std::size_t r : a_ids_) {
       if (pairs_.size() == 1) fixed.emplace_back([this, r](std::size_t i) { return fixed_rows_[r].row(i); });
@@ -391,20 +390,25 @@ class DotEngine final : public MantelEngine {
   }
 
   // True when every pair's statistic under this permutation is proved below
-  // `stop`; then sums[s] is replaced by its upper bound.
+  // `stop`; then sums[s] is replaced by its upper bound. The sum S so far and
+  // the reach R of the rest (Cauchy–Schwarz) bound r in [S − R, S + R]; for
+  // r2 the statistic r² is then at most (|S| + R)².
   bool below(std::size_t, double* sums, const double* a_done, const double* b_done, double stop) const {
     const std::size_t np = pairs_.size();
-    for (std::size_t s = 0; s < np; ++s) {
+    const bool squared = method_ == PairMethod::R2;
+    if (squared && !(stop > 0)) return false;
+    const double limit = squared ? std::sqrt(stop) : stop;
+    const auto bound = [&](std::size_t s) {
       const std::size_t x = pair_a_[s], g = pair_b_[s];
       double ra = std::max(0.0, total_sq_[a_ids_[x]] - a_done[x]) + kNormSlack;
       double rb = std::max(0.0, total_sq_perm_[g] - b_done[g]) + kNormSlack;
-      if (!(sums[s] + std::sqrt(ra * rb) + kBoundSlack < stop)) return false;
-    }
+      return (squared ? std::fabs(sums[s]) : sums[s]) + std::sqrt(ra * rb) + kBoundSlack;
+    };
+    for (std::size_t s = 0; s < np; ++s)
+      if (!(bound(s) < limit)) return false;
     for (std::size_t s = 0; s < np; ++s) {
-      const std::size_t x = pair_a_[s], g = pair_b_[s];
-      double ra = std::max(0.0, total_sq_[a_ids_[x]] - a_done[x]) + kNormSlack;
-      double rb = std::max(0.0, total_sq_perm_[g] - b_done[g]) + kNormSlack;
-      sums[s] = sums[s] + std::sqrt(ra * rb) + kBoundSlack;
+      const double v = bound(s);
+      sums[s] = squared ? v * v : v;
     }
     return true;
   }

@@ -241,8 +241,8 @@ MantelScreen::MantelScreen(std::vector<ScreenFixedSide> fixed, std::vector<Scree
   }
 }
 
-bool MantelScreen::prove_below(const std::int32_t* perm, const double* stop, double* bounds,
-                               std::vector<std::uint8_t>& scratch) const {
+bool MantelScreen::prove_below(const std::int32_t* perm, const double* offset, const double* limit, bool two_sided,
+                               double* bounds, std::vector<std::uint8_t>& scratch) const {
   const std::size_t np = pairs_.size(), nb = permuted_.size();
   const std::size_t cols = permuted_.front().cols, pt_size = cols * kBlock;
   if (scratch.size() < nb * pt_size) scratch.assign(nb * pt_size, 0);
@@ -265,9 +265,11 @@ bool MantelScreen::prove_below(const std::int32_t* perm, const double* stop, dou
       const auto [x, y] = pairs_[s];
       const ScreenFixedSide& a = fixed_[x];
       dot[s] += block_dot(a.q.data() + a.block_start[g], scratch.data() + y * pt_size, perm, g * kBlock + 1, n_);
-      bounds[s] = pair_scale_[s] * static_cast<double>(dot[s] - 128 * a.q_before[g + 1]) + pair_slack_[s] +
-                  a.rest_norm[g + 1] * b_rest[y] * (1 + 1e-9);
-      all_below = all_below && bounds[s] < stop[s];
+      // T_s lies within `reach` of the quantized sum of the rows screened so far
+      const double center = offset[s] + pair_scale_[s] * static_cast<double>(dot[s] - 128 * a.q_before[g + 1]);
+      const double reach = pair_slack_[s] + a.rest_norm[g + 1] * b_rest[y] * (1 + 1e-9);
+      bounds[s] = (two_sided ? std::fabs(center) : center) + reach;
+      all_below = all_below && bounds[s] < limit[s];
     }
     if (all_below) return true;
   }
@@ -275,20 +277,23 @@ bool MantelScreen::prove_below(const std::int32_t* perm, const double* stop, dou
 }
 
 std::size_t MantelScreen::settle(const std::int32_t* const* perms, std::size_t q, double* out, double stop_below,
-                                 double margin, std::vector<bool>& stopped, std::vector<std::size_t>& active) const {
+                                 double margin, bool squared, std::vector<bool>& stopped,
+                                 std::vector<std::size_t>& active) const {
   const std::size_t np = pairs_.size();
+  // r² < stop_below once |r| + margin < √stop_below
+  const double limit = squared ? (stop_below > 0 ? std::sqrt(stop_below) : -1.0) - margin : stop_below - margin;
   std::vector<std::uint8_t> scratch;
-  std::vector<double> stop(np), bounds(np);
+  std::vector<double> limits(np, limit), bounds(np);
   std::size_t tried = 0, proved = 0;
   for (std::size_t p = 0; p < q; ++p) {
-    if (tried >= kTrial && proved * 4 < tried) {
+    if ((squared && !(limit > 0)) || (tried >= kTrial && proved * 4 < tried)) {
       active.push_back(p);
       continue;
     }
     ++tried;
-    for (std::size_t s = 0; s < np; ++s) stop[s] = stop_below - out[p * np + s] - margin;
-    if (prove_below(perms[p], stop.data(), bounds.data(), scratch)) {
-      for (std::size_t s = 0; s < np; ++s) out[p * np + s] += bounds[s] + margin;
+    double* r0 = out + p * np;
+    if (prove_below(perms[p], r0, limits.data(), squared, bounds.data(), scratch)) {
+      for (std::size_t s = 0; s < np; ++s) r0[s] = squared ? (bounds[s] + margin) * (bounds[s] + margin) : bounds[s] + margin;
       stopped[p] = true;
       ++proved;
     } else {

@@ -70,23 +70,25 @@ class MantelScreen {
   MantelScreen(std::vector<ScreenFixedSide> fixed, std::vector<ScreenPermutedSide> permuted,
                std::vector<std::pair<std::size_t, std::size_t>> pairs, std::size_t n);
 
-  // bounds[s]: an upper bound of the real sum Σ_{i<j} a(i, j)·b(π(i), π(j)) of
-  // the stored values of pair s. Returns true, as soon as it can, once every
-  // pair's bound is below its stop[s] (−∞: screens every row). scratch: any
-  // vector, reused between calls (one per thread).
-  bool prove_below(const std::int32_t* perm, const double* stop, double* bounds,
-                   std::vector<std::uint8_t>& scratch) const;
+  // With T_s = Σ_{i<j} a(i, j)·b(π(i), π(j)), the real sum of the stored
+  // values of pair s: bounds[s] is an upper bound of offset[s] + T_s, or with
+  // two_sided of |offset[s] + T_s|. Returns true, as soon as it can, once
+  // every pair's bound is below its limit[s] (−∞: screens every row).
+  // scratch: any vector, reused between calls (one per thread).
+  bool prove_below(const std::int32_t* perm, const double* offset, const double* limit, bool two_sided,
+                   double* bounds, std::vector<std::uint8_t>& scratch) const;
 
   // For an engine's block of q permutations: out[p · pairs + s] holds the
-  // exact part of each statistic computed so far (the row effects). A
-  // permutation proved to have every statistic below `stop_below` gets
-  // out += bound + margin (< stop_below) and stopped[p]; the others are
+  // exact part r0 of each statistic computed so far (the row effects), the
+  // statistic being r = r0 + T_s, or r² with `squared`. A permutation proved
+  // to have every statistic below `stop_below` gets out = its bound with
+  // `margin` added (still < stop_below) and stopped[p]; the others are
   // appended to `active`. Statistics close to the threshold defeat the
   // screen, so within a block it is given up once it has proved fewer than a
   // quarter of the permutations it tried (from the fourth on). Returns how
   // many it proved.
   std::size_t settle(const std::int32_t* const* perms, std::size_t q, double* out, double stop_below,
-                     double margin, std::vector<bool>& stopped, std::vector<std::size_t>& active) const;
+                     double margin, bool squared, std::vector<bool>& stopped, std::vector<std::size_t>& active) const;
 
  private:
   std::size_t n_;

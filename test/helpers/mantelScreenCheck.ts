@@ -35,6 +35,7 @@ function cases(): Case[] {
     for (const [label, weight] of [['strong', 3], ['medium', 0.4], ['unrelated', 0]] as const) {
       const b = a.map((v) => weight * v + rng.normal());
       out.push({ name: `n=${n} ${label} pearson`, n, method: 'pearson', rdms: [a, b], floor: 0.02 });
+      out.push({ name: `n=${n} ${label} r2`, n, method: 'r2', rdms: [a, b], floor: 0.0004 });
     }
     // ties: a few levels only, ranked
     const coarse = a.map((v) => Math.round(v + 0.5 * rng.normal()));
@@ -56,6 +57,7 @@ function cases(): Case[] {
     const rdms = Array.from({ length: k }, (_, i) => shared.map((v) => (unrelated && i === k - 1 ? 0 : 1 + i) * v + r2.normal()));
     const tag = unrelated ? ' with an unrelated RDM' : '';
     out.push({ name: `n=${n2} all ${k} pairs${tag} pearson`, n: n2, method: 'pearson', rdms, floor: 0.02 });
+    out.push({ name: `n=${n2} all ${k} pairs${tag} r2`, n: n2, method: 'r2', rdms, floor: 0.0004 });
     out.push({ name: `n=${n2} all ${k} pairs${tag} spearman`, n: n2, method: 'spearman', rdms: rdms.map((r) => r.map(Math.round)), floor: 0.05 });
   }
   return out;
