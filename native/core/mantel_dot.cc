@@ -9,6 +9,7 @@
 #include <functional>
 #include <limits>
 #include <memory>
+#include <mutex>
 #include <numeric>
 #include <stdexcept>
 #include <string>
@@ -41,8 +42,10 @@ constexpr std::size_t kCheckEvery = 4;  // rows between checks
 constexpr std::size_t kPad = 16;
 constexpr double kNever = -std::numeric_limits<double>::infinity();  // stop_below that never stops
 // The 8-bit screen (mantel_screen.h) from this N (below, the exact kernels are
-// cheap anyway).
+// cheap anyway), for permutations whose bound must drop by at least this
+// fraction (less: the exact kernels settle them within a few rows).
 constexpr std::size_t kScreenFromN = 128;
+constexpr double kScreenFromDrop = 0.1;
 
 template <typename T>
 class DotEngine final : public MantelEngine {
@@ -147,7 +150,7 @@ class DotEngine final : public MantelEngine {
       pair_a_.push_back(ai);
       pair_b_.push_back(bi);
     }
-    if constexpr (std::is_same_v<T, float>) build_screen(threads);
+    threads_ = threads;
   }
 
   // Permutations share each row of the permuted RDMs while it is in L1.
@@ -290,18 +293,55 @@ class DotEngine final : public MantelEngine {
   std::vector<std::size_t> first_active(const std::int32_t* const* perms, std::size_t q, double* out,
                                         double stop_below, std::vector<bool>& stopped) const {
     std::vector<std::size_t> active;
-    if (screen_ && stop_below > kNever) {
-      screened_ += screen_->settle(perms, q, out, stop_below, kBoundSlack, method_ == PairMethod::R2, stopped, active);
-    } else {
+    if (!(stop_below > kNever)) {
       active.resize(q);
       std::iota(active.begin(), active.end(), std::size_t{0});
+      return active;
     }
+    // With nothing gathered yet, the row effects and the residual norms alone
+    // often settle a permutation (real RDMs, whose row effects dominate).
+    // Where they almost do, the exact kernels settle it within a few rows,
+    // cheaper than a block of the screen: only the others are screened.
+    const std::vector<double> none(std::max(a_ids_.size(), b_ids_.size()), 0.0);
+    std::vector<std::size_t> open;
+    for (std::size_t p = 0; p < q; ++p) {
+      if (below(p, out + p * pairs_.size(), none.data(), none.data(), stop_below)) stopped[p] = true;
+      else if (drop_needed(out + p * pairs_.size(), stop_below) < kScreenFromDrop) active.push_back(p);
+      else open.push_back(p);
+    }
+    // The screen is built the first time it is needed.
+    if constexpr (std::is_same_v<T, float>) {
+      if (!open.empty()) std::call_once(screen_once_, [this] { build_screen(); });
+    }
+    if (!screen_) {
+      active.insert(active.end(), open.begin(), open.end());
+      std::sort(active.begin(), active.end());
+      return active;
+    }
+    screened_ += screen_->settle(perms, open, out, stop_below, kBoundSlack, method_ == PairMethod::R2, stopped, active);
+    std::sort(active.begin(), active.end());
     return active;
+  }
+
+  // How far, as a fraction of the Cauchy–Schwarz reach of the whole residual,
+  // the bound of the pair that needs it most must fall before the
+  // permutation is settled (the exact kernels get there after about that
+  // fraction of the entries).
+  double drop_needed(const double* sums, double stop_below) const {
+    const bool squared = method_ == PairMethod::R2;
+    const double limit = squared ? std::sqrt(std::max(0.0, stop_below)) : stop_below;
+    double drop = 0;
+    for (std::size_t s = 0; s < pairs_.size(); ++s) {
+      const double reach = std::sqrt(total_sq_[a_ids_[pair_a_[s]]] * total_sq_perm_[pair_b_[s]]);
+      const double start = (squared ? std::fabs(sums[s]) : sums[s]) + reach;
+      drop = std::max(drop, (start - limit) / reach);
+    }
+    return drop;
   }
 
   // The screen, where it runs: float storage from kScreenFromN, AVX-512 VNNI,
   // within its memory budget, and no RDM whose residual is all zero.
-  void build_screen(int threads) {
+  void build_screen() const {
     if (n_ < kScreenFromN || !MantelScreen::available()) return;
     std::vector<std::function<const float*(std::size_t)>> fixed;
     for (const std::size_t r : a_ids_) {
@@ -312,7 +352,7 @@ class DotEngine final : public MantelEngine {
     for (const std::size_t r : b_ids_) permuted.push_back(sq_[r].data());
     std::vector<std::pair<std::size_t, std::size_t>> pairs;
     for (std::size_t s = 0; s < pairs_.size(); ++s) pairs.emplace_back(pair_a_[s], pair_b_[s]);
-    screen_ = make_mantel_screen(fixed, permuted, stride_, n_, pairs, threads);
+    screen_ = make_mantel_screen(fixed, permuted, stride_, n_, pairs, threads_);
   }
 
   std::vector<double> reported(const std::vector<double>&) const override {
@@ -339,7 +379,9 @@ class DotEngine final : public MantelEngine {
   std::vector<double> total_sq_;             // fixed side: squared norm of the stored RDM
   std::vector<double> total_sq_perm_;        // permuted side (in b_ids_ order): squared norm
   std::vector<std::size_t> a_ids_, b_ids_, pair_slot_, pair_a_, pair_b_;
-  std::unique_ptr<MantelScreen> screen_;  // see build_screen()
+  int threads_ = 0;  // for preparing
+  mutable std::once_flag screen_once_;
+  mutable std::unique_ptr<MantelScreen> screen_;  // see build_screen()
   mutable std::atomic<std::uint64_t> screened_{0};
 
   // Splits prepared vector z (condensed) into row effects (effect_[r],

@@ -276,16 +276,16 @@ bool MantelScreen::prove_below(const std::int32_t* perm, const double* offset, c
   return false;
 }
 
-std::size_t MantelScreen::settle(const std::int32_t* const* perms, std::size_t q, double* out, double stop_below,
-                                 double margin, bool squared, std::vector<bool>& stopped,
-                                 std::vector<std::size_t>& active) const {
+std::size_t MantelScreen::settle(const std::int32_t* const* perms, const std::vector<std::size_t>& candidates,
+                                 double* out, double stop_below, double margin, bool squared,
+                                 std::vector<bool>& stopped, std::vector<std::size_t>& active) const {
   const std::size_t np = pairs_.size();
   // r² < stop_below once |r| + margin < √stop_below
   const double limit = squared ? (stop_below > 0 ? std::sqrt(stop_below) : -1.0) - margin : stop_below - margin;
   std::vector<std::uint8_t> scratch;
   std::vector<double> limits(np, limit), bounds(np);
   std::size_t tried = 0, proved = 0;
-  for (std::size_t p = 0; p < q; ++p) {
+  for (const std::size_t p : candidates) {
     if ((squared && !(limit > 0)) || (tried >= kTrial && proved * 4 < tried)) {
       active.push_back(p);
       continue;

@@ -78,17 +78,18 @@ class MantelScreen {
   bool prove_below(const std::int32_t* perm, const double* offset, const double* limit, bool two_sided,
                    double* bounds, std::vector<std::uint8_t>& scratch) const;
 
-  // For an engine's block of q permutations: out[p · pairs + s] holds the
-  // exact part r0 of each statistic computed so far (the row effects), the
-  // statistic being r = r0 + T_s, or r² with `squared`. A permutation proved
-  // to have every statistic below `stop_below` gets out = its bound with
-  // `margin` added (still < stop_below) and stopped[p]; the others are
-  // appended to `active`. Statistics close to the threshold defeat the
-  // screen, so within a block it is given up once it has proved fewer than a
-  // quarter of the permutations it tried (from the fourth on). Returns how
-  // many it proved.
-  std::size_t settle(const std::int32_t* const* perms, std::size_t q, double* out, double stop_below,
-                     double margin, bool squared, std::vector<bool>& stopped, std::vector<std::size_t>& active) const;
+  // For the candidates p among an engine's block of permutations:
+  // out[p · pairs + s] holds the exact part r0 of each statistic computed so
+  // far (the row effects), the statistic being r = r0 + T_s, or r² with
+  // `squared`. A permutation proved to have every statistic below
+  // `stop_below` gets out = its bound with `margin` added (still
+  // < stop_below) and stopped[p]; the others are appended to `active`.
+  // Statistics close to the threshold defeat the screen, so within a block it
+  // is given up once it has proved fewer than a quarter of the permutations
+  // it tried (from the fourth on). Returns how many it proved.
+  std::size_t settle(const std::int32_t* const* perms, const std::vector<std::size_t>& candidates, double* out,
+                     double stop_below, double margin, bool squared, std::vector<bool>& stopped,
+                     std::vector<std::size_t>& active) const;
 
  private:
   std::size_t n_;
