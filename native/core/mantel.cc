@@ -105,6 +105,7 @@ MantelResult mantel_test(const std::vector<const double*>& rdms, std::size_t n,
     for (std::size_t q = 0; q < pairs.size(); ++q) thr = std::min({thr, observed[q], reported_obs[q]});
     if (std::isfinite(thr)) stop_below = thr - kTieTolerance - kStopMargin;
   }
+  engine->prepare(stop_below);
 
   const std::uint64_t total_exact = factorial_up_to(n, opt.permutations);
   result.exact = total_exact != 0;

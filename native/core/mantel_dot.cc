@@ -160,6 +160,15 @@ class DotEngine final : public MantelEngine {
 
   std::uint64_t screened() const override { return screened_.load(); }
 
+  // Builds the screen now (on every thread) when a typical null permutation,
+  // whose row-effect part is about 0, will need it; otherwise it is built
+  // the first time it is needed, if ever.
+  void prepare(double stop_below) override {
+    if (!(stop_below > kNever)) return;
+    const std::vector<double> typical(pairs_.size(), 0.0);
+    if (drop_needed(typical.data(), stop_below) >= kScreenFromDrop) std::call_once(screen_once_, [this] { build_screen(); });
+  }
+
   // Rows of the permuted RDM are visited in storage order r = 0..n−1 (a stream
   // the prefetcher follows, each row reused by every permutation of the block);
   // row r of the permuted RDM meets row i = π⁻¹(r) of the fixed one:
@@ -310,9 +319,7 @@ class DotEngine final : public MantelEngine {
       else open.push_back(p);
     }
     // The screen is built the first time it is needed.
-    if constexpr (std::is_same_v<T, float>) {
-      if (!open.empty()) std::call_once(screen_once_, [this] { build_screen(); });
-    }
+    if (!open.empty()) std::call_once(screen_once_, [this] { build_screen(); });
     if (!screen_) {
       active.insert(active.end(), open.begin(), open.end());
       std::sort(active.begin(), active.end());
@@ -342,18 +349,21 @@ class DotEngine final : public MantelEngine {
   // The screen, where it runs: float storage from kScreenFromN, AVX-512 VNNI,
   // within its memory budget, and no RDM whose residual is all zero.
   void build_screen() const {
-    if (n_ < kScreenFromN || !MantelScreen::available()) return;
-    std::vector<std::function<const float*(std::size_t)>> fixed;
-    for (const std::size_t r : a_ids_) {
-      if (pairs_.size() == 1) fixed.emplace_back([this, r](std::size_t i) { return fixed_rows_[r].row(i); });
-      else fixed.emplace_back([this, r](std::size_t i) { return zf_[r].data() + condensed_row_offset(n_, i); });
+    if constexpr (std::is_same_v<T, float>) {
+      if (n_ < kScreenFromN || !MantelScreen::available()) return;
+      std::vector<std::function<const float*(std::size_t)>> fixed;
+      for (const std::size_t r : a_ids_) {
+        if (pairs_.size() == 1) fixed.emplace_back([this, r](std::size_t i) { return fixed_rows_[r].row(i); });
+        else fixed.emplace_back([this, r](std::size_t i) { return zf_[r].data() + condensed_row_offset(n_, i); });
+      }
+      std::vector<const float*> permuted;
+      for (const std::size_t r : b_ids_) permuted.push_back(sq_[r].data());
+      std::vector<std::pair<std::size_t, std::size_t>> pairs;
+      for (std::size_t s = 0; s < pairs_.size(); ++s) pairs.emplace_back(pair_a_[s], pair_b_[s]);
+      screen_ = make_mantel_screen(fixed, permuted, stride_, n_, pairs, threads_);
     }
-    std::vector<const float*> permuted;
-    for (const std::size_t r : b_ids_) permuted.push_back(sq_[r].data());
-    std::vector<std::pair<std::size_t, std::size_t>> pairs;
-    for (std::size_t s = 0; s < pairs_.size(); ++s) pairs.emplace_back(pair_a_[s], pair_b_[s]);
-    screen_ = make_mantel_screen(fixed, permuted, stride_, n_, pairs, threads_);
   }
+
 
   std::vector<double> reported(const std::vector<double>&) const override {
     std::vector<double> r(pairs_.size());

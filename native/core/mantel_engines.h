@@ -38,6 +38,9 @@ class MantelEngine {
   // upper bound of each statistic (< stop_below) instead of the statistic.
   virtual void evaluate(const std::int32_t* const* perms, std::size_t q, double* out, const Progress& progress,
                         double stop_below) const = 0;
+  // Called once before the permutations are evaluated, with the stop_below
+  // they will be given: a chance to prepare what early stops will need.
+  virtual void prepare(double /*stop_below*/) {}
   // Whether evaluate() can stop early (the dot engine, for methods reported as the dot itself).
   virtual bool can_stop_early() const { return false; }
   // Permutations so far proved below stop_below by a screen before any exact work.
