@@ -17,8 +17,9 @@
 
 #include "gather_dot.h"
 #include "gather_dot_rows.h"
-#include "mantel_screen.h"
 #include "mantel_engines.h"
+#include "mantel_screen.h"
+#include "row_effects.h"
 #include "thread_pool.h"
 
 namespace seedscope {
@@ -55,8 +56,7 @@ class DotEngine final : public MantelEngine {
       : n_(n), m_(n * (n - 1) / 2), k_(rdms.size()), stride_(pairs.size() == 1 ? n + 1 : n), pairs_(pairs),
         method_(method) {
     z_.resize(k_);
-    effect_.resize(k_);
-    row_sum_.resize(k_);
+    effects_.resize(k_);
     row_sum_res_.resize(k_);
     zt_.resize(k_);
     fixed_rows_.resize(k_);
@@ -80,36 +80,13 @@ class DotEngine final : public MantelEngine {
         constant[r] = 1;
         return;
       }
-      // Row effects: z(i, j) = u(i) + u(j) + e(i, j), u by least squares (so
-      // every row of e sums to 0). Under a permutation the row-effect terms
-      // of the statistic cost O(n) exactly; only e is gathered, and the early
-      // stop bounds the rest of a sum by the norms of e alone.
-      std::vector<double> res = split_row_effects(z_[r], r);
+      // Row effects split off (row_effects.h): only the residual is gathered.
+      std::vector<double> res = split_row_effects(z_[r], n_, effects_[r]);
       if (fixed[r] && one) zt_[r].assign(res.begin(), res.end());
       if (fixed[r] && !one) zf_[r].assign(res.begin(), res.end());
-      if (fixed[r]) {
-        // full (symmetric) row sums of the stored residual
-        row_sum_res_[r].assign(n_, 0.0);
-        for (std::size_t i = 0, t = 0; i < n_; ++i)
-          for (std::size_t j = i + 1; j < n_; ++j, ++t) {
-            const double v = one ? static_cast<double>(zt_[r][t]) : static_cast<double>(zf_[r][t]);
-            row_sum_res_[r][i] += v;
-            row_sum_res_[r][j] += v;
-          }
-      }
-      if (fixed[r]) {
-        // squared norms of each stored row, for the early-stop bound
-        row_sq_[r].assign(n_, 0.0);
-        for (std::size_t i = 0; i + 1 < n_; ++i) {
-          const std::size_t off = condensed_row_offset(n_, i), len = n_ - 1 - i;
-          double q = 0;
-          for (std::size_t t = 0; t < len; ++t) {
-            double v = one ? static_cast<double>(zt_[r][off + t]) : static_cast<double>(zf_[r][off + t]);
-            q += v * v;
-          }
-          row_sq_[r][i] = q;
-        }
-      }
+      // full row sums of the stored residual; squared norms of its rows, for the early-stop bound
+      if (fixed[r] && one) row_sums_and_squares(zt_[r], n_, row_sum_res_[r], row_sq_[r]);
+      if (fixed[r] && !one) row_sums_and_squares(zf_[r], n_, row_sum_res_[r], row_sq_[r]);
       if (fixed[r] && one) {
         fixed_rows_[r].fill(zt_[r], n_);
         std::vector<T>().swap(zt_[r]);
@@ -340,6 +317,7 @@ class DotEngine final : public MantelEngine {
     double drop = 0;
     for (std::size_t s = 0; s < pairs_.size(); ++s) {
       const double reach = std::sqrt(total_sq_[a_ids_[pair_a_[s]]] * total_sq_perm_[pair_b_[s]]);
+      if (!(reach > 0)) continue;
       const double start = (squared ? std::fabs(sums[s]) : sums[s]) + reach;
       drop = std::max(drop, (start - limit) / reach);
     }
@@ -364,7 +342,6 @@ class DotEngine final : public MantelEngine {
     }
   }
 
-
   std::vector<double> reported(const std::vector<double>&) const override {
     std::vector<double> r(pairs_.size());
     for (std::size_t s = 0; s < pairs_.size(); ++s)
@@ -382,8 +359,7 @@ class DotEngine final : public MantelEngine {
   std::vector<AlignedRows<T>> fixed_rows_;  // the same, as the kernel reads it
   std::vector<std::vector<float>> zf_;  // residual, float, for the fixed side (all pairs)
   std::vector<std::vector<T>> sq_;      // residual, square, for the permuted side
-  std::vector<std::vector<double>> effect_;       // row effects u of each prepared RDM
-  std::vector<std::vector<double>> row_sum_;      // full row sums of each prepared RDM
+  std::vector<RowEffects> effects_;               // of each prepared RDM
   std::vector<std::vector<double>> row_sum_res_;  // fixed side: full row sums of the stored residual
   std::vector<std::vector<double>> row_sq_;  // fixed side: squared norm of each stored row
   std::vector<double> total_sq_;             // fixed side: squared norm of the stored RDM
@@ -394,28 +370,6 @@ class DotEngine final : public MantelEngine {
   mutable std::unique_ptr<MantelScreen> screen_;  // see build_screen()
   mutable std::atomic<std::uint64_t> screened_{0};
 
-  // Splits prepared vector z (condensed) into row effects (effect_[r],
-  // row_sum_[r] keeps the full row sums of z) and returns the residual.
-  std::vector<double> split_row_effects(const std::vector<double>& z, std::size_t r) {
-    std::vector<double>& rs = row_sum_[r];
-    rs.assign(n_, 0.0);
-    double total = 0;
-    for (std::size_t i = 0, t = 0; i < n_; ++i)
-      for (std::size_t j = i + 1; j < n_; ++j, ++t) {
-        rs[i] += z[t];
-        rs[j] += z[t];
-        total += z[t];
-      }
-    std::vector<double>& u = effect_[r];
-    u.resize(n_);
-    const double shift = total / static_cast<double>(n_ - 1), div = static_cast<double>(n_ - 2);
-    for (std::size_t i = 0; i < n_; ++i) u[i] = (rs[i] - shift) / div;
-    std::vector<double> res(m_);
-    for (std::size_t i = 0, t = 0; i < n_; ++i)
-      for (std::size_t j = i + 1; j < n_; ++j, ++t) res[t] = z[t] - u[i] - u[j];
-    return res;
-  }
-
   // out[p·pairs + s] = the row-effect part of pair s under permutation p:
   //   Σ_{i<j} (u_a(i) + u_a(j)) · z_b(π i, π j) = Σ_i u_a(i) · rowsum z_b(π i)
   //   Σ_{i<j} e_a(i, j) · (u_b(π i) + u_b(π j)) = Σ_i u_b(π i) · rowsum e_a(i)
@@ -424,8 +378,8 @@ class DotEngine final : public MantelEngine {
     std::vector<double> moved(2 * nb * n_);  // per permuted RDM: rowsum z_b(π i), u_b(π i)
     for (std::size_t p = 0; p < q; ++p) {
       for (std::size_t g = 0; g < nb; ++g) {
-        const std::vector<double>& rs = row_sum_[b_ids_[g]];
-        const std::vector<double>& u = effect_[b_ids_[g]];
+        const std::vector<double>& rs = effects_[b_ids_[g]].row_sum;
+        const std::vector<double>& u = effects_[b_ids_[g]].u;
         double* m0 = moved.data() + 2 * g * n_;
         for (std::size_t i = 0; i < n_; ++i) {
           const std::size_t pi = static_cast<std::size_t>(perms[p][i]);
@@ -436,7 +390,7 @@ class DotEngine final : public MantelEngine {
       for (std::size_t s = 0; s < np; ++s) {
         const std::size_t a = pairs_[s].a;
         const double* m0 = moved.data() + 2 * pair_b_[s] * n_;
-        out[p * np + s] = dot_mixed(effect_[a].data(), m0, n_) + dot_mixed(row_sum_res_[a].data(), m0 + n_, n_);
+        out[p * np + s] = dot_mixed(effects_[a].u.data(), m0, n_) + dot_mixed(row_sum_res_[a].data(), m0 + n_, n_);
       }
     }
   }

@@ -104,15 +104,19 @@ SEEDSCOPE_VNNI std::int64_t block_dot(const std::int8_t* qa, const std::uint8_t*
 // pt[perm[j]]: qb·(qb − 128) − 128·(qb − 128), both as VNNI dot products.
 SEEDSCOPE_VNNI std::int64_t columns_sq(const std::uint8_t* pt, const std::int32_t* perm, std::size_t j0, std::size_t j1) {
   const __m512i flip = _mm512_set1_epi8(static_cast<char>(0x80)), ones = _mm512_set1_epi8(1);
-  __m512i prod = _mm512_setzero_si512(), sum = _mm512_setzero_si512();
-  for (std::size_t j = j0; j < j1; ++j) {
-    const __m512i u = _mm512_loadu_si512(pt + static_cast<std::size_t>(perm[j]) * kBlock);
-    const __m512i q = _mm512_xor_si512(u, flip);
-    prod = _mm512_dpbusd_epi32(prod, u, q);
-    sum = _mm512_dpbusd_epi32(sum, ones, q);
+  __m512i prod_total = _mm512_setzero_si512(), sum_total = _mm512_setzero_si512();
+  for (std::size_t c0 = j0; c0 < j1; c0 += kFlushColumns) {
+    __m512i prod = _mm512_setzero_si512(), sum = _mm512_setzero_si512();
+    for (std::size_t j = c0; j < std::min(j1, c0 + kFlushColumns); ++j) {
+      const __m512i u = _mm512_loadu_si512(pt + static_cast<std::size_t>(perm[j]) * kBlock);
+      const __m512i q = _mm512_xor_si512(u, flip);
+      prod = _mm512_dpbusd_epi32(prod, u, q);
+      sum = _mm512_dpbusd_epi32(sum, ones, q);
+    }
+    prod_total = widen_add(prod_total, prod);
+    sum_total = widen_add(sum_total, sum);
   }
-  const __m512i zero = _mm512_setzero_si512();
-  return _mm512_reduce_add_epi64(widen_add(zero, prod)) - 128 * _mm512_reduce_add_epi64(widen_add(zero, sum));
+  return _mm512_reduce_add_epi64(prod_total) - 128 * _mm512_reduce_add_epi64(sum_total);
 }
 
 // Transposes block g's byte rows π(i0 + l) of one permuted side into pt and
