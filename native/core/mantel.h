@@ -12,7 +12,7 @@
 // Early stop: the statistics of a permutation only matter when they might
 // reach an observed statistic (counts) or the null floor (null maxima). The dot
 // engine stops a permutation once it has proved every pair's statistic below
-// min(observed, floor) − tolerance (see mantel_engines.cc); counts are exactly
+// min(observed, floor) − tolerance (see mantel_engines.h); counts are exactly
 // those of the full computation, and null_max holds, for such a permutation,
 // an upper bound below that threshold instead of its maximum.
 //

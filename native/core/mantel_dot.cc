@@ -2,7 +2,9 @@
 // dot method. Each RDM is prepared once (ranks, centring, norms), its row
 // effects are split off, and a permutation costs a gather of the permuted
 // residual rows and dot products with the fixed ones, several permutations
-// per pass so the permuted rows stay in cache.
+// per pass so the permuted rows stay in cache. With a threshold, most
+// permutations are settled first, from the norms alone or by the 8-bit screen
+// (mantel_screen.h), and only the rest are gathered, stopped early as well.
 #include <algorithm>
 #include <atomic>
 #include <cmath>
