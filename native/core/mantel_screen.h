@@ -1,14 +1,15 @@
 // A cheap proof that a permutation of a Mantel test cannot count (the dot
 // engine's screen, run before the exact gather; mantel_dot.cc).
 //
-// Every residual is quantized to 8 bits, â = s_a·qa and b̂ = s_b·qb, and the
+// Every residual is quantized to bytes, â = s_a·qa and b̂ = s_b·qb (the
+// permuted side to 8 bits with AVX-512 VNNI, 7 with AVX2), and the
 // permuted statistic of the quantized ones is computed exactly in integers.
 // Cauchy–Schwarz bounds what quantizing changed:
 //   Σ a·b' = Σ â·b̂' + Σ â·(b − b̂)' + Σ (a − â)·b'
 //          ≤ Σ â·b̂' + ‖â‖·‖b − b̂‖ + ‖a − â‖·‖b‖
 // (sums over the condensed entries i < j, ' the permuted RDM; a permutation
 // moves entries, so it changes none of the norms). With 8 bits the two error
-// terms are about 1 % of ‖a‖·‖b‖. Rows of the fixed side are screened 64 at a
+// terms are about 1 % of ‖a‖·‖b‖ (2 % with 7). Rows of the fixed side are screened 64 at a
 // time; the rows not screened yet are bounded by ‖a over them‖ times the norm
 // of the permuted entries they can still meet, so a permutation whose
 // statistics lie clearly below the thresholds is usually settled after a
@@ -17,8 +18,8 @@
 // Why it is cheaper than the exact gather: per block of 64 fixed rows, each
 // permuted RDM's byte rows π(i) are transposed once, so that the 64 entries
 // one column j of the block meets are contiguous; then one AVX-512 VNNI
-// instruction takes all 64 products of that column, for every pair that
-// shares the permuted RDM. Transposing costs about 1/16 of a shuffle per byte,
+// instruction (four with AVX2) takes all 64 products of that column, for
+// every pair that shares the permuted RDM. Transposing costs about 1/16 of a shuffle per byte,
 // against a gather per entry.
 #pragma once
 
@@ -47,8 +48,8 @@ struct ScreenFixedSide {
   std::vector<double> rest_norm;         // ‖a‖ over the rows from block g on
 };
 
-// One quantized permuted RDM: square byte rows qb + 128 (unsigned), so that
-// any permuted row can be read whole.
+// One quantized permuted RDM: square byte rows qb + zero (unsigned), so that
+// any permuted row can be read whole (8 bits with VNNI, 7 with AVX2).
 struct ScreenPermutedSide {
   // square: its rows b(i, ·) with this stride, as the exact kernel reads them.
   ScreenPermutedSide(const float* square, std::size_t stride, std::size_t n);
@@ -57,15 +58,19 @@ struct ScreenPermutedSide {
   double norm_sq = 0;    // ‖b‖²
   double hat_norm = 0;   // ‖b̂‖
   double err_norm = 0;   // ‖b − b̂‖ (rounded up)
-  std::size_t cols = 0;  // bytes per row: n rounded up to 64; row n and the padding are 128 (zero)
+  std::int64_t zero = 0;  // the byte of 0 (128 or 64)
+  std::size_t cols = 0;  // bytes per row: n rounded up to 64; row n and the padding are zero
   std::vector<std::uint8_t> q;
-  std::vector<std::int64_t> row_sq;  // Σ (qb − 128)² of each row
+  std::vector<std::int64_t> row_sq;  // Σ (qb − zero)² of each row
 };
 
 class MantelScreen {
  public:
-  // Whether the CPU has AVX-512 VNNI and the active instruction set is AVX-512.
+  // Whether a kernel runs here: AVX-512 VNNI (CPU support and the active
+  // instruction set AVX-512), else AVX2 (active instruction set at least AVX2).
   static bool available();
+  // "avx512-vnni", "avx2" or "none".
+  static const char* kernel_name();
   // pairs[s] = (index into fixed, index into permuted). Every side must be usable.
   MantelScreen(std::vector<ScreenFixedSide> fixed, std::vector<ScreenPermutedSide> permuted,
                std::vector<std::pair<std::size_t, std::size_t>> pairs, std::size_t n);

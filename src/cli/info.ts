@@ -20,6 +20,7 @@ export interface InfoReport {
   isa: string;
   cpu_isa: string;
   vnni: boolean;
+  mantel_screen: string;
   threads: number;
   compiler: string;
   onnxruntime: { version: string | null; execution_providers: ExecutionProviderInfo[] };
@@ -56,6 +57,7 @@ export function collectInfo(): InfoReport {
     isa: b.isa,
     cpu_isa: b.cpuIsa,
     vnni: b.vnni,
+    mantel_screen: b.mantelScreen,
     threads: b.threads,
     compiler: `g++ ${b.compiler}`,
     onnxruntime: onnxruntimeInfo(),

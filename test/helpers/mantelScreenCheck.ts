@@ -1,7 +1,7 @@
 /**
- * Child process for the per-ISA tests of the one-pair Mantel test's 8-bit
- * screen (native/core/mantel_screen.h; AVX-512 VNNI only, from N = 128), for
- * one pair and for all pairs of K RDMs. For sizes around the screen's 64-row
+ * Child process for the per-ISA tests of the Mantel test's screen
+ * (native/core/mantel_screen.h: AVX-512 VNNI or AVX2 kernels, from N = 128),
+ * for one pair and for all pairs of K RDMs. For sizes around the screen's 64-row
  * blocks and data from strongly related to unrelated (the screen proves nearly
  * every permutation, some, or gives up), ties included, each run with early
  * stops is compared with the same permutations computed in full:
@@ -101,4 +101,4 @@ for (const c of cases()) {
   }
 }
 const info = loadAddon().buildInfo();
-process.stdout.write(JSON.stringify({ kernel: info.isa, vnni: info.vnni, mismatches, checked, screened, screenedFamilies }) + '\n');
+process.stdout.write(JSON.stringify({ kernel: info.isa, screen: info.mantelScreen, mismatches, checked, screened, screenedFamilies }) + '\n');
