@@ -54,7 +54,7 @@ struct MantelResult {
   bool exact = false;
   std::vector<double> null_max;   // per permutation: max statistic over the tested pairs
   const char* path = "";          // which engine ran: "dot", "dot-nan", "tau-a"
-  std::uint64_t screened = 0;     // permutations the dot engine's 8-bit screen decided (mantel_screen.h)
+  std::uint64_t screened = 0;     // permutations the dot engine's byte screen decided (mantel_screen.h)
 };
 
 // rdms: K condensed vectors of length n(n−1)/2 (NaN allowed: entries NaN in

@@ -3,7 +3,7 @@
 // effects are split off, and a permutation costs a gather of the permuted
 // residual rows and dot products with the fixed ones, several permutations
 // per pass so the permuted rows stay in cache. With a threshold, most
-// permutations are settled first, from the norms alone or by the 8-bit screen
+// permutations are settled first, from the norms alone or by the byte screen
 // (mantel_screen.h), and only the rest are gathered, stopped early as well.
 #include <algorithm>
 #include <atomic>
@@ -44,7 +44,7 @@ constexpr std::size_t kCheckEvery = 4;  // rows between checks
 // One pair: the kernel reads up to this many index entries past a row's end.
 constexpr std::size_t kPad = 16;
 constexpr double kNever = -std::numeric_limits<double>::infinity();  // stop_below that never stops
-// The 8-bit screen (mantel_screen.h) from this N (below, the exact kernels are
+// The byte screen (mantel_screen.h) from this N (below, the exact kernels are
 // cheap anyway), for permutations whose bound must drop by at least this
 // fraction (less: the exact kernels settle them within a few rows).
 constexpr std::size_t kScreenFromN = 128;
@@ -326,8 +326,8 @@ class DotEngine final : public MantelEngine {
     return drop;
   }
 
-  // The screen, where it runs: float storage from kScreenFromN, AVX-512 VNNI,
-  // within its memory budget, and no RDM whose residual is all zero.
+  // The screen, where it runs: float storage from kScreenFromN, its kernels
+  // (AVX2 and up), within its memory budget, and no RDM whose residual is all zero.
   void build_screen() const {
     if constexpr (std::is_same_v<T, float>) {
       if (n_ < kScreenFromN || !MantelScreen::available()) return;

@@ -4,8 +4,9 @@
 //   (their share of a permuted statistic costs O(n)); a permutation is a gather
 //   of the permuted residual's rows and dot products, several permutations per
 //   pass so the permuted rows stay in cache, stopped early once provably below
-//   every statistic that matters (mantel.h); on AVX-512 VNNI CPUs an 8-bit
-//   screen settles most permutations before any gather (mantel_screen.h).
+//   every statistic that matters (mantel.h); on AVX2 and AVX-512 VNNI CPUs a
+//   screen on byte-quantized RDMs settles most permutations before any gather
+//   (mantel_screen.h).
 // - tau-a: NaN-free input. The unpermuted RDM's sort order is computed once; a
 //   permutation gathers the other RDM's integer ranks in that order and counts
 //   inversions (O(n log n)).

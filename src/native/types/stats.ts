@@ -34,7 +34,7 @@ export interface MantelNativeResult {
   exact: boolean;
   /** which engine ran: 'dot' | 'tau-a' | 'generic' */
   path: string;
-  /** permutations the dot engine's 8-bit screen proved below the threshold (the rest ran exactly) */
+  /** permutations the dot engine's byte screen proved below the threshold (the rest ran exactly) */
   screened: number;
   nullMax?: Float64Array;
 }
