@@ -1,16 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ISA_ORDER, isaUnsupported, runHelperWithIsa } from './helpers/isa.js';
+import { ISA_ORDER, isaHelperOutput } from './helpers/isa.js';
 import { loadAddon } from '../src/native/addon.js';
 
 for (const isa of ISA_ORDER) {
   const name = 'screen, one pair and all pairs: counts and bounds equal the full computation, N = 128 to 257, ties, unrelated data';
   test(`${name} (${isa} kernels)`, async (t) => {
-    const unsupported = isaUnsupported(isa);
-    if (unsupported) return t.skip(unsupported);
-    const r = await runHelperWithIsa('mantelScreenCheck', isa);
-    assert.equal(r.code, 0, r.stderr);
-    const out = JSON.parse(r.stdout) as { kernel: string; screen: string; mismatches: string[]; checked: number; screened: number; screenedFamilies: number };
+    const out = await isaHelperOutput<{ kernel: string; screen: string; mismatches: string[]; checked: number; screened: number; screenedFamilies: number }>(t, 'mantelScreenCheck', isa);
+    if (!out) return;
     assert.equal(out.kernel, isa);
     assert.deepEqual(out.mismatches, []);
     assert.ok(out.checked > 0);
@@ -28,11 +25,8 @@ for (const isa of ISA_ORDER) {
 
 for (const isa of ISA_ORDER) {
   test(`the screen alone: its bound is never below the permuted sum, is within a few % of it, and stops early only below \`stop\` (${isa} kernels)`, async (t) => {
-    const unsupported = isaUnsupported(isa);
-    if (unsupported) return t.skip(unsupported);
-    const r = await runHelperWithIsa('mantelScreenBoundCheck', isa);
-    assert.equal(r.code, 0, r.stderr);
-    const out = JSON.parse(r.stdout) as { screen: string; ran: boolean; checked: number; failures: string[] };
+    const out = await isaHelperOutput<{ screen: string; ran: boolean; checked: number; failures: string[] }>(t, 'mantelScreenBoundCheck', isa);
+    if (!out) return;
     assert.deepEqual(out.failures, []);
     if (out.screen === 'none') return t.skip('no screen kernels with the portable instruction set');
     assert.ok(out.ran && out.checked > 0);

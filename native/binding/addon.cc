@@ -2,8 +2,6 @@
 // build description and global cancellation.
 #include <napi.h>
 
-#include <string>
-
 #include "cpu_features.h"
 #include "mantel_screen.h"
 #include "progress.h"
@@ -30,7 +28,6 @@ static Napi::Value BuildInfo(const Napi::CallbackInfo& info) {
   o.Set("buildType", SEEDSCOPE_BUILD_TYPE);
   o.Set("isa", seedscope::isa_name(seedscope::active_isa()));
   o.Set("cpuIsa", seedscope::isa_name(seedscope::detect_cpu_isa()));
-  o.Set("vnni", std::string(seedscope::MantelScreen::kernel_name()) == "avx512-vnni");
   o.Set("mantelScreen", seedscope::MantelScreen::kernel_name());
   o.Set("threads", seedscope::default_threads());
   o.Set("compiler", __VERSION__);

@@ -47,11 +47,11 @@ class ScreenCheckWorker : public PromiseWorker {
     permuted.emplace_back(square.data(), stride, n_);
     if (!fixed[0].usable || !permuted[0].usable) return;
     const seedscope::MantelScreen screen(std::move(fixed), std::move(permuted), {{0, 0}}, n_);
-    std::vector<std::uint8_t> scratch;
+    seedscope::MantelScreen::Scratch scratch;
     double bound = 0;
     const double offset = 0;
     for (std::size_t p = 0; p * n_ < perms_.size(); ++p) {
-      screen.prove_below(perms_.data() + p * n_, &offset, &stop_, false, &bound, scratch);
+      screen.prove_below(perms_.data() + p * n_, &offset, stop_, false, &bound, scratch);
       bounds_.push_back(bound);
     }
   }

@@ -155,7 +155,7 @@ class DotEngine final : public MantelEngine {
   void evaluate(const std::int32_t* const* perms, std::size_t q, double* out, const Progress& progress,
                 double stop_below) const override {
     const std::size_t np = pairs_.size(), na = a_ids_.size(), nb = b_ids_.size();
-    const bool may_stop = can_stop_early() && stop_below > kNever;
+    const bool may_stop = stop_below > kNever;
     std::vector<std::int32_t> inverse(q * n_);
     for (std::size_t p = 0; p < q; ++p)
       for (std::size_t i = 0; i < n_; ++i) inverse[p * n_ + static_cast<std::size_t>(perms[p][i])] = static_cast<std::int32_t>(i);

@@ -34,6 +34,39 @@ Kernel kernel() {
 
 std::size_t blocks_of(std::size_t n) { return (n + kBlock - 1) / kBlock; }
 
+struct Kernels {
+  void (*transpose)(const std::uint8_t* const*, std::size_t, std::uint8_t*);
+  std::int64_t (*columns_sq)(const std::uint8_t*, const std::int32_t*, std::size_t, std::size_t);
+  std::int64_t (*block_dot)(const std::int8_t*, const std::uint8_t*, const std::int32_t*, std::size_t, std::size_t);
+};
+
+const Kernels& kernels() {
+  static const Kernels vnni{screen_kernels::transpose_vnni, screen_kernels::columns_sq_vnni,
+                            screen_kernels::block_dot_vnni};
+  static const Kernels avx2{screen_kernels::transpose_avx2, screen_kernels::columns_sq_avx2,
+                            screen_kernels::block_dot_avx2};
+  return kernel() == Kernel::Vnni ? vnni : avx2;
+}
+
+// Transposes block g's byte rows π(i0 + l) of one permuted side into pt (row
+// n, all zero, where i0 + l ≥ n) and returns Σ (q − zero)² over the entries of
+// those rows in columns π(j), j ≥ i0 + 64 (where every row of the block has
+// its entry): the rows' totals minus the columns before, which are few in the
+// early blocks.
+std::int64_t transpose_block(const Kernels& k, const ScreenPermutedSide& side, std::size_t g,
+                             const std::int32_t* perm, std::size_t n, std::uint8_t* pt) {
+  const std::uint8_t* rows[kBlock];
+  const std::size_t i0 = g * kBlock;
+  std::int64_t squares = 0;
+  for (std::size_t l = 0; l < kBlock; ++l) {
+    const std::size_t r = i0 + l < n ? static_cast<std::size_t>(perm[i0 + l]) : n;
+    rows[l] = side.q.data() + r * side.cols;
+    squares += side.row_sq[r];
+  }
+  k.transpose(rows, side.cols, pt);
+  return squares - k.columns_sq(pt, perm, 0, std::min(n, i0 + kBlock));
+}
+
 // Symmetric quantizer: x ≈ scale · q, q in [−levels, levels].
 struct Quantizer {
   double scale;
@@ -115,13 +148,12 @@ ScreenPermutedSide::ScreenPermutedSide(const float* square, std::size_t stride, 
   q.assign((n + 1) * cols, static_cast<std::uint8_t>(zero));
   row_sq.assign(n + 1, 0);
   for (std::size_t i = 0; i < n; ++i)
-    for (std::size_t j = 0; j < n; ++j) {
-      if (i == j) continue;
+    for (std::size_t j = i + 1; j < n; ++j) {
       const double b = square[i * stride + j];
       const int v = quantize(b);
-      q[i * cols + j] = static_cast<std::uint8_t>(v + zero);
+      q[i * cols + j] = q[j * cols + i] = static_cast<std::uint8_t>(v + zero);
       row_sq[i] += static_cast<std::int64_t>(v) * v;
-      if (j < i) continue;
+      row_sq[j] += static_cast<std::int64_t>(v) * v;
       const double b_hat = quantize.scale * v;
       norm_sq += b * b;
       hat_sq += b_hat * b_hat;
@@ -148,40 +180,38 @@ MantelScreen::MantelScreen(std::vector<ScreenFixedSide> fixed, std::vector<Scree
   }
 }
 
-bool MantelScreen::prove_below(const std::int32_t* perm, const double* offset, const double* limit, bool two_sided,
-                               double* bounds, std::vector<std::uint8_t>& scratch) const {
+bool MantelScreen::prove_below(const std::int32_t* perm, const double* offset, double limit, bool two_sided,
+                               double* bounds, Scratch& scratch) const {
   const std::size_t np = pairs_.size(), nb = permuted_.size();
-  const std::size_t cols = permuted_.front().cols, pt_size = cols * kBlock;
-  if (scratch.size() < nb * pt_size) scratch.assign(nb * pt_size, 0);
-  std::vector<std::int64_t> dot(np, 0), squares(nb, 0);
-  std::vector<double> b_rest(nb);
-  const std::size_t blocks = blocks_of(n_);
-  const bool vnni = kernel() == Kernel::Vnni;
-  const auto transpose_block = vnni ? screen_kernels::transpose_block_vnni : screen_kernels::transpose_block_avx2;
-  const auto block_dot = vnni ? screen_kernels::block_dot_vnni : screen_kernels::block_dot_avx2;
-  for (std::size_t g = 0; g < blocks; ++g) {
+  const std::size_t pt_size = permuted_.front().cols * kBlock;
+  scratch.pt.resize(nb * pt_size);
+  scratch.dot.assign(np, 0);
+  scratch.squares.assign(nb, 0);
+  scratch.b_rest.resize(nb);
+  const Kernels& k = kernels();
+  for (std::size_t g = 0; g < blocks_of(n_); ++g) {
     for (std::size_t y = 0; y < nb; ++y) {
-      const ScreenPermutedSide& side = permuted_[y];
-      squares[y] += transpose_block(side.q.data(), side.cols, side.row_sq.data(), g, perm, n_, scratch.data() + y * pt_size);
+      const ScreenPermutedSide& b = permuted_[y];
+      scratch.squares[y] += transpose_block(k, b, g, perm, n_, scratch.pt.data() + y * pt_size);
       // The rows not screened yet meet the permuted entries not counted in
       // `squares`: their norm is at most √(‖b‖² − ‖b' counted‖²), and
       // ‖b' counted‖ ≥ ‖b̂' counted‖ − ‖b − b̂‖. The 1e-12 · ‖b‖² absorbs the
       // cancellation in that difference.
-      const ScreenPermutedSide& b = permuted_[y];
-      const double counted = std::max(0.0, b.scale * std::sqrt(static_cast<double>(squares[y])) - b.err_norm);
-      b_rest[y] = std::sqrt(std::max(0.0, b.norm_sq - counted * counted) + 1e-12 * b.norm_sq);
+      const double counted = std::max(0.0, b.scale * std::sqrt(static_cast<double>(scratch.squares[y])) - b.err_norm);
+      scratch.b_rest[y] = std::sqrt(std::max(0.0, b.norm_sq - counted * counted) + 1e-12 * b.norm_sq);
     }
     bool all_below = true;
     for (std::size_t s = 0; s < np; ++s) {
       const auto [x, y] = pairs_[s];
       const ScreenFixedSide& a = fixed_[x];
-      dot[s] += block_dot(a.q.data() + a.block_start[g], scratch.data() + y * pt_size, perm, g * kBlock + 1, n_);
+      scratch.dot[s] += k.block_dot(a.q.data() + a.block_start[g], scratch.pt.data() + y * pt_size, perm,
+                                    g * kBlock + 1, n_);
       // T_s lies within `reach` of the quantized sum of the rows screened so far
       const double center =
-          offset[s] + pair_scale_[s] * static_cast<double>(dot[s] - permuted_[y].zero * a.q_before[g + 1]);
-      const double reach = pair_slack_[s] + a.rest_norm[g + 1] * b_rest[y] * (1 + 1e-9);
+          offset[s] + pair_scale_[s] * static_cast<double>(scratch.dot[s] - permuted_[y].zero * a.q_before[g + 1]);
+      const double reach = pair_slack_[s] + a.rest_norm[g + 1] * scratch.b_rest[y] * (1 + 1e-9);
       bounds[s] = (two_sided ? std::fabs(center) : center) + reach;
-      all_below = all_below && bounds[s] < limit[s];
+      all_below = all_below && bounds[s] < limit;
     }
     if (all_below) return true;
   }
@@ -194,8 +224,8 @@ std::size_t MantelScreen::settle(const std::int32_t* const* perms, const std::ve
   const std::size_t np = pairs_.size();
   // r² < stop_below once |r| + margin < √stop_below
   const double limit = squared ? (stop_below > 0 ? std::sqrt(stop_below) : -1.0) - margin : stop_below - margin;
-  std::vector<std::uint8_t> scratch;
-  std::vector<double> limits(np, limit), bounds(np);
+  Scratch scratch;
+  std::vector<double> bounds(np);
   std::size_t tried = 0, proved = 0;
   for (const std::size_t p : candidates) {
     if ((squared && !(limit > 0)) || (tried >= kTrial && proved * 4 < tried)) {
@@ -204,7 +234,7 @@ std::size_t MantelScreen::settle(const std::int32_t* const* perms, const std::ve
     }
     ++tried;
     double* r0 = out + p * np;
-    if (prove_below(perms[p], r0, limits.data(), squared, bounds.data(), scratch)) {
+    if (prove_below(perms[p], r0, limit, squared, bounds.data(), scratch)) {
       for (std::size_t s = 0; s < np; ++s) r0[s] = squared ? (bounds[s] + margin) * (bounds[s] + margin) : bounds[s] + margin;
       stopped[p] = true;
       ++proved;

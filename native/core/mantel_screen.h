@@ -75,13 +75,20 @@ class MantelScreen {
   MantelScreen(std::vector<ScreenFixedSide> fixed, std::vector<ScreenPermutedSide> permuted,
                std::vector<std::pair<std::size_t, std::size_t>> pairs, std::size_t n);
 
+  // Working memory of prove_below, reused between calls (one per thread).
+  struct Scratch {
+    std::vector<std::uint8_t> pt;      // the transposed block of each permuted side
+    std::vector<std::int64_t> dot;     // per pair: the integer sum so far
+    std::vector<std::int64_t> squares; // per permuted side: the counted squares so far
+    std::vector<double> b_rest;        // per permuted side: norm still to meet
+  };
+
   // With T_s = Σ_{i<j} a(i, j)·b(π(i), π(j)), the real sum of the stored
   // values of pair s: bounds[s] is an upper bound of offset[s] + T_s, or with
   // two_sided of |offset[s] + T_s|. Returns true, as soon as it can, once
-  // every pair's bound is below its limit[s] (−∞: screens every row).
-  // scratch: any vector, reused between calls (one per thread).
-  bool prove_below(const std::int32_t* perm, const double* offset, const double* limit, bool two_sided,
-                   double* bounds, std::vector<std::uint8_t>& scratch) const;
+  // every pair's bound is below `limit` (−∞: screens every row).
+  bool prove_below(const std::int32_t* perm, const double* offset, double limit, bool two_sided, double* bounds,
+                   Scratch& scratch) const;
 
   // For the candidates p among an engine's block of permutations:
   // out[p · pairs + s] holds the exact part r0 of each statistic computed so

@@ -64,23 +64,6 @@ SEEDSCOPE_AVX2 std::int64_t sum64(__m256i v) {
   return (t[0] + t[1]) + (t[2] + t[3]);
 }
 
-// Σ over the columns j0 … j1−1 of (q − 64)² of pt[perm[j]]: |q − 64| times itself.
-SEEDSCOPE_AVX2 std::int64_t columns_sq(const std::uint8_t* pt, const std::int32_t* perm, std::size_t j0, std::size_t j1) {
-  const __m256i zero = _mm256_set1_epi8(kAvx2Zero), ones = _mm256_set1_epi16(1);
-  __m256i total = _mm256_setzero_si256();
-  for (std::size_t c0 = j0; c0 < j1; c0 += kFlushColumns) {
-    __m256i acc = _mm256_setzero_si256();
-    for (std::size_t j = c0; j < std::min(j1, c0 + kFlushColumns); ++j)
-      for (std::size_t h = 0; h < kBlock; h += 32) {
-        const __m256i u = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(pt + static_cast<std::size_t>(perm[j]) * kBlock + h));
-        const __m256i m = _mm256_abs_epi8(_mm256_sub_epi8(u, zero));
-        acc = _mm256_add_epi32(acc, _mm256_madd_epi16(_mm256_maddubs_epi16(m, m), ones));
-      }
-    total = widen_add(total, acc);
-  }
-  return sum64(total);
-}
-
 }  // namespace
 
 SEEDSCOPE_AVX2 std::int64_t block_dot_avx2(const std::int8_t* qa, const std::uint8_t* pt, const std::int32_t* perm,
@@ -105,22 +88,29 @@ SEEDSCOPE_AVX2 std::int64_t block_dot_avx2(const std::int8_t* qa, const std::uin
   return sum64(total);
 }
 
-SEEDSCOPE_AVX2 std::int64_t transpose_block_avx2(const std::uint8_t* q, std::size_t cols, const std::int64_t* row_sq,
-                                                 std::size_t g, const std::int32_t* perm, std::size_t n,
-                                                 std::uint8_t* pt) {
-  const std::uint8_t* rows[kBlock];
-  const std::size_t i0 = g * kBlock;
-  std::int64_t squares = 0;
-  for (std::size_t l = 0; l < kBlock; ++l) {
-    const std::size_t r = i0 + l < n ? static_cast<std::size_t>(perm[i0 + l]) : n;
-    rows[l] = q + r * cols;
-    squares += row_sq[r];
-  }
+SEEDSCOPE_AVX2 void transpose_avx2(const std::uint8_t* const* rows, std::size_t cols, std::uint8_t* pt) {
   for (std::size_t c0 = 0; c0 < cols; c0 += 16) {
     transpose_columns(rows, c0, pt);
     transpose_columns(rows + 32, c0, pt + 32);
   }
-  return squares - columns_sq(pt, perm, 0, std::min(n, i0 + kBlock));
+}
+
+// Σ over the columns j0 … j1−1 of (q − 64)² of pt[perm[j]]: |q − 64| times itself.
+SEEDSCOPE_AVX2 std::int64_t columns_sq_avx2(const std::uint8_t* pt, const std::int32_t* perm, std::size_t j0,
+                                            std::size_t j1) {
+  const __m256i zero = _mm256_set1_epi8(kAvx2Zero), ones = _mm256_set1_epi16(1);
+  __m256i total = _mm256_setzero_si256();
+  for (std::size_t c0 = j0; c0 < j1; c0 += kFlushColumns) {
+    __m256i acc = _mm256_setzero_si256();
+    for (std::size_t j = c0; j < std::min(j1, c0 + kFlushColumns); ++j)
+      for (std::size_t h = 0; h < kBlock; h += 32) {
+        const __m256i u = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(pt + static_cast<std::size_t>(perm[j]) * kBlock + h));
+        const __m256i m = _mm256_abs_epi8(_mm256_sub_epi8(u, zero));
+        acc = _mm256_add_epi32(acc, _mm256_madd_epi16(_mm256_maddubs_epi16(m, m), ones));
+      }
+    total = widen_add(total, acc);
+  }
+  return sum64(total);
 }
 
 }  // namespace screen_kernels

@@ -70,25 +70,6 @@ SEEDSCOPE_VNNI __m512i widen_add(__m512i total, __m512i acc) {
   return _mm512_add_epi64(total, _mm512_cvtepi32_epi64(_mm512_extracti64x4_epi64(acc, 1)));
 }
 
-// Σ over the columns j0 … j1−1 of the squared signed bytes (qb − 128) of
-// pt[perm[j]]: qb·(qb − 128) − 128·(qb − 128), both as VNNI dot products.
-SEEDSCOPE_VNNI std::int64_t columns_sq(const std::uint8_t* pt, const std::int32_t* perm, std::size_t j0, std::size_t j1) {
-  const __m512i flip = _mm512_set1_epi8(static_cast<char>(0x80)), ones = _mm512_set1_epi8(1);
-  __m512i prod_total = _mm512_setzero_si512(), sum_total = _mm512_setzero_si512();
-  for (std::size_t c0 = j0; c0 < j1; c0 += kFlushColumns) {
-    __m512i prod = _mm512_setzero_si512(), sum = _mm512_setzero_si512();
-    for (std::size_t j = c0; j < std::min(j1, c0 + kFlushColumns); ++j) {
-      const __m512i u = _mm512_loadu_si512(pt + static_cast<std::size_t>(perm[j]) * kBlock);
-      const __m512i q = _mm512_xor_si512(u, flip);
-      prod = _mm512_dpbusd_epi32(prod, u, q);
-      sum = _mm512_dpbusd_epi32(sum, ones, q);
-    }
-    prod_total = widen_add(prod_total, prod);
-    sum_total = widen_add(sum_total, sum);
-  }
-  return _mm512_reduce_add_epi64(prod_total) - 128 * _mm512_reduce_add_epi64(sum_total);
-}
-
 }  // namespace
 
 SEEDSCOPE_VNNI std::int64_t block_dot_vnni(const std::int8_t* qa, const std::uint8_t* pt, const std::int32_t* perm,
@@ -114,19 +95,28 @@ SEEDSCOPE_VNNI std::int64_t block_dot_vnni(const std::int8_t* qa, const std::uin
   return _mm512_reduce_add_epi64(total);
 }
 
-SEEDSCOPE_VNNI std::int64_t transpose_block_vnni(const std::uint8_t* q, std::size_t cols, const std::int64_t* row_sq,
-                                                 std::size_t g, const std::int32_t* perm, std::size_t n,
-                                                 std::uint8_t* pt) {
-  const std::uint8_t* rows[kBlock];
-  const std::size_t i0 = g * kBlock;
-  std::int64_t squares = 0;
-  for (std::size_t l = 0; l < kBlock; ++l) {
-    const std::size_t r = i0 + l < n ? static_cast<std::size_t>(perm[i0 + l]) : n;
-    rows[l] = q + r * cols;
-    squares += row_sq[r];
-  }
+SEEDSCOPE_VNNI void transpose_vnni(const std::uint8_t* const* rows, std::size_t cols, std::uint8_t* pt) {
   for (std::size_t c0 = 0; c0 < cols; c0 += 16) transpose_columns(rows, c0, pt);
-  return squares - columns_sq(pt, perm, 0, std::min(n, i0 + kBlock));
+}
+
+// Σ over the columns j0 … j1−1 of the squared signed bytes (qb − 128) of
+// pt[perm[j]]: qb·(qb − 128) − 128·(qb − 128), both as VNNI dot products.
+SEEDSCOPE_VNNI std::int64_t columns_sq_vnni(const std::uint8_t* pt, const std::int32_t* perm, std::size_t j0,
+                                            std::size_t j1) {
+  const __m512i flip = _mm512_set1_epi8(static_cast<char>(0x80)), ones = _mm512_set1_epi8(1);
+  __m512i prod_total = _mm512_setzero_si512(), sum_total = _mm512_setzero_si512();
+  for (std::size_t c0 = j0; c0 < j1; c0 += kFlushColumns) {
+    __m512i prod = _mm512_setzero_si512(), sum = _mm512_setzero_si512();
+    for (std::size_t j = c0; j < std::min(j1, c0 + kFlushColumns); ++j) {
+      const __m512i u = _mm512_loadu_si512(pt + static_cast<std::size_t>(perm[j]) * kBlock);
+      const __m512i q = _mm512_xor_si512(u, flip);
+      prod = _mm512_dpbusd_epi32(prod, u, q);
+      sum = _mm512_dpbusd_epi32(sum, ones, q);
+    }
+    prod_total = widen_add(prod_total, prod);
+    sum_total = widen_add(sum_total, sum);
+  }
+  return _mm512_reduce_add_epi64(prod_total) - 128 * _mm512_reduce_add_epi64(sum_total);
 }
 
 }  // namespace screen_kernels

@@ -19,7 +19,6 @@ export interface InfoReport {
   build_type: string;
   isa: string;
   cpu_isa: string;
-  vnni: boolean;
   mantel_screen: string;
   threads: number;
   compiler: string;
@@ -56,7 +55,6 @@ export function collectInfo(): InfoReport {
     build_type: b.buildType,
     isa: b.isa,
     cpu_isa: b.cpuIsa,
-    vnni: b.vnni,
     mantel_screen: b.mantelScreen,
     threads: b.threads,
     compiler: `g++ ${b.compiler}`,
@@ -79,7 +77,8 @@ export function registerInfo(program: Command): void {
       process.stdout.write([
         `seedscope ${r.version} (Node ${r.node})`,
         `native build: ${r.build}, ${r.build_type}, ${r.compiler}`,
-        `instruction set: ${r.isa}${r.isa !== r.cpu_isa ? ` (CPU supports ${r.cpu_isa}; lowered by SEEDSCOPE_ISA)` : ''}${r.vnni ? ', with VNNI' : ''}`,
+        `instruction set: ${r.isa}${r.isa !== r.cpu_isa ? ` (CPU supports ${r.cpu_isa}; lowered by SEEDSCOPE_ISA)` : ''}`,
+        `Mantel screen kernels: ${r.mantel_screen}`,
         `threads: ${r.threads}`,
         `onnxruntime: ${r.onnxruntime.version ?? 'not found'}; execution providers: ${eps || 'none'}`,
       ].join('\n') + '\n');

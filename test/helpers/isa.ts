@@ -3,8 +3,10 @@
  * instruction-set path of the addon is exercised on this machine (the ISA is
  * chosen once per process).
  */
+import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import type { TestContext } from 'node:test';
 import { loadAddon, packageRoot } from '../../src/native/addon.js';
 
 /** From lowest to highest: a CPU supporting one supports those before it. */
@@ -27,4 +29,20 @@ export function runHelperWithIsa(name: string, isa: string): Promise<{ code: num
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
+}
+
+/**
+ * The JSON line that helper <name> prints under SEEDSCOPE_ISA=isa, after
+ * checking that it exited cleanly; undefined (and the test skipped) where
+ * this CPU cannot run `isa`.
+ */
+export async function isaHelperOutput<T>(t: TestContext, name: string, isa: string): Promise<T | undefined> {
+  const unsupported = isaUnsupported(isa);
+  if (unsupported) {
+    t.skip(unsupported);
+    return undefined;
+  }
+  const r = await runHelperWithIsa(name, isa);
+  assert.equal(r.code, 0, r.stderr);
+  return JSON.parse(r.stdout) as T;
 }

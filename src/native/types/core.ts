@@ -7,8 +7,6 @@ export interface BuildInfo {
   isa: 'avx512' | 'avx2' | 'portable';
   /** best instruction set the CPU supports */
   cpuIsa: 'avx512' | 'avx2' | 'portable';
-  /** AVX-512 VNNI kernels in use (CPU support and isa avx512) */
-  vnni: boolean;
   /** the kernels of the Mantel test's screen (native/core/mantel_screen.h) */
   mantelScreen: 'avx512-vnni' | 'avx2' | 'none';
   threads: number;
