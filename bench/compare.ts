@@ -3,12 +3,9 @@
  * time the K × K comparison of K random condensed RDMs of N stimuli
  * (N(N−1)/2 entries each), all K(K−1)/2 pairs in one call.
  */
-import type { Command } from 'commander';
 import { performance } from 'node:perf_hooks';
 import { loadAddon } from '../src/native/addon.js';
-import { compareMethods, compareRdms, type CompareMethod } from '../src/native/compare.js';
-import { printJson } from '../src/cli/output.js';
-import { choiceOption, intOption, threadsOption } from '../src/cli/parsers.js';
+import { compareRdms, type CompareMethod } from '../src/native/compare.js';
 
 export interface BenchCompareResult {
   op: 'compare';
@@ -60,24 +57,4 @@ export async function benchCompare(opts: { n: number; k: number; method: Compare
     seconds_min: times[0]!,
     seconds_median: times[Math.floor((times.length - 1) / 2)]!,
   };
-}
-
-export function registerBenchCompare(bench: Command): void {
-  bench
-    .command('compare')
-    .description('K × K comparison of K random condensed RDMs of N stimuli (all pairs)')
-    .option('--n <N>', 'stimuli per RDM', intOption(2, 100_000), 1000)
-    .option('--k <K>', 'number of RDMs', intOption(2, 10_000), 10)
-    .option('--method <M>', `comparison: ${compareMethods.join('|')}`, choiceOption(compareMethods), 'spearman')
-    .option('--repeat <R>', 'timed repetitions', intOption(1, 1000), 3)
-    .option('--threads <T>', 'threads (0 = all cores)', threadsOption, 0)
-    .option('--json', 'print one JSON document')
-    .action(async (o: { n: number; k: number; method: CompareMethod; repeat: number; threads: number; json?: boolean }) => {
-      const r = await benchCompare(o);
-      if (o.json) printJson(r);
-      else {
-        process.stdout.write(`compare ${r.method}: K = ${r.k} RDMs of N = ${r.n} (${r.pairs} pairs, ${r.threads} threads): ` +
-          `min ${r.seconds_min.toFixed(3)} s, median ${r.seconds_median.toFixed(3)} s\n`);
-      }
-    });
 }

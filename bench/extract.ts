@@ -7,14 +7,11 @@
  * Runs on --zoo/--model, else the default zoo (models/fmnist-allcnnc), else an
  * All-CNN-C-like model (width 1/3) generated in memory with random weights.
  */
-import type { Command } from 'commander';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
-import { printJson } from '../src/cli/output.js';
-import { intOption, threadsOption, collect } from '../src/cli/parsers.js';
-import { DEFAULT_ZOO } from '../src/cli/zooOptions.js';
+import { defaultZooDir } from '../src/pipeline/loadZoos.js';
 import { extractActivations } from '../src/extract/extractActivations.js';
 import { loadStimuli, type StimulusSet } from '../src/stimuli/loadStimuli.js';
 import { exposeTensors } from '../src/zoo/exposeOutputs.js';
@@ -24,7 +21,7 @@ import { loadZoo, zooFromModels, type Zoo } from '../src/zoo/zoo.js';
 import { seedscopeVersion } from '../src/version.js';
 import { allCnnCModel } from './allCnnCModel.js';
 
-interface Options {
+export interface BenchExtractOptions {
   zoo?: string;
   model?: string[];
   batch: number;
@@ -71,15 +68,15 @@ async function rawImagesPerSecond(bytes: Uint8Array, zoo: Zoo, stimuli: Stimulus
   return stimuli.n / secs;
 }
 
-export async function benchExtract(opts: Options): Promise<Record<string, unknown>> {
+export async function benchExtract(opts: BenchExtractOptions): Promise<Record<string, unknown>> {
   let tmp: string | null = null;
   let zoo: Zoo;
   let source: string;
   if (opts.model) {
     zoo = zooFromModels(opts.model);
     source = 'models';
-  } else if (opts.zoo || existsSync(join(DEFAULT_ZOO, 'zoo.json'))) {
-    zoo = loadZoo(opts.zoo ?? DEFAULT_ZOO);
+  } else if (opts.zoo || existsSync(join(defaultZooDir(), 'zoo.json'))) {
+    zoo = loadZoo(opts.zoo ?? defaultZooDir());
     source = opts.zoo ?? 'default zoo';
   } else {
     tmp = mkdtempSync(join(tmpdir(), 'seedscope-bench-'));
@@ -145,34 +142,4 @@ export async function benchExtract(opts: Options): Promise<Record<string, unknow
   } finally {
     if (tmp) rmSync(tmp, { recursive: true, force: true });
   }
-}
-
-export function registerBenchExtract(bench: Command): void {
-  bench
-    .command('extract')
-    .description('images/s of extraction with all layers exposed vs raw onnxruntime session.run of the same model and batch')
-    .option('--zoo <dir>', 'a zoo folder (default: models/fmnist-allcnnc, else a generated All-CNN-C-like model)')
-    .option('--model <file>', 'plain ONNX files (repeatable)', collect)
-    .option('--batch <n>', 'images per batch', intOption(1, 65536), 100)
-    .option('--threads <n>', 'onnxruntime intra-op threads (0 = all cores)', threadsOption, 0)
-    .option('--instances <k>', 'instances to run (repeats the zoo’s when it has fewer)', intOption(1, 100), 3)
-    .option('--stimuli <spec>', 'stimulus set', 'builtin:fmnist-1000')
-    .option('--per-class <k>', 'first K images of each class', intOption(1))
-    .option('--json', 'print one JSON document')
-    .action(async (opts: Options) => {
-      const r = await benchExtract(opts);
-      if (opts.json) {
-        printJson(r);
-        return;
-      }
-      const f = (x: unknown): string => (typeof x === 'number' ? x.toFixed(0) : String(x));
-      process.stdout.write([
-        `extract benchmark: ${r.source} (${r.zoo}), ${r.n} stimuli, batch ${r.batch}, ${r.layers} layers (${r.features_per_image} features/image)`,
-        `raw session.run, same outputs:   ${f(r.raw_session_run_images_per_s)} images/s`,
-        `raw session.run, logits only:    ${f(r.raw_unexposed_model_images_per_s)} images/s`,
-        `seedscope extract (end to end):  ${f(r.extract_images_per_s)} images/s`,
-        `seedscope extract (batches only): ${f(r.extract_batches_only_images_per_s)} images/s`,
-        `overhead vs raw: ${((r.overhead as number) * 100).toFixed(1)} % of wall time, ${((r.cpu_overhead as number) * 100).toFixed(1)} % of CPU time (target < 10 %)`,
-      ].join('\n') + '\n');
-    });
 }

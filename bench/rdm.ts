@@ -4,11 +4,8 @@
  * symmetric product needs (N²/2·D FMAs of 2 flops) — beside the machine's own
  * fp32 FMA peak measured in the same run, so fraction_of_peak reads directly.
  */
-import type { Command } from 'commander';
 import { loadAddon } from '../src/native/addon.js';
-import { RDM_METRICS, computeRdm, peakFlops, type RdmMetric } from '../src/native/rdm.js';
-import { choiceOption, intOption, numberOption, threadsOption } from '../src/cli/parsers.js';
-import { printJson } from '../src/cli/output.js';
+import { computeRdm, peakFlops, type RdmMetric } from '../src/native/rdm.js';
 
 export interface BenchRdmResult {
   op: 'rdm';
@@ -92,30 +89,4 @@ export async function benchRdm(opts: { n: number; d: number; metric: RdmMetric; 
     gflops_per_cpu_second: perCpu, peak_gflops_per_cpu_second: peakCpu,
     cpu_fraction_of_peak: peakCpu ? perCpu / peakCpu : null,
   };
-}
-
-export function registerBenchRdm(bench: Command): void {
-  bench
-    .command('rdm')
-    .description('time one RDM of random N × D activations; gflops = N·N·D / seconds_min / 1e9')
-    .option('--n <n>', 'stimuli', intOption(2, 46340), 1000)
-    .option('--d <d>', 'features', intOption(1), 98304)
-    .option('--metric <metric>', RDM_METRICS.join('|'), choiceOption(RDM_METRICS), 'correlation')
-    .option('--dtype <dtype>', 'dtype of the activations: float32|float64', choiceOption(['float32', 'float64'] as const), 'float32')
-    .option('--repeat <k>', 'timed runs (the minimum is reported)', intOption(1, 1000), 5)
-    .option('--warmup <k>', 'untimed runs first', intOption(0, 100), 1)
-    .option('--threads <n>', 'threads (0 = all cores)', threadsOption, 0)
-    .option('--peak-seconds <s>', 'seconds of the FMA peak measurement (0 skips it)', numberOption(0, 60), 0.5)
-    .option('--json', 'print one JSON document')
-    .action(async (o: { n: number; d: number; metric: RdmMetric; dtype: 'float32' | 'float64'; repeat: number; warmup: number; threads: number; peakSeconds: number; json?: boolean }) => {
-      const r = await benchRdm(o);
-      if (o.json) {
-        printJson(r);
-        return;
-      }
-      const peak = r.peak_gflops ? `; peak ${r.peak_gflops.toFixed(0)} GFLOP/s, ${(100 * r.fraction_of_peak!).toFixed(0)} % of it` +
-        `; per CPU-second ${r.gflops_per_cpu_second.toFixed(1)} of ${r.peak_gflops_per_cpu_second!.toFixed(1)} per core (${(100 * r.cpu_fraction_of_peak!).toFixed(0)} %)` : '';
-      process.stdout.write(`rdm ${r.metric} n=${r.n} d=${r.d} ${r.dtype} on ${r.threads} threads (${r.isa}): ` +
-        `min ${r.seconds_min.toFixed(3)} s, median ${r.seconds_median.toFixed(3)} s, ${r.gflops.toFixed(1)} gflops${peak}\n`);
-    });
 }

@@ -3,18 +3,14 @@
  * on builtin:fmnist-1000, 1,000 permutations and bootstrap samples) timed
  * end to end and per phase, writing into a temporary folder that is removed.
  */
-import type { Command } from 'commander';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { nativeEngines } from '../src/analysis/nativeEngines.js';
-import { interruptController } from '../src/cli/interrupt.js';
-import { printJson, warn } from '../src/cli/output.js';
-import { intOption, threadsOption } from '../src/cli/parsers.js';
-import { runVersions } from '../src/cli/run.js';
-import { DEFAULT_STIMULI, DEFAULT_ZOO, runAnalysis } from '../src/cli/runPipeline.js';
-import { packageRoot } from '../src/native/addon.js';
+import { defaultZooDir } from '../src/pipeline/loadZoos.js';
+import { runPipeline } from '../src/pipeline/runPipeline.js';
+import { DEFAULT_STIMULI } from '../src/stimuli/loadStimuli.js';
 import { allCnnCModel } from './allCnnCModel.js';
 
 /**
@@ -62,18 +58,20 @@ export interface BenchRunResult {
   phases_seconds: Record<string, number>;
 }
 
-export async function benchRun(opts: BenchRunOptions = {}): Promise<BenchRunResult> {
+/** Runs the whole analysis into a temporary folder; `signal` stops it (Ctrl-C), `warn` receives its warnings. */
+export async function benchRun(opts: BenchRunOptions = {}, ctx: { signal?: AbortSignal; warn?: (message: string) => void } = {}): Promise<BenchRunResult> {
   const out = mkdtempSync(join(tmpdir(), 'seedscope-bench-run-'));
   try {
     const permutations = opts.permutations ?? 1000;
     const bootstrap = opts.bootstrap ?? 1000;
     const threads = opts.threads ?? 0;
     const stimuli = opts.stimuli ?? DEFAULT_STIMULI;
-    const zoo = opts.zoo ?? (existsSync(join(packageRoot, DEFAULT_ZOO, 'zoo.json')) ? undefined : generatedZoo(join(out, 'zoo')));
-    const { doc } = await runAnalysis({
-      zoo: zoo ? [zoo] : undefined, stimuli, metric: 'correlation', compare: 'r2', permutations, bootstrap,
-      seed: 0, threads, device: 'cpu', output: join(out, 'out'), saveRdms: false, json: false, quiet: true,
-    }, { command: 'seedscope bench run', versions: runVersions(), engines: nativeEngines({ warn }), signal: interruptController.signal, warn });
+    const zoo = opts.zoo ?? (existsSync(join(defaultZooDir(), 'zoo.json')) ? undefined : generatedZoo(join(out, 'zoo')));
+    const warn = ctx.warn ?? ((): void => undefined);
+    const { doc } = await runPipeline({
+      zoo: zoo ? [zoo] : undefined, stimuli, resize: true, device: 'cpu', metric: 'correlation', compare: 'r2', permutations, bootstrap,
+      seed: 0, threads, output: join(out, 'out'), saveRdms: false,
+    }, { command: 'seedscope bench run', engines: nativeEngines({ warn }), signal: ctx.signal ?? new AbortController().signal, warn });
     return {
       op: 'run',
       zoo: doc.zoo.name,
@@ -91,19 +89,4 @@ export async function benchRun(opts: BenchRunOptions = {}): Promise<BenchRunResu
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
-}
-
-export function registerBenchRun(bench: Command): void {
-  bench
-    .command('run')
-    .description('time the whole `seedscope run` end to end and per phase')
-    .option('--zoo <dir>', 'zoo folder (default: the default zoo)')
-    .option('--stimuli <spec>', 'stimulus set', DEFAULT_STIMULI)
-    .option('--permutations <n>', 'permutations', intOption(0), 1000)
-    .option('--bootstrap <n>', 'bootstrap samples', intOption(0), 1000)
-    .option('--threads <n>', 'threads (0: all cores)', threadsOption, 0)
-    .option('--json', 'print one JSON document (the default output anyway)')
-    .action(async (o: BenchRunOptions) => {
-      printJson(await benchRun(o));
-    });
 }

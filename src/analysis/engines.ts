@@ -4,10 +4,13 @@
  * tested on tiny inputs and knows nothing of how the work is done.
  * `nativeEngines()` (nativeEngines.ts) binds them to src/native and src/stats.
  */
+import type { CompareMethod } from '../native/compare.js';
+import type { RdmMetric as Metric } from '../native/rdm.js';
 import type { ClassIndex } from './classStructure.js';
 
-export type Metric = 'correlation' | 'cosine' | 'euclidean' | 'sqeuclidean';
-export type CompareMethod = 'pearson' | 'r2' | 'spearman' | 'rho-a' | 'tau-a' | 'cosine' | 'cka';
+export type { CompareMethod, Metric };
+/** The r-valued methods; r² is computed as the square of pearson's r. */
+export type BaseMethod = Exclude<CompareMethod, 'r2'>;
 
 /** (done, total) progress of one long operation. */
 export type Progress = (done: number, total: number) => void;
@@ -53,7 +56,7 @@ export interface CompareEngine {
    * condensed RDMs or equal-length subsets of them. Diagonal: the method's
    * value of a vector with itself.
    */
-  compareAll(vectors: readonly Float64Array[], method: Exclude<CompareMethod, 'cka' | 'r2'>, threads: number): Promise<Float64Array>;
+  compareAll(vectors: readonly Float64Array[], method: BaseMethod, threads: number): Promise<Float64Array>;
 }
 
 export interface MantelFamilyRequest {
@@ -62,7 +65,7 @@ export interface MantelFamilyRequest {
   /** per layer, the K × K statistics of `method` if already computed (compareAll's result), so they are not computed again */
   observed?: readonly Float64Array[];
   n: number;
-  method: Exclude<CompareMethod, 'cka' | 'r2'>;
+  method: BaseMethod;
   permutations: number;
   seed: number;
   threads: number;
@@ -82,7 +85,7 @@ export interface BootstrapRequest {
   /** the K condensed RDMs of one layer */
   rdms: readonly Float64Array[];
   n: number;
-  method: Exclude<CompareMethod, 'cka'>;
+  method: CompareMethod;
   samples: number;
   seed: number;
   threads: number;
@@ -90,8 +93,6 @@ export interface BootstrapRequest {
 }
 
 export interface BootstrapResult {
-  /** mean pairwise statistic on the data */
-  mean: number;
   /** 95 % interval (two-factor: stimuli and instances) */
   lo: number;
   hi: number;
@@ -105,7 +106,7 @@ export interface ZooDifferenceRequest {
   a: readonly (readonly Float64Array[])[];
   b: readonly (readonly Float64Array[])[];
   n: number;
-  method: Exclude<CompareMethod, 'cka'>;
+  method: CompareMethod;
   permutations: number;
   seed: number;
   threads: number;

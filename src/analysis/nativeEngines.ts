@@ -16,15 +16,6 @@ import type { AnalysisEngines, CompareEngine, RdmEngine, StatsEngine } from './e
 /** At most this many warnings about undefined distances; then one line says more were left out. */
 const MAX_NAN_WARNINGS = 5;
 
-function toMatrix(rows: (number | null)[][]): Float64Array {
-  const k = rows.length;
-  const m = new Float64Array(k * k).fill(Number.NaN);
-  rows.forEach((row, a) => row.forEach((v, b) => {
-    if (v !== null) m[a * k + b] = v;
-  }));
-  return m;
-}
-
 export function nativeEngines(opts: { warn?: (message: string) => void } = {}): AnalysisEngines {
   let nanWarnings = 0;
   const rdm: RdmEngine = {
@@ -58,9 +49,9 @@ export function nativeEngines(opts: { warn?: (message: string) => void } = {}): 
         method: req.method, permutations: req.permutations, seed: req.seed, threads: req.threads, onProgress: req.onProgress,
       });
       return {
-        statistic: fam.layers.map((l) => toMatrix(l.statistic)),
-        p: fam.layers.map((l) => toMatrix(l.p)),
-        pCorrected: fam.layers.map((l) => toMatrix(l.pMaxstat)),
+        statistic: fam.layers.map((l) => l.statistic),
+        p: fam.layers.map((l) => l.p),
+        pCorrected: fam.layers.map((l) => l.pMaxstat),
         permutations: fam.permutations,
         exact: fam.exact,
       };
@@ -75,12 +66,12 @@ export function nativeEngines(opts: { warn?: (message: string) => void } = {}): 
           samples: req.samples, seed: req.seed, over, squared: req.method === 'r2', threads: req.threads, onProgress: req.onProgress,
         });
         const ci = percentileInterval(replicates, 0.95);
-        return { mean: NaN, lo: ci.lower, hi: ci.upper, interval: 'percentile', over };
+        return { lo: ci.lower, hi: ci.upper, interval: 'percentile', over };
       }
       const b = await bootstrapConsistency([...req.rdms], req.n, {
         over, method: req.method, samples: req.samples, ci: 'percentile', seed: req.seed, threads: req.threads, onProgress: req.onProgress,
       });
-      return { mean: b.estimate, lo: b.ci.lower, hi: b.ci.upper, interval: 'percentile', over };
+      return { lo: b.ci.lower, hi: b.ci.upper, interval: 'percentile', over };
     },
     async zooDifference(req) {
       const z = await compareZoos(req.a.map((a, i) => ({ name: `layer ${i}`, a: [...a], b: [...req.b[i]!], n: req.n })), {

@@ -4,9 +4,10 @@
  * figures travel beside them, never inside.
  */
 import type { BehaviourResult } from './behaviour.js';
-import type { CompareMethod, Metric, Progress } from './engines.js';
+import type { CompareMethod, Metric } from './engines.js';
+import type { PhaseTimer } from './phases.js';
 
-/** One instance's activations, as the extraction yields them. */
+/** One instance's activations, as the analysis takes them (the pipeline adapts extraction's ExtractedInstance). */
 export interface InstanceActivations {
   instance: string;
   index: number;
@@ -24,21 +25,15 @@ export interface StimulusLabels {
   classes?: string[];
 }
 
-/** A progress bar the caller provides (the analysis knows no terminal). */
-export interface ProgressHandle {
-  update(done: number, total: number): void;
-  done(): void;
-}
-export type ProgressFactory = (label: string) => ProgressHandle;
-
 export interface AnalysisOptions {
   metric: Metric;
-  compare: Exclude<CompareMethod, 'cka'>;
+  compare: CompareMethod;
   permutations: number;
   bootstrap: number;
   seed: number;
   threads: number;
-  progress?: ProgressFactory;
+  /** the run's one timer, which also carries progress events to the caller; a private one when absent */
+  timer?: PhaseTimer;
   /** called once per (instance, layer) with the condensed RDM (e.g. to save it) */
   onRdm?: (instance: string, layer: string, n: number, rdm: Float64Array) => void | Promise<void>;
   /** checked between steps; throws to stop */
@@ -100,7 +95,6 @@ export interface ZooAnalysis {
   second_order: SecondOrderResult | null;
   mantel: { permutations: number; exact: boolean; correction: string } | null;
   skipped: string[];
-  timing: Record<string, number>;
 }
 
 /** RDMs kept for figures and further tests: rdms[layer][instance], condensed. */

@@ -4,6 +4,7 @@
  * over layers by the max statistic.
  */
 import type { AnalysisEngines } from './engines.js';
+import { PhaseTimer } from './phases.js';
 import type { AnalysisOptions, ZooAnalysis, ZooDifferenceLayer, ZooRdms } from './types.js';
 
 export interface ZooDifference {
@@ -16,13 +17,13 @@ export interface ZooDifference {
   unmatched: string[];
 }
 
-export async function compareZoos(a: { result: ZooAnalysis; rdms: ZooRdms }, b: { result: ZooAnalysis; rdms: ZooRdms },
+export async function analyseZooDifference(a: { result: ZooAnalysis; rdms: ZooRdms }, b: { result: ZooAnalysis; rdms: ZooRdms },
   opts: AnalysisOptions, engines: AnalysisEngines): Promise<ZooDifference | null> {
   const shared = a.rdms.layers.filter((l) => b.rdms.layers.includes(l));
   const unmatched = [...a.rdms.layers, ...b.rdms.layers].filter((l) => !shared.includes(l));
   if (shared.length === 0 || a.rdms.instances.length < 2 || b.rdms.instances.length < 2 || opts.permutations <= 0) return null;
   const method = opts.compare === 'pearson' ? 'r2' : opts.compare;
-  const bar = opts.progress?.('zoo comparison');
+  const timer = opts.timer ?? new PhaseTimer();
   const res = await engines.stats.zooDifference({
     a: shared.map((l) => a.rdms.rdms[a.rdms.layers.indexOf(l)]!),
     b: shared.map((l) => b.rdms.rdms[b.rdms.layers.indexOf(l)]!),
@@ -31,9 +32,9 @@ export async function compareZoos(a: { result: ZooAnalysis; rdms: ZooRdms }, b: 
     permutations: opts.permutations,
     seed: opts.seed,
     threads: opts.threads,
-    onProgress: bar ? (d, t) => bar.update(d, t) : undefined,
+    onProgress: timer.reporter('zoo_difference'),
   });
-  bar?.done();
+  timer.finish('zoo_difference');
   const meanOf = (z: ZooAnalysis, name: string): number => z.layers.find((l) => l.name === name)?.consistency.mean_r2 ?? NaN;
   return {
     zoos: [a.result.name, b.result.name],

@@ -1,33 +1,196 @@
 /**
- * `seedscope bench <op>`: benchmarks measured side by side in one run. Each
- * operation lives in bench/<op>.ts and registers itself below.
+ * `seedscope bench [<op>]`: the benchmarks of bench/, measured side by side
+ * in one run. This file only declares the commands and prints; the
+ * measurements live in bench/<op>.ts.
  */
-import type { Command } from 'commander';
-import { registerBenchRun } from '../../bench/run.js';
-import { registerBenchSuite } from './benchSuite.js';
-import { registerBenchCompare } from '../../bench/compare.js';
-import { registerBenchExtract } from '../../bench/extract.js';
-import { registerBenchRdm } from '../../bench/rdm.js';
-import { registerBenchPeak } from '../../bench/peak.js';
-import { registerBenchPermtest } from '../../bench/permtest.js';
+import { Option, type Command } from 'commander';
+import { compareWithBaseline } from '../../bench/baseline.js';
+import { benchCompare } from '../../bench/compare.js';
+import { benchExtract, type BenchExtractOptions } from '../../bench/extract.js';
+import { benchPeak } from '../../bench/peak.js';
+import { benchPermtest, type BenchPermtestParams } from '../../bench/permtest.js';
+import { benchRdm } from '../../bench/rdm.js';
+import { benchRun, type BenchRunOptions } from '../../bench/run.js';
+import { readBaseline, runSuite, suiteEntries } from '../../bench/suite.js';
+import { UserError } from '../errors.js';
+import type { CompareMethod } from '../native/compare.js';
+import type { RdmMetric } from '../native/rdm.js';
+import { DEFAULT_STIMULI } from '../stimuli/loadStimuli.js';
+import { interruptController } from './interrupt.js';
+import { compareMethodOption, jsonOption, metricOption, permutationsOption, threadsOption } from './options.js';
+import { printJson, warn } from './output.js';
+import { choiceArg, intArg, numberArg, repeatArg } from './parsers.js';
 
-/** A benchmark operation: adds its subcommand to `bench`. */
-export type BenchRegistrar = (bench: Command) => void;
+const intOpt = (flags: string, help: string, min: number, max: number, dflt?: number): Option => {
+  const o = new Option(flags, help).argParser(intArg(min, max));
+  return dflt === undefined ? o : o.default(dflt);
+};
 
-const registrars: BenchRegistrar[] = [
-  // one line per operation, e.g. registerBenchRdm,
-  registerBenchRun,
-  registerBenchCompare,
-  registerBenchExtract,
-  registerBenchRdm,
-  registerBenchPeak,
-  registerBenchPermtest,
-];
+function registerRunBench(bench: Command): void {
+  bench
+    .command('run')
+    .description('time the whole `seedscope run` end to end and per phase')
+    .option('--zoo <dir>', 'zoo folder (default: the default zoo)')
+    .option('--stimuli <spec>', 'stimulus set', DEFAULT_STIMULI)
+    .addOption(permutationsOption(1000, 0, 'permutations'))
+    .addOption(intOpt('--bootstrap <n>', 'bootstrap samples', 0, 1e8, 1000))
+    .addOption(threadsOption())
+    .addOption(jsonOption('print one JSON document (the default output anyway)'))
+    .action(async (o: BenchRunOptions) => {
+      printJson(await benchRun(o, { signal: interruptController.signal, warn }));
+    });
+}
+
+function registerCompareBench(bench: Command): void {
+  bench
+    .command('compare')
+    .description('K × K comparison of K random condensed RDMs of N stimuli (all pairs)')
+    .addOption(intOpt('--n <N>', 'stimuli per RDM', 2, 100_000, 1000))
+    .addOption(intOpt('--k <K>', 'number of RDMs', 2, 10_000, 10))
+    .addOption(compareMethodOption('--method', 'spearman', 'comparison'))
+    .addOption(intOpt('--repeat <R>', 'timed repetitions', 1, 1000, 3))
+    .addOption(threadsOption())
+    .addOption(jsonOption())
+    .action(async (o: { n: number; k: number; method: CompareMethod; repeat: number; threads: number; json?: boolean }) => {
+      const r = await benchCompare(o);
+      if (o.json) printJson(r);
+      else {
+        process.stdout.write(`compare ${r.method}: K = ${r.k} RDMs of N = ${r.n} (${r.pairs} pairs, ${r.threads} threads): ` +
+          `min ${r.seconds_min.toFixed(3)} s, median ${r.seconds_median.toFixed(3)} s\n`);
+      }
+    });
+}
+
+function registerExtractBench(bench: Command): void {
+  bench
+    .command('extract')
+    .description('images/s of extraction with all layers exposed vs raw onnxruntime session.run of the same model and batch')
+    .option('--zoo <dir>', 'a zoo folder (default: models/fmnist-allcnnc, else a generated All-CNN-C-like model)')
+    .addOption(new Option('--model <file>', 'plain ONNX files (repeatable)').argParser(repeatArg))
+    .addOption(intOpt('--batch <n>', 'images per batch', 1, 65536, 100))
+    .addOption(threadsOption('onnxruntime intra-op threads (0 = all cores)'))
+    .addOption(intOpt('--instances <k>', 'instances to run (repeats the zoo’s when it has fewer)', 1, 100, 3))
+    .option('--stimuli <spec>', 'stimulus set', DEFAULT_STIMULI)
+    .addOption(intOpt('--per-class <k>', 'first K images of each class', 1, 1e9))
+    .addOption(jsonOption())
+    .action(async (opts: BenchExtractOptions & { json?: boolean }) => {
+      const r = await benchExtract(opts);
+      if (opts.json) {
+        printJson(r);
+        return;
+      }
+      const f = (x: unknown): string => (typeof x === 'number' ? x.toFixed(0) : String(x));
+      process.stdout.write([
+        `extract benchmark: ${String(r.source)} (${String(r.zoo)}), ${String(r.n)} stimuli, batch ${String(r.batch)}, ${String(r.layers)} layers (${String(r.features_per_image)} features/image)`,
+        `raw session.run, same outputs:   ${f(r.raw_session_run_images_per_s)} images/s`,
+        `raw session.run, logits only:    ${f(r.raw_unexposed_model_images_per_s)} images/s`,
+        `seedscope extract (end to end):  ${f(r.extract_images_per_s)} images/s`,
+        `seedscope extract (batches only): ${f(r.extract_batches_only_images_per_s)} images/s`,
+        `overhead vs raw: ${((r.overhead as number) * 100).toFixed(1)} % of wall time, ${((r.cpu_overhead as number) * 100).toFixed(1)} % of CPU time (target < 10 %)`,
+      ].join('\n') + '\n');
+    });
+}
+
+function registerRdmBench(bench: Command): void {
+  bench
+    .command('rdm')
+    .description('time one RDM of random N × D activations; gflops = N·N·D / seconds_min / 1e9')
+    .addOption(intOpt('--n <n>', 'stimuli', 2, 46340, 1000))
+    .addOption(intOpt('--d <d>', 'features', 1, Number.MAX_SAFE_INTEGER, 98304))
+    .addOption(metricOption())
+    .addOption(new Option('--dtype <dtype>', 'dtype of the activations: float32|float64').argParser(choiceArg(['float32', 'float64'] as const)).default('float32'))
+    .addOption(intOpt('--repeat <k>', 'timed runs (the minimum is reported)', 1, 1000, 5))
+    .addOption(intOpt('--warmup <k>', 'untimed runs first', 0, 100, 1))
+    .addOption(threadsOption())
+    .addOption(new Option('--peak-seconds <s>', 'seconds of the FMA peak measurement (0 skips it)').argParser(numberArg(0, 60)).default(0.5))
+    .addOption(jsonOption())
+    .action(async (o: { n: number; d: number; metric: RdmMetric; dtype: 'float32' | 'float64'; repeat: number; warmup: number; threads: number; peakSeconds: number; json?: boolean }) => {
+      const r = await benchRdm(o);
+      if (o.json) {
+        printJson(r);
+        return;
+      }
+      const peak = r.peak_gflops ? `; peak ${r.peak_gflops.toFixed(0)} GFLOP/s, ${(100 * r.fraction_of_peak!).toFixed(0)} % of it` +
+        `; per CPU-second ${r.gflops_per_cpu_second.toFixed(1)} of ${r.peak_gflops_per_cpu_second!.toFixed(1)} per core (${(100 * r.cpu_fraction_of_peak!).toFixed(0)} %)` : '';
+      process.stdout.write(`rdm ${r.metric} n=${r.n} d=${r.d} ${r.dtype} on ${r.threads} threads (${r.isa}): ` +
+        `min ${r.seconds_min.toFixed(3)} s, median ${r.seconds_median.toFixed(3)} s, ${r.gflops.toFixed(1)} gflops${peak}\n`);
+    });
+}
+
+function registerPeakBench(bench: Command): void {
+  bench
+    .command('peak')
+    .description('fp32 FMA peak of this machine (GFLOP/s, register-only loop on all threads)')
+    .addOption(new Option('--seconds <s>', 'how long to run').argParser(numberArg(0.01, 60)).default(1))
+    .addOption(threadsOption())
+    .addOption(jsonOption())
+    .action(async (o: { seconds: number; threads: number; json?: boolean }) => {
+      const r = await benchPeak(o);
+      if (o.json) {
+        printJson(r);
+        return;
+      }
+      process.stdout.write(`fp32 FMA peak: ${r.gflops.toFixed(1)} GFLOP/s on ${r.threads} threads (${r.isa}), ` +
+        `${r.gflops_per_cpu_second.toFixed(1)} per CPU-second of one core; ` +
+        'an RDM at N·N·D / s reaching this figure would be at 100 % of peak\n');
+    });
+}
+
+function registerPermtestBench(bench: Command): void {
+  bench
+    .command('permtest')
+    .description('Mantel permutation test on random RDMs: one pair, or all pairs of K with --all-pairs')
+    .addOption(intOpt('--n <N>', 'stimuli', 3, 20000, 1000))
+    .addOption(intOpt('--k <K>', 'RDMs with --all-pairs (default 10)', 2, 1000))
+    .addOption(permutationsOption(10000, 1, 'permutations'))
+    .addOption(compareMethodOption('--method', 'pearson', 'statistic'))
+    .addOption(threadsOption())
+    .option('--all-pairs', 'all pairs of K RDMs')
+    .addOption(jsonOption())
+    .action(async (o: Omit<BenchPermtestParams, 'k' | 'allPairs'> & { k?: number; allPairs?: boolean; json?: boolean }) => {
+      if (!o.allPairs && o.k !== undefined) throw new UserError('--k needs --all-pairs', 2);
+      const k = o.allPairs ? o.k ?? 10 : 2;
+      const r = await benchPermtest({ n: o.n, k, permutations: o.permutations, method: o.method, threads: o.threads, allPairs: Boolean(o.allPairs) });
+      if (o.json) printJson(r);
+      else process.stdout.write(`permtest n=${o.n} k=${k} ${o.method}: ${String(r.permutations)} permutations in ${(r.seconds as number).toFixed(3)} s (${String(r.engine)}, ${String(r.isa)}, ${String(r.threads)} threads)\n`);
+    });
+}
+
+/** `seedscope bench` alone: the whole suite, optionally against a baseline. */
+function registerSuite(bench: Command): void {
+  bench
+    .option('--baseline <file>', 'compare with an earlier suite result; exit 1 naming every figure slower than the tolerance')
+    .addOption(new Option('--tolerance <x>', 'allowed slowdown as a fraction (0.10 = 10 %)').argParser(numberArg(0, 100)).default(0.1))
+    .option('--only <ops>', 'run only these operations (comma-separated)')
+    .action(async (opts: { baseline?: string; tolerance: number; only?: string }) => {
+      const baseline = opts.baseline ? readBaseline(opts.baseline) : undefined;
+      let entries = suiteEntries({ signal: interruptController.signal });
+      if (opts.only) {
+        const want = opts.only.split(',').map((s) => s.trim());
+        const unknown = want.filter((w) => !entries.some((e) => e.name === w));
+        if (unknown.length) throw new UserError(`--only: expected some of ${entries.map((e) => e.name).join(', ')} but received ${unknown.join(', ')}`);
+        entries = entries.filter((e) => want.includes(e.name));
+      }
+      const doc = await runSuite(entries, (line) => process.stderr.write(line + '\n'));
+      if (baseline === undefined) {
+        printJson(doc);
+        return;
+      }
+      const cmp = compareWithBaseline(baseline, doc, opts.tolerance);
+      doc.baseline = { file: opts.baseline!, ...cmp };
+      printJson(doc);
+      for (const r of cmp.regressions) {
+        process.stderr.write(`seedscope: slower than the baseline by ${(r.slowdown * 100).toFixed(1)} % (tolerance ${(opts.tolerance * 100).toFixed(0)} %): ${r.figure} ${r.baseline} → ${r.current}\n`);
+      }
+      if (cmp.regressions.length > 0) process.exitCode = 1;
+    });
+}
 
 export function registerBench(program: Command): void {
   const bench = program
     .command('bench')
     .description('benchmarks of the native core and the pipeline; with no operation, the whole suite as one JSON document');
-  for (const r of registrars) r(bench);
-  registerBenchSuite(bench);
+  for (const register of [registerRunBench, registerCompareBench, registerExtractBench, registerRdmBench, registerPeakBench, registerPermtestBench, registerSuite]) {
+    register(bench);
+  }
 }

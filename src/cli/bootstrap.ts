@@ -2,21 +2,25 @@
  * `seedscope bootstrap R1.npy … Rk.npy --over stimuli|instances|both`: the mean
  * pairwise consistency of instance RDMs with a bootstrap confidence interval.
  */
-import type { Command } from 'commander';
-import { UserError } from '../errors.js';
+import { Option, type Command } from 'commander';
+import { readRdms } from '../io/rdmFile.js';
+import type { CompareMethod } from '../native/compare.js';
 import { RESAMPLE_OVER, bootstrapConsistency, type ResampleOver } from '../stats/bootstrap.js';
+import { compareMethodOption, jsonOption, quietOption, seedOption, threadsOption } from './options.js';
 import { printJson } from './output.js';
+import { choiceArg, intArg, numberArg } from './parsers.js';
 import { ProgressBar } from './progressBar.js';
-import { loadRdmFiles, parseChoiceArg, parseIntArg, parseMethod, parseSeed } from './statsOptions.js';
+
+const INTERVALS = ['percentile', 'bca'] as const;
 
 interface BootstrapCliOptions {
-  over: string;
-  samples?: string;
-  ci?: string;
-  level?: string;
-  method?: string;
-  seed?: string;
-  threads?: string;
+  over: ResampleOver;
+  samples: number;
+  ci: (typeof INTERVALS)[number];
+  level: number;
+  method: CompareMethod;
+  seed: number;
+  threads: number;
   json?: boolean;
   quiet?: boolean;
 }
@@ -26,30 +30,20 @@ export function registerBootstrap(program: Command): void {
     .command('bootstrap')
     .description('mean pairwise consistency of instance RDMs (.npy) with a bootstrap confidence interval')
     .argument('<rdms...>', 'one RDM per instance, same stimuli')
-    .requiredOption('--over <what>', 'resample stimuli|instances|both')
-    .option('--samples <B>', 'bootstrap samples (default 1000)')
-    .option('--ci <kind>', 'percentile|bca (default percentile)')
-    .option('--level <x>', 'coverage of the interval (default 0.95)')
-    .option('--method <name>', 'pearson|r2|spearman|rho-a|tau-a|cosine (default r2)')
-    .option('--seed <s>', 'seed of the resampling, integer ≥ 0 (default 0)')
-    .option('--threads <T>', 'threads (0 = all cores; results do not depend on it)')
-    .option('--json', 'print one JSON document')
-    .option('--quiet', 'no progress on stderr')
+    .addOption(new Option('--over <what>', `resample ${RESAMPLE_OVER.join('|')}`).argParser(choiceArg(RESAMPLE_OVER)).makeOptionMandatory())
+    .addOption(new Option('--samples <B>', 'bootstrap samples').argParser(intArg(1, 1e8)).default(1000))
+    .addOption(new Option('--ci <kind>', `interval: ${INTERVALS.join('|')}`).argParser(choiceArg(INTERVALS)).default('percentile'))
+    .addOption(new Option('--level <x>', 'coverage of the interval, in (0, 1)').argParser(numberArg(1e-9, 1 - 1e-9)).default(0.95))
+    .addOption(compareMethodOption('--method', 'r2', 'statistic'))
+    .addOption(seedOption('seed of the resampling'))
+    .addOption(threadsOption())
+    .addOption(jsonOption())
+    .addOption(quietOption())
     .action(async (files: string[], opts: BootstrapCliOptions) => {
-      const over = parseChoiceArg<ResampleOver>('--over', opts.over, RESAMPLE_OVER, 'stimuli');
-      const samples = parseIntArg('--samples', opts.samples, 1000, 1, 1e8);
-      const ci = parseChoiceArg('--ci', opts.ci, ['percentile', 'bca'] as const, 'percentile');
-      const method = parseMethod(opts.method, 'r2');
-      const seed = parseSeed(opts.seed);
-      const threads = parseIntArg('--threads', opts.threads, 0, 0, 1024);
-      let level = 0.95;
-      if (opts.level !== undefined) {
-        level = Number(opts.level);
-        if (!(level > 0 && level < 1)) {
-          throw new UserError(`--level: expected a number in (0, 1) but received '${opts.level}'`, 2);
-        }
-      }
-      const { n, values } = loadRdmFiles(files);
+      const { over, samples, ci, level, method, seed, threads } = opts;
+      const rdms = readRdms(files);
+      const n = rdms[0]!.n;
+      const values = rdms.map((r) => r.values);
       const bar = new ProgressBar('bootstrap', !opts.json && !opts.quiet);
       const r = await bootstrapConsistency(values, n, {
         over, samples, ci, level, method, seed, threads, labels: files, onProgress: (d, t) => bar.update(d, t),

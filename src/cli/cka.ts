@@ -9,7 +9,7 @@ import { UserError } from '../errors.js';
 import { readFloatNpy } from '../io/npy.js';
 import { linearCka } from '../native/compare.js';
 import { printJson, warn } from './output.js';
-import { threadsOption } from './parsers.js';
+import { jsonOption, threadsOption } from './options.js';
 
 export interface CkaReport {
   cka: number;
@@ -62,8 +62,8 @@ export function registerCka(program: Command): void {
     .argument('<x>', 'activations X (.npy, N × …)')
     .argument('<y>', 'activations Y (.npy, N × …)')
     .option('--unbiased', 'the unbiased HSIC estimator (Song et al. 2012); needs N ≥ 4')
-    .option('--threads <T>', 'threads (0 = all cores)', threadsOption, 0)
-    .option('--json', 'print one JSON document')
+    .addOption(threadsOption())
+    .addOption(jsonOption())
     .action(async (xFile: string, yFile: string, opts: CkaCliOptions) => {
       const r = await runCka(xFile, yFile, opts);
       if (opts.json) printJson(r);

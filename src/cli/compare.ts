@@ -7,9 +7,9 @@ import type { Command } from 'commander';
 import { basename } from 'node:path';
 import { UserError } from '../errors.js';
 import { readRdms } from '../io/rdmFile.js';
-import { compareMethods, compareRdms, matrixRows, type CompareMethod } from '../native/compare.js';
+import { compareRdms, matrixRows, type CompareMethod } from '../native/compare.js';
 import { printJson, warn } from './output.js';
-import { choiceOption, threadsOption } from './parsers.js';
+import { compareMethodOption, jsonOption, threadsOption } from './options.js';
 
 export interface CompareTwoReport {
   method: CompareMethod;
@@ -70,9 +70,9 @@ export function registerCompare(program: Command): void {
     .command('compare')
     .description('compare RDMs (.npy, square N × N or condensed N(N−1)/2): one value for two files, all pairs for more')
     .argument('<rdms...>', 'two or more RDM files with the same N')
-    .option('--method <M>', `comparison: ${compareMethods.join('|')}`, choiceOption(compareMethods), 'r2')
-    .option('--threads <T>', 'threads (0 = all cores)', threadsOption, 0)
-    .option('--json', 'print one JSON document')
+    .addOption(compareMethodOption('--method', 'r2', 'comparison'))
+    .addOption(threadsOption())
+    .addOption(jsonOption())
     .action(async (files: string[], opts: CompareCliOptions) => {
       const r = await runCompare(files, opts);
       if (opts.json) printJson(r);

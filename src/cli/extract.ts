@@ -6,15 +6,17 @@
 import type { Command } from 'commander';
 import { resolveDevice } from '../extract/device.js';
 import { extractActivations, planBatch } from '../extract/extractActivations.js';
-import { checkOutputDir, writeExtraction } from '../extract/writeExtraction.js';
+import { writeExtraction } from '../extract/writeExtraction.js';
+import { EXTRACT_MARKERS, checkOutputDir } from '../io/stagedDir.js';
+import { loadZoos, type ZooSources } from '../pipeline/loadZoos.js';
+import { loadStimuli } from '../stimuli/loadStimuli.js';
 import { resolveLayers } from '../zoo/resolveLayers.js';
 import { interruptController } from './interrupt.js';
 import { info, printJson, warn } from './output.js';
+import { addExtractionOptions, addStimuliOptions, addZooOptions, jsonOption, quietOption, type ExtractionOptions, type StimuliOptions } from './options.js';
 import { ProgressBar } from './progressBar.js';
-import { addExtractOptions, addStimuliOptions, addZooOptions, stimuliFromCli, zooFromCli,
-  type ExtractCliOptions, type StimuliCliOptions, type ZooCliOptions } from './zooOptions.js';
 
-type Options = ZooCliOptions & StimuliCliOptions & ExtractCliOptions & { output: string; json?: boolean; quiet?: boolean };
+type Options = ZooSources & StimuliOptions & ExtractionOptions & { output: string; json?: boolean; quiet?: boolean };
 
 export function registerExtract(program: Command): void {
   const cmd = program
@@ -22,20 +24,20 @@ export function registerExtract(program: Command): void {
     .description('write the activations of every instance and layer to OUT/<instance>/<layer>.npy with labels and a manifest');
   addZooOptions(cmd);
   addStimuliOptions(cmd);
-  addExtractOptions(cmd);
+  addExtractionOptions(cmd);
   cmd
     .requiredOption('-o, --output <dir>', 'output folder')
-    .option('--quiet', 'no progress on stderr')
-    .option('--json', 'print the manifest as one JSON document')
+    .addOption(quietOption())
+    .addOption(jsonOption('print the manifest as one JSON document'))
     .action(async (opts: Options) => {
       const mode = { json: Boolean(opts.json), quiet: Boolean(opts.quiet) };
-      checkOutputDir(opts.output);
+      checkOutputDir(opts.output, EXTRACT_MARKERS);
       // resolved before any work so a missing CUDA provider fails (or warns) first
       const resolved = resolveDevice(opts.device, warn);
       const device = resolved === 'cuda' && opts.device === 'auto' ? 'auto' : resolved;
-      const zoo = zooFromCli(opts);
+      const zoo = loadZoos(opts, { single: true })[0]!;
       const layers = await resolveLayers(zoo, opts.layers ?? []);
-      const stimuli = await stimuliFromCli(zoo, opts);
+      const stimuli = await loadStimuli(opts.stimuli, zoo.input, { perClass: opts.perClass ?? null, resize: opts.resize });
       const batch = await planBatch(zoo, stimuli.n, { batch: opts.batch, memoryMB: opts.memory });
       info(mode, `extracting ${layers.length} layers of ${zoo.instances.length} instances (${zoo.name}) over ${stimuli.n} stimuli, batch ${batch}`);
       // one bar over all instances: a 10-instance zoo gives ten lines in a CI log, not a hundred

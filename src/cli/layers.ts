@@ -2,10 +2,12 @@
 import type { Command } from 'commander';
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { layerCatalog, resolveLayers } from '../zoo/resolveLayers.js';
+import { layerCatalog } from '../zoo/layerCatalog.js';
+import { resolveLayers } from '../zoo/resolveLayers.js';
 import { loadZoo, zooFromModels } from '../zoo/zoo.js';
 import { printJson } from './output.js';
-import { sizeOption } from './zooOptions.js';
+import { jsonOption } from './options.js';
+import { sizeArg } from './parsers.js';
 
 interface LayersOptions {
   json?: boolean;
@@ -18,9 +20,9 @@ export function registerLayers(program: Command): void {
     .command('layers')
     .description('list the tensors of an ONNX model (or a zoo folder) that can be picked with --layers')
     .argument('<model>', 'an .onnx file or a zoo folder')
-    .option('--input-size <H,W>', 'image size for models whose input size is symbolic', sizeOption)
+    .option('--input-size <H,W>', 'image size for models whose input size is symbolic', sizeArg)
     .option('--natural', 'only natural layers (activations, convolutions, pooling, Gemm/MatMul, outputs)')
-    .option('--json', 'print one JSON document')
+    .addOption(jsonOption())
     .action(async (model: string, opts: LayersOptions) => {
       const isZoo = existsSync(model) && statSync(model).isDirectory() && existsSync(join(model, 'zoo.json'));
       const zoo = isZoo ? loadZoo(model) : zooFromModels([model], { input: { size: opts.inputSize } });

@@ -30,7 +30,8 @@ export function buildProgram(): Command {
   const program = new Command('seedscope')
     .description('Measure how much deep networks differ when only their random seed differs.')
     .version(seedscopeVersion)
-    .showHelpAfterError('(run with --help for usage)')
+    // commander's own errors (bad option values, unknown options) in the one-line shape of every other error
+    .configureOutput({ outputError: (message, write) => write(`seedscope: ${message.replace(/^error: /, '').trim()} (see --help)\n`) })
     .addHelpText('after', EXIT_CODES);
   program.exitOverride();
   registerInfo(program);

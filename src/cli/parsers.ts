@@ -1,10 +1,11 @@
 /**
- * Option parsers for commander. Every one throws InvalidArgumentError with the
- * message shape "Expected … but received …", so commander prints one line.
+ * Argument parsers for commander options. Every one throws InvalidArgumentError
+ * with the message shape "Expected … but received '…'.", so every bad value
+ * reads the same and exits with code 2.
  */
 import { InvalidArgumentError } from 'commander';
 
-export function intOption(min: number, max = Number.MAX_SAFE_INTEGER) {
+export function intArg(min: number, max = Number.MAX_SAFE_INTEGER) {
   return (value: string): number => {
     const n = Number(value);
     if (value.trim() === '' || !Number.isInteger(n) || n < min || n > max) {
@@ -15,7 +16,7 @@ export function intOption(min: number, max = Number.MAX_SAFE_INTEGER) {
   };
 }
 
-export function numberOption(min = -Infinity, max = Infinity) {
+export function numberArg(min = -Infinity, max = Infinity) {
   return (value: string): number => {
     const n = Number(value);
     if (value.trim() === '' || !Number.isFinite(n) || n < min || n > max) {
@@ -25,7 +26,7 @@ export function numberOption(min = -Infinity, max = Infinity) {
   };
 }
 
-export function choiceOption<T extends string>(choices: readonly T[]) {
+export function choiceArg<T extends string>(choices: readonly T[]) {
   return (value: string): T => {
     if (!(choices as readonly string[]).includes(value)) {
       throw new InvalidArgumentError(`Expected one of ${choices.join('|')} but received '${value}'.`);
@@ -35,15 +36,28 @@ export function choiceOption<T extends string>(choices: readonly T[]) {
 }
 
 /** For repeatable options: `--x a --x b,c` gives ['a', 'b', 'c']. */
-export function collectList(value: string, previous: string[] | undefined): string[] {
+export function listArg(value: string, previous: string[] | undefined): string[] {
   const parts = value.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
   return [...(previous ?? []), ...parts];
 }
 
-/** For repeatable options that keep each value whole. */
-export function collect(value: string, previous: string[] | undefined): string[] {
+/** For repeatable options that keep each value whole (paths may hold commas). */
+export function repeatArg(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
 }
 
-/** `--threads`: 0 or absent means all cores. */
-export const threadsOption = intOption(0, 1024);
+export function numberListArg(value: string): number[] {
+  const parts = value.split(',').map((s) => Number(s.trim()));
+  if (parts.length === 0 || parts.some((n) => !Number.isFinite(n))) {
+    throw new InvalidArgumentError(`Expected comma-separated numbers but received '${value}'.`);
+  }
+  return parts;
+}
+
+export function sizeArg(value: string): [number, number] {
+  const parts = value.split(/[,x×]/).map((s) => Number(s.trim()));
+  if (parts.length !== 2 || parts.some((n) => !Number.isInteger(n) || n < 1)) {
+    throw new InvalidArgumentError(`Expected H,W (two positive integers) but received '${value}'.`);
+  }
+  return [parts[0]!, parts[1]!];
+}

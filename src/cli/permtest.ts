@@ -3,27 +3,31 @@
  * permutation tests of RDMs (stimulus labels permuted), one pair or all pairs
  * with a correction for multiple comparisons.
  */
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { UserError } from '../errors.js';
+import { readRdms } from '../io/rdmFile.js';
+import type { CompareMethod } from '../native/compare.js';
+import { matrixRows } from '../native/compare.js';
 import { CORRECTIONS, type Correction } from '../stats/corrections.js';
 import { correctFamily, permtestFamily, permtestPair } from '../stats/permtest.js';
+import { compareMethodOption, jsonOption, permutationsOption, quietOption, seedOption, threadsOption } from './options.js';
 import { printJson } from './output.js';
+import { choiceArg } from './parsers.js';
 import { ProgressBar } from './progressBar.js';
-import { loadRdmFiles, parseChoiceArg, parseIntArg, parseMethod, parseSeed } from './statsOptions.js';
 
 interface PermtestCliOptions {
-  method?: string;
-  permutations?: string;
-  seed?: string;
-  threads?: string;
+  method: CompareMethod;
+  permutations: number;
+  seed: number;
+  threads: number;
   allPairs?: boolean;
-  correction?: string;
+  correction: Correction;
   json?: boolean;
   quiet?: boolean;
 }
 
-function fmt(v: number | null): string {
-  return v === null ? '—' : v.toPrecision(4);
+function fmt(v: number | undefined): string {
+  return v === undefined || !Number.isFinite(v) ? '—' : v.toPrecision(4);
 }
 
 export function registerPermtest(program: Command): void {
@@ -31,28 +35,26 @@ export function registerPermtest(program: Command): void {
     .command('permtest')
     .description('Mantel permutation test of RDMs (.npy, square or condensed): stimulus labels of one RDM are permuted')
     .argument('<rdms...>', 'RDM files (2 without --all-pairs)')
-    .option('--method <name>', 'pearson|r2|spearman|rho-a|tau-a|cosine (default pearson)')
-    .option('--permutations <P>', 'permutations; all N! are enumerated when N! ≤ P (default 10000)')
-    .option('--seed <s>', 'seed of the permutations, integer ≥ 0 (default 0)')
-    .option('--threads <T>', 'threads (0 = all cores; results do not depend on it)')
+    .addOption(compareMethodOption('--method', 'pearson', 'statistic'))
+    .addOption(permutationsOption(10000, 1, 'permutations; all N! are enumerated when N! ≤ P'))
+    .addOption(seedOption('seed of the permutations'))
+    .addOption(threadsOption())
     .option('--all-pairs', 'test all pairs of the RDMs given')
-    .option('--correction <c>', 'with --all-pairs: maxstat|holm|bh|none (default maxstat)')
-    .option('--json', 'print one JSON document')
-    .option('--quiet', 'no progress on stderr')
+    .addOption(new Option('--correction <c>', `with --all-pairs: ${CORRECTIONS.join('|')}`).argParser(choiceArg(CORRECTIONS)).default('maxstat'))
+    .addOption(jsonOption())
+    .addOption(quietOption())
     .addHelpText('after', `
 p is one-sided: p = (k + 1)/(P + 1), k = permutations with a statistic at least
 as large as observed (within 1e-9); with exact enumeration p = k/N!.`)
     .action(async (files: string[], opts: PermtestCliOptions) => {
-      const method = parseMethod(opts.method, 'pearson');
-      const permutations = parseIntArg('--permutations', opts.permutations, 10000, 1, 1e9);
-      const seed = parseSeed(opts.seed);
-      const threads = parseIntArg('--threads', opts.threads, 0, 0, 1024);
-      const correction = parseChoiceArg<Correction>('--correction', opts.correction, CORRECTIONS, 'maxstat');
+      const { method, permutations, seed, threads, correction } = opts;
       if (!opts.allPairs && files.length !== 2) {
         throw new UserError(`expected exactly 2 RDM files (or --all-pairs) but received ${files.length}`, 2);
       }
       if (opts.allPairs && files.length < 2) throw new UserError(`expected at least 2 RDM files but received ${files.length}`, 2);
-      const { n, values } = loadRdmFiles(files);
+      const rdms = readRdms(files);
+      const n = rdms[0]!.n;
+      const values = rdms.map((r) => r.values);
       const bar = new ProgressBar('permtest', !opts.json && !opts.quiet);
       const onProgress = (d: number, t: number): void => bar.update(d, t);
       if (!opts.allPairs) {
@@ -70,14 +72,15 @@ as large as observed (within 1e-9); with exact enumeration p = k/N!.`)
       if (opts.json) {
         printJson({
           method, permutations: family.permutations, exact: family.exact, seed, correction, files,
-          statistic: layer.statistic, p: layer.p, p_corrected: corrected,
+          statistic: matrixRows(layer.statistic, files.length), p: matrixRows(layer.p, files.length), p_corrected: matrixRows(corrected, files.length),
         });
         return;
       }
       const lines = [`${method}, ${family.permutations} permutations${family.exact ? ' (exact)' : ''}, seed ${seed}, correction ${correction}`];
       for (let a = 0; a < files.length; a++) {
         for (let b = a + 1; b < files.length; b++) {
-          lines.push(`${files[a]} × ${files[b]}: ${fmt(layer.statistic[a]![b]!)}  p = ${fmt(layer.p[a]![b]!)}  corrected p = ${fmt(corrected[a]![b]!)}`);
+          const at = a * files.length + b;
+          lines.push(`${files[a]} × ${files[b]}: ${fmt(layer.statistic[at])}  p = ${fmt(layer.p[at])}  corrected p = ${fmt(corrected[at])}`);
         }
       }
       process.stdout.write(lines.join('\n') + '\n');

@@ -4,11 +4,12 @@
  * (N × D, or N × any shape flattened per stimulus). The RDM is float64 unless
  * --dtype float32 is given, square unless --condensed.
  */
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { UserError } from '../errors.js';
 import { readFloatNpy, writeNpy } from '../io/npy.js';
-import { RDM_METRICS, computeRdm, type NanReason, type RdmMetric } from '../native/rdm.js';
-import { choiceOption, threadsOption } from './parsers.js';
+import { computeRdm, type NanReason, type RdmMetric } from '../native/rdm.js';
+import { choiceArg } from './parsers.js';
+import { jsonOption, metricOption, quietOption, threadsOption } from './options.js';
 import { info, printJson, warn } from './output.js';
 import { ProgressBar } from './progressBar.js';
 
@@ -48,14 +49,14 @@ export function registerRdm(program: Command): void {
     .command('rdm')
     .description('compute the RDM of an activation array (N stimuli × D features, .npy) and write it as .npy')
     .argument('<acts>', 'activations: .npy of shape (N, D) or (N, ...), float32 or float64')
-    .option('--metric <metric>', `dissimilarity: ${RDM_METRICS.join('|')}`, choiceOption(RDM_METRICS), 'correlation')
+    .addOption(metricOption())
     .option('--per-feature', 'divide sqeuclidean by D (euclidean: its square root), as rsatoolbox does')
-    .option('--dtype <dtype>', 'dtype of the RDM file: float32|float64', choiceOption(['float32', 'float64'] as const), 'float64')
+    .addOption(new Option('--dtype <dtype>', 'dtype of the RDM file: float32|float64').argParser(choiceArg(['float32', 'float64'] as const)).default('float64'))
     .option('--condensed', 'write the upper triangle (i < j, row-major) as a vector of length N(N-1)/2')
-    .option('--threads <n>', 'threads (0 = all cores)', threadsOption, 0)
+    .addOption(threadsOption())
     .requiredOption('-o, --output <file>', 'where to write the RDM (.npy)')
-    .option('--json', 'print one JSON summary on stdout')
-    .option('--quiet', 'no progress on stderr')
+    .addOption(jsonOption('print one JSON summary on stdout'))
+    .addOption(quietOption())
     .action(async (acts: string, opts: RdmCliOptions) => {
       const mode = { json: Boolean(opts.json), quiet: Boolean(opts.quiet) };
       const a = readFloatNpy(acts);

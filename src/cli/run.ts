@@ -1,32 +1,22 @@
 /**
  * `seedscope run`: the whole analysis of the paper on a zoo (or two) and a
  * stimulus set, written to results.json, CSV tables, figures and report.html.
+ * This file parses the options, calls the pipeline and prints the summary.
  */
 import { Option, type Command } from 'commander';
 import type { AnalysisEngines } from '../analysis/engines.js';
 import { nativeEngines } from '../analysis/nativeEngines.js';
+import { DEFAULT_ZOO } from '../pipeline/loadZoos.js';
+import { runPipeline, type RunOptions } from '../pipeline/runPipeline.js';
 import type { ResultsDocument, ZooSection } from '../report/results.js';
-import { collectInfo } from './info.js';
+import { DEFAULT_STIMULI } from '../stimuli/loadStimuli.js';
 import { interruptController } from './interrupt.js';
 import { printJson, warn } from './output.js';
-import { choiceOption, collect, collectList, intOption, threadsOption } from './parsers.js';
-import { DEFAULT_STIMULI, DEFAULT_ZOO, runAnalysis, type RunOptions } from './runPipeline.js';
-
-const METRICS = ['correlation', 'cosine', 'euclidean', 'sqeuclidean'] as const;
-const COMPARES = ['r2', 'pearson', 'spearman', 'rho-a', 'tau-a', 'cosine'] as const;
-const DEVICES = ['cpu', 'cuda', 'auto'] as const;
-
-export function runVersions(): Record<string, string> {
-  const info = collectInfo();
-  return {
-    seedscope: info.version,
-    node: info.node,
-    onnxruntime: info.onnxruntime.version ?? 'unknown',
-    native_build: `${info.build} ${info.build_type}`,
-    isa: info.isa,
-    compiler: info.compiler,
-  };
-}
+import {
+  addExtractionOptions, addStimuliOptions, addZooOptions, compareMethodOption, jsonOption, metricOption, permutationsOption, quietOption, seedOption,
+} from './options.js';
+import { intArg } from './parsers.js';
+import { phaseBars } from './phaseBars.js';
 
 function fmt(v: number | null | undefined, digits = 3): string {
   return v === null || v === undefined || !Number.isFinite(v) ? '–' : v.toFixed(digits);
@@ -64,32 +54,29 @@ export function summaryTable(doc: ResultsDocument, outputDir: string): string {
 }
 
 export function registerRun(program: Command, engines: () => AnalysisEngines = () => nativeEngines({ warn })): void {
-  program
+  const cmd = program
     .command('run')
-    .description(`the whole analysis: consistency per layer with intervals and Mantel tests, centroid/exemplar analysis, second-order MDS, behaviour; results.json, CSV, figures and report.html (default: ${DEFAULT_ZOO} on ${DEFAULT_STIMULI})`)
-    .option('--zoo <dir>', 'a zoo folder with zoo.json (repeat for two zoos: also tests their difference per layer)', collect)
-    .option('--model <file>', 'plain ONNX files (or globs) forming one zoo; repeatable', collect)
-    .option('--stimuli <spec>', 'builtin:NAME, idx:IMAGES[,LABELS], cifar10:FILE.bin, dir:PATH, npy:IMAGES.npy[,LABELS.npy]', DEFAULT_STIMULI)
-    .option('--layers <names>', 'layers by short name, tensor name, pattern or op:Type (comma-separated or repeated; default: every layer)', collectList)
-    .addOption(new Option('--metric <m>', 'RDM dissimilarity').choices(METRICS).default('correlation').argParser(choiceOption(METRICS)))
-    .addOption(new Option('--compare <m>', 'RDM comparison (r and r² are always both reported)').choices(COMPARES).default('r2').argParser(choiceOption(COMPARES)))
-    .option('--permutations <n>', 'Mantel and zoo-difference permutations (0: no tests)', intOption(0), 1000)
-    .option('--bootstrap <n>', 'two-factor bootstrap samples for intervals (0: none)', intOption(0), 1000)
-    .option('--seed <n>', 'seed of every random draw', intOption(0, 2 ** 32 - 1), 0)
-    .option('--threads <n>', 'threads (0: all cores)', threadsOption, 0)
-    .addOption(new Option('--device <d>', 'where onnxruntime runs').choices(DEVICES).default('cpu').argParser(choiceOption(DEVICES)))
+    .description(`the whole analysis: consistency per layer with intervals and Mantel tests, centroid/exemplar analysis, second-order MDS, behaviour; results.json, CSV, figures and report.html (default: ${DEFAULT_ZOO} on ${DEFAULT_STIMULI}; two --zoo also test their difference per layer)`);
+  addZooOptions(cmd);
+  addStimuliOptions(cmd);
+  addExtractionOptions(cmd);
+  cmd
+    .addOption(metricOption())
+    .addOption(compareMethodOption('--compare', 'r2', 'RDM comparison (r and r² are always both reported)'))
+    .addOption(permutationsOption(1000, 0, 'Mantel and zoo-difference permutations (0: no tests)'))
+    .addOption(new Option('--bootstrap <n>', 'two-factor bootstrap samples for intervals (0: none)').argParser(intArg(0, 1e8)).default(1000))
+    .addOption(seedOption())
     .option('-o, --output <dir>', 'output folder (written atomically)', 'seedscope-out')
     .option('--save-rdms', 'also save every RDM as rdms/<zoo>/<instance>/<layer>.npy (N × N float32)', false)
-    .option('--json', 'print results.json to stdout (and nothing else there)', false)
-    .option('--quiet', 'no progress or summary on stderr', false)
-    .action(async (raw: Omit<RunOptions, 'stimuli'> & { stimuli: string }) => {
-      const opts: RunOptions = { ...raw };
-      const { doc, outputDir } = await runAnalysis(opts, {
+    .addOption(jsonOption('print results.json to stdout (and nothing else there)'))
+    .addOption(quietOption())
+    .action(async (opts: RunOptions & { json?: boolean; quiet?: boolean }) => {
+      const { doc, outputDir } = await runPipeline(opts, {
         command: ['seedscope', ...process.argv.slice(2)].join(' '),
-        versions: runVersions(),
         engines: engines(),
         signal: interruptController.signal,
         warn,
+        onEvent: phaseBars(!opts.json && !opts.quiet),
       });
       if (opts.json) printJson(doc);
       else if (!opts.quiet) process.stderr.write(summaryTable(doc, outputDir));

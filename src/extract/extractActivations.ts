@@ -18,7 +18,8 @@ import { CancelledError, UserError } from '../errors.js';
 import type { StimulusSet } from '../stimuli/loadStimuli.js';
 import { exposeTensors } from '../zoo/exposeOutputs.js';
 import { imageInput } from '../zoo/onnxModel.js';
-import { layerCatalog, resolveLayers, type ResolvedLayer } from '../zoo/resolveLayers.js';
+import { layerCatalog } from '../zoo/layerCatalog.js';
+import { resolveLayers, type ResolvedLayer } from '../zoo/resolveLayers.js';
 import type { Zoo, ZooInstance } from '../zoo/zoo.js';
 import { resolveDevice, type Device, type DeviceChoice } from './device.js';
 import type { OutputArray, RunRequest, WorkerMessage } from './sessionWorker.js';
@@ -34,7 +35,7 @@ export interface LayerActivations {
   data: Float32Array;
 }
 
-export interface InstanceActivations {
+export interface ExtractedInstance {
   instance: ZooInstance;
   index: number;
   layers: LayerActivations[];
@@ -111,7 +112,7 @@ function isResolved(layers: readonly string[] | readonly ResolvedLayer[]): layer
   return layers.length > 0 && typeof layers[0] !== 'string';
 }
 
-export async function* extractActivations(zoo: Zoo, stimuli: StimulusSet, opts: ExtractOptions = {}): AsyncGenerator<InstanceActivations> {
+export async function* extractActivations(zoo: Zoo, stimuli: StimulusSet, opts: ExtractOptions = {}): AsyncGenerator<ExtractedInstance> {
   const warn = opts.onWarning ?? ((m: string) => process.stderr.write(`seedscope: warning: ${m}\n`));
   const layers = opts.layers && isResolved(opts.layers) ? [...opts.layers] : await resolveLayers(zoo, (opts.layers ?? []) as string[]);
   if (layers.length === 0) throw new UserError('no layers selected');

@@ -5,16 +5,14 @@
  * written into a temporary folder beside OUT and renamed when complete, so an
  * interrupted run leaves nothing that looks whole.
  */
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
-import { UserError } from '../errors.js';
 import { writeFileAtomic } from '../io/atomicWrite.js';
+import { EXTRACT_MARKERS, StagedDir } from '../io/stagedDir.js';
 import { writeNpy } from '../io/npy.js';
 import type { StimulusSet } from '../stimuli/loadStimuli.js';
 import type { ResolvedLayer } from '../zoo/resolveLayers.js';
 import type { Zoo } from '../zoo/zoo.js';
-import type { InstanceActivations } from './extractActivations.js';
-import { uniqueFileNames } from './sanitize.js';
+import type { ExtractedInstance } from './extractActivations.js';
+import { uniqueFileNames } from '../io/fileNames.js';
 
 export const EXTRACT_FORMAT = 'seedscope-extract/1';
 
@@ -30,24 +28,10 @@ export interface ExtractManifest {
   seconds: number;
 }
 
-/** Checks OUT before any work: a previous extraction may be replaced, anything else is left alone. */
-export function checkOutputDir(out: string): void {
-  if (!existsSync(out)) return;
-  if (!statSync(out).isDirectory()) throw new UserError(`-o ${out}: exists and is not a folder`);
-  const entries = readdirSync(out);
-  if (entries.length > 0 && !entries.includes('manifest.json')) {
-    throw new UserError(`-o ${out}: the folder is not empty and holds no seedscope extraction (manifest.json); choose a new folder`);
-  }
-}
-
 export async function writeExtraction(out: string, zoo: Zoo, stimuli: StimulusSet, layers: readonly ResolvedLayer[],
-  results: AsyncIterable<InstanceActivations>, batch: number): Promise<ExtractManifest> {
+  results: AsyncIterable<ExtractedInstance>, batch: number): Promise<ExtractManifest> {
   const started = performance.now();
-  checkOutputDir(out);
-  const target = resolve(out);
-  const tmp = join(dirname(target), `.${basename(target)}.tmp-${process.pid}`);
-  rmSync(tmp, { recursive: true, force: true });
-  mkdirSync(tmp, { recursive: true });
+  const staged = new StagedDir(out, EXTRACT_MARKERS);
   try {
     const layerFiles = uniqueFileNames(layers.map((l) => l.name), ['labels', 'manifest']).map((f) => `${f}.npy`);
     const instanceDirs = uniqueFileNames(zoo.instances.map((i) => i.name), ['labels.npy', 'manifest.json']);
@@ -64,35 +48,28 @@ export async function writeExtraction(out: string, zoo: Zoo, stimuli: StimulusSe
       batch,
       seconds: 0,
     };
-    if (stimuli.labels) writeNpy(join(tmp, 'labels.npy'), stimuli.labels, [stimuli.n]);
+    if (stimuli.labels) writeNpy(staged.file('labels.npy'), stimuli.labels, [stimuli.n]);
     for await (const r of results) {
       const dir = instanceDirs[r.index]!;
       const files: Record<string, string> = {};
       r.layers.forEach((l, k) => {
-        writeNpy(join(tmp, dir, layerFiles[k]!), l.data, [l.n, l.d]);
+        writeNpy(staged.file(dir, layerFiles[k]!), l.data, [l.n, l.d]);
         files[l.name] = `${dir}/${layerFiles[k]!}`;
       });
       let logits: string | null = null;
       if (r.logits && r.logitsShape) {
-        if (logitsLayer < 0) writeNpy(join(tmp, dir, logitsFile), r.logits, [r.logitsShape[0]!, r.logits.length / r.logitsShape[0]!]);
+        if (logitsLayer < 0) writeNpy(staged.file(dir, logitsFile), r.logits, [r.logitsShape[0]!, r.logits.length / r.logitsShape[0]!]);
         logits = `${dir}/${logitsFile}`;
       }
       manifest.instances.push({ name: r.instance.name, dir, model: r.instance.file, sha256: r.instance.sha256, seed: r.instance.seed, logits, files, device: r.device, run_seconds: r.runSeconds });
     }
     manifest.seconds = (performance.now() - started) / 1000;
-    writeFileAtomic(join(tmp, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
-    // replace a previous extraction only now that the new one is complete
-    if (existsSync(target)) {
-      const old = `${tmp}-old`;
-      renameSync(target, old);
-      renameSync(tmp, target);
-      rmSync(old, { recursive: true, force: true });
-    } else {
-      renameSync(tmp, target);
-    }
+    writeFileAtomic(staged.file('manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
+    // a previous extraction is replaced only now that the new one is complete
+    staged.commit();
     return manifest;
   } catch (err) {
-    rmSync(tmp, { recursive: true, force: true });
+    staged.discard();
     throw err;
   }
 }

@@ -8,8 +8,22 @@ import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from
 import { basename, dirname, join, resolve } from 'node:path';
 import { UserError } from '../errors.js';
 
-/** Files that mark a folder as an earlier output of ours, safe to replace. */
-const MARKERS = ['results.json', 'report.html'];
+/** Files that mark a folder as an earlier output of a command, safe to replace. */
+export const RUN_MARKERS = ['results.json', 'report.html'];
+export const EXTRACT_MARKERS = ['manifest.json'];
+
+/**
+ * Throws unless `target` is absent, empty, or an earlier output of ours (it
+ * holds one of `markers`): anything else is the user's and is never replaced.
+ */
+export function checkOutputDir(target: string, markers: readonly string[]): void {
+  if (!existsSync(target)) return;
+  if (!statSync(target).isDirectory()) throw new UserError(`-o ${target}: expected a folder but a file of that name exists`);
+  const entries = readdirSync(target).filter((e) => !e.startsWith('.'));
+  if (entries.length > 0 && !markers.some((m) => entries.includes(m))) {
+    throw new UserError(`-o ${target}: expected a new or empty folder, or an earlier seedscope output, but it holds other files (${entries.slice(0, 3).join(', ')}${entries.length > 3 ? ', …' : ''})`);
+  }
+}
 
 export class StagedDir {
   readonly target: string;
@@ -17,15 +31,9 @@ export class StagedDir {
   private finished = false;
   private readonly onExit = (): void => this.discard();
 
-  constructor(target: string) {
+  constructor(target: string, markers: readonly string[]) {
     this.target = resolve(target);
-    if (existsSync(this.target)) {
-      if (!statSync(this.target).isDirectory()) throw new UserError(`-o ${target}: expected a folder but a file of that name exists`);
-      const entries = readdirSync(this.target).filter((e) => !e.startsWith('.'));
-      if (entries.length > 0 && !MARKERS.some((m) => entries.includes(m))) {
-        throw new UserError(`-o ${target}: expected a new or empty folder, or an earlier seedscope output, but it holds other files (${entries.slice(0, 3).join(', ')}${entries.length > 3 ? ', …' : ''})`);
-      }
-    }
+    checkOutputDir(target, markers);
     const parent = dirname(this.target);
     mkdirSync(parent, { recursive: true });
     this.path = join(parent, `.${basename(this.target)}.partial-${process.pid}`);

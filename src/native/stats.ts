@@ -1,15 +1,14 @@
 /** Typed wrappers of the native statistics engine. */
 import { loadAddon, withJsStack } from './addon.js';
 import type {
-  BootstrapNativeOptions, BootstrapNativeResult, MantelNativeOptions, MantelNativeResult, PairMethod, ZooNativeResult,
+  BootstrapNativeOptions, BootstrapNativeResult, MantelNativeOptions, MantelNativeResult, ZooNativeResult,
 } from './types/stats.js';
+import type { CompareMethod } from './types/compare.js';
 import type { ProgressCallback } from './types/core.js';
 
 export type {
-  BootstrapNativeOptions, BootstrapNativeResult, MantelNativeOptions, MantelNativeResult, PairMethod, ZooNativeResult,
+  BootstrapNativeOptions, BootstrapNativeResult, MantelNativeOptions, MantelNativeResult, ZooNativeResult,
 } from './types/stats.js';
-
-export const PAIR_METHODS: readonly PairMethod[] = ['pearson', 'r2', 'spearman', 'rho-a', 'tau-a', 'cosine'];
 
 export function mantelTest(rdms: Float64Array[], n: number, options: MantelNativeOptions): Promise<MantelNativeResult> {
   return withJsStack(() => loadAddon().mantelTest(rdms, n, options));
@@ -21,7 +20,7 @@ export function bootstrapConsistency(rdms: Float64Array[], n: number, options: B
 
 /** K×K matrix (row-major, NaN diagonal) of the statistic between every pair of RDMs. */
 export function pairwiseConsistency(rdms: Float64Array[], n: number,
-  options: { method?: PairMethod; threads?: number; onProgress?: ProgressCallback } = {}): Promise<Float64Array> {
+  options: { method?: CompareMethod; threads?: number; onProgress?: ProgressCallback } = {}): Promise<Float64Array> {
   return withJsStack(() => loadAddon().pairwiseConsistency(rdms, n, options));
 }
 

@@ -1,12 +1,16 @@
 /**
- * Every figure of a run, as SVG and PNG, with a title and a one-line caption
- * that says what to read from it.
+ * Every figure of a run, as SVG and PNG, with a title and a caption. A
+ * caption says what is drawn; any sentence about what the data show is
+ * computed from the results (findings.ts) and left out when it does not hold.
+ * The report draws only what the analysis computed.
  */
-import { classicalMds } from '../analysis/mds.js';
-import type { StimulusLabels, ZooAnalysis, ZooRdms } from '../analysis/types.js';
+import type { ZooAnalysisOutput } from '../analysis/analyseZoo.js';
+import { firstMiddleLast } from '../analysis/stimulusMds.js';
+import type { StimulusLabels, ZooAnalysis } from '../analysis/types.js';
 import type { ZooDifference } from '../analysis/zooDifference.js';
+import { sanitizeFileName } from '../io/fileNames.js';
 import { behaviourChart, layerLines, matrixPanels, scatterPanels, trajectories, type LayerPoint, type MatrixCell, type ScatterPoint } from './charts.js';
-import { alignTo, firstMiddleLast, squareFromCondensed } from './layout.js';
+import { behaviourFinding, centroidExemplarFinding, consistencyFinding, pairOutlierFinding, secondOrderFinding } from './findings.js';
 import { rdmGridSvg } from './rdmHeatmap.js';
 import { renderSvg, svgToPng } from './render.js';
 
@@ -21,16 +25,15 @@ export interface Figure {
 }
 
 export interface FigureInput {
-  zoos: { result: ZooAnalysis; rdms: ZooRdms }[];
+  zoos: ZooAnalysisOutput[];
   stimuli: StimulusLabels;
   difference: ZooDifference | null;
 }
 
 const finite = (v: number | undefined | null): number | null => (v === undefined || v === null || !Number.isFinite(v) ? null : v);
 
-function slug(name: string): string {
-  return name.replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '') || 'zoo';
-}
+/** Joins a caption's description with its computed finding, if any. */
+const withFinding = (text: string, finding: string | null): string => (finding ? `${text} ${finding}` : text);
 
 async function figure(id: string, title: string, caption: string, svg: string, embed: 'svg' | 'png' = 'svg'): Promise<Figure> {
   return { id, title, caption, svg, png: await svgToPng(svg), embed };
@@ -52,7 +55,8 @@ export async function makeFigures(input: FigureInput, onProgress?: (done: number
     lo: finite(l.consistency.ci95?.[0]), hi: finite(l.consistency.ci95?.[1]),
   })));
   if (zoos.some((z) => z.result.instances.length >= 2)) {
-    let caption = 'Mean representational consistency (shared variance r² of RDMs) of all instance pairs per layer, with 95 % two-factor bootstrap bands: where it falls, instances disagree.';
+    let caption = 'Mean representational consistency (shared variance r² of RDMs) of all instance pairs per layer, with 95 % two-factor bootstrap bands where computed.';
+    for (const z of zoos) caption = withFinding(caption, consistencyFinding(z.result, multi));
     if (input.difference) {
       const sig = input.difference.layers.filter((l) => l.p_corrected < 0.05).map((l) => l.name);
       caption += ` Zoo difference significant (corrected p < 0.05) at: ${sig.length ? sig.join(', ') : 'no layer'}.`;
@@ -63,7 +67,7 @@ export async function makeFigures(input: FigureInput, onProgress?: (done: number
   tick();
 
   for (const z of zoos) {
-    const sfx = multi ? `_${slug(z.result.name)}` : '';
+    const sfx = multi ? `_${sanitizeFileName(z.result.name)}` : '';
     const of = multi ? ` (${z.result.name})` : '';
     const inst = z.result.instances;
     const layers = z.result.layers.map((l) => l.name);
@@ -71,7 +75,7 @@ export async function makeFigures(input: FigureInput, onProgress?: (done: number
     if (inst.length >= 2) {
       const cells: MatrixCell[] = z.result.layers.flatMap((l) => l.consistency.matrix_r2.flatMap((row, a) => row.map((v, b) => ({ panel: l.name, a: inst[a]!, b: inst[b]!, value: finite(v) }))));
       figs.push(await figure(`consistency_matrix${sfx}`, `Consistency of every instance pair${of}`,
-        'r² of every pair of instances per layer: a uniform matrix means no instance is special; a bright or dark row marks an outlier instance.',
+        withFinding('r² of every pair of instances per layer.', pairOutlierFinding(z.result)),
         await renderSvg(matrixPanels(cells, layers, inst, { title: `Pairwise consistency (r²) per layer${of}`, legend: 'r²' }))));
     }
     tick();
@@ -84,36 +88,31 @@ export async function makeFigures(input: FigureInput, onProgress?: (done: number
       condensed: z.rdms.rdms[layers.indexOf(layer)]![inst.indexOf(name)]!,
     })));
     figs.push(await figure(`rdm_heatmaps${sfx}`, `RDMs of two instances${of}`,
-      'Dissimilarity percentiles, stimuli sorted by class: blocks on the diagonal are categories; compare the two rows to see where instances differ.',
+      'Each RDM of two instances at the first, middle and last layer, as percentiles of its dissimilarities, stimuli sorted by class (one row per instance).',
       await rdmGridSvg(panels, shownLayers.length, z.rdms.n, stimuli.labels, stimuli.classes, `RDMs (percentile of dissimilarity), stimuli sorted by class${of}`)));
     tick();
 
-    // 2-D MDS of the stimuli (Figure 2 of the paper); the second instance is rotated onto the first
+    // 2-D MDS of the stimuli (Figure 2 of the paper), computed by the analysis
+    const maps = z.stimulusMaps;
     const points: ScatterPoint[] = [];
-    for (const layer of shownLayers) {
-      let ref: Float64Array | undefined;
-      for (const name of shownInst) {
-        const condensed = z.rdms.rdms[layers.indexOf(layer)]![inst.indexOf(name)]!;
-        let coords = classicalMds(squareFromCondensed(condensed, z.rdms.n), z.rdms.n, 2).coords;
-        if (ref) coords = alignTo(ref, coords);
-        else ref = coords;
-        for (let i = 0; i < z.rdms.n; i++) {
-          const cls = stimuli.labels?.[i];
-          points.push({ row: name, column: layer, x: coords[2 * i]!, y: coords[2 * i + 1]!, group: cls === undefined ? 'unlabelled' : stimuli.classes?.[cls] ?? String(cls) });
-        }
+    maps.layers.forEach((layer, li) => maps.instances.forEach((name, ii) => {
+      const coords = maps.maps[li]![ii]!;
+      for (let i = 0; i < z.rdms.n; i++) {
+        const cls = stimuli.labels?.[i];
+        points.push({ row: name, column: layer, x: coords[2 * i]!, y: coords[2 * i + 1]!, group: cls === undefined ? 'unlabelled' : stimuli.classes?.[cls] ?? String(cls) });
       }
-    }
+    }));
     const groups = stimuli.labels ? [...new Set(Array.from(stimuli.labels).sort((a, b) => a - b))].map((c) => stimuli.classes?.[c] ?? String(c)) : ['unlabelled'];
     figs.push(await figure(`stimulus_mds${sfx}`, `Stimuli in 2-D (MDS)${of}`,
-      'Each dot is a stimulus placed by classical MDS of one instance\'s RDM: categories separate with depth, while the arrangement of exemplars differs between instances.',
-      await renderSvg(scatterPanels(points, shownInst, shownLayers, groups, { title: `MDS of the stimuli${of}`, groupTitle: 'class' })), 'png'));
+      'Each dot is a stimulus placed by classical MDS of one instance\'s RDM (the second instance rotated onto the first), coloured by class.',
+      await renderSvg(scatterPanels(points, maps.instances, maps.layers, groups, { title: `MDS of the stimuli${of}`, groupTitle: 'class' })), 'png'));
     tick();
 
     if (z.result.second_order) {
       const order = new Map(layers.map((l, i) => [l, i]));
       const pts = z.result.second_order.mds.map((p) => ({ ...p, order: order.get(p.layer) ?? 0 }));
       figs.push(await figure(`second_order_mds${sfx}`, `Instances as trajectories through their layers${of}`,
-        'Second-order MDS of all (instance, layer) RDMs: trajectories that diverge with depth mean instances drift apart in the higher layers.',
+        withFinding('Second-order MDS of all (instance, layer) RDMs (dissimilarity 1 − r): each instance is a line through its layers.', secondOrderFinding(z.result)),
         await renderSvg(trajectories(pts, layers, { title: `Second-order MDS${of}` }))));
     }
     tick();
@@ -128,7 +127,7 @@ export async function makeFigures(input: FigureInput, onProgress?: (done: number
       ];
       const rowsCe: LayerPoint[] = kinds.flatMap(([kind, get]) => z.result.layers.map((l, i) => ({ series: kind, layer: l.name, order: i, value: finite(get(l)) })));
       figs.push(await figure(`centroid_exemplar${sfx}`, `Centroid vs exemplar consistency${of}`,
-        'If centroid and between-category consistency stay high while within-category and centroid-removed consistency fall, instances agree on where categories lie but not on how exemplars are arranged.',
+        withFinding('Mean r² between instances per layer for all RDM entries and for the analyses (a)–(d): class-centroid RDMs, within-category entries, between-category entries, and RDMs with class centroids removed.', centroidExemplarFinding(z.result)),
         await renderSvg(layerLines(rowsCe, layers, { title: `Centroid and exemplar consistency (mean r²)${of}`, yTitle: 'mean r² between instances', seriesTitle: 'RDM entries' }))));
     }
     tick();
@@ -138,7 +137,7 @@ export async function makeFigures(input: FigureInput, onProgress?: (done: number
       const acc = inst.map((name, i) => ({ instance: name, accuracy: b.accuracy[i]! }));
       const kappa: MatrixCell[] = b.error_consistency.flatMap((row, a) => row.map((v, c) => ({ panel: '', a: inst[a]!, b: inst[c]!, value: a === c ? null : finite(v) })));
       figs.push(await figure(`behaviour${sfx}`, `Behaviour${of}`,
-        'Accuracies nearly equal while error consistency κ stays well below 1: instances that score alike still err on different stimuli.',
+        withFinding('Accuracy of each instance on these stimuli, and the error consistency (Cohen\'s κ of correct/incorrect) of every pair.', behaviourFinding(b)),
         await renderSvg(behaviourChart(acc, kappa, inst, `Accuracy and error consistency${of}`))));
     }
     tick();

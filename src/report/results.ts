@@ -2,7 +2,7 @@
  * results.json and the CSV tables of a run. The top-level `layers`,
  * `behaviour` and `second_order` describe the first zoo (the one other tools
  * read); with several zoos, `zoos[]` holds the same fields for each and
- * `zoo_difference` the per-layer test. The schema is documented in README.md.
+ * `zoo_difference` the per-layer test. The schema is documented in docs/formats.md.
  */
 import type { ZooAnalysis } from '../analysis/types.js';
 import type { ZooDifference } from '../analysis/zooDifference.js';
@@ -70,12 +70,14 @@ export interface ResultsDocument extends ZooSection {
   timing: { total_seconds: number; phases: Record<string, number> };
 }
 
-function section(info: ZooInfo, a: ZooAnalysis): ZooSection {
-  return { zoo: info, instances: a.instances, layers: a.layers, behaviour: a.behaviour, second_order: a.second_order, mantel: a.mantel, skipped: a.skipped };
+/** Each zoo's part of the document: its description beside its analysis. */
+export function zooSections(meta: RunMeta, analyses: readonly ZooAnalysis[]): ZooSection[] {
+  return analyses.map((a, i) => ({
+    zoo: meta.zoos[i]!, instances: a.instances, layers: a.layers, behaviour: a.behaviour, second_order: a.second_order, mantel: a.mantel, skipped: a.skipped,
+  }));
 }
 
-export function buildResults(meta: RunMeta, analyses: ZooAnalysis[], difference: ZooDifference | null, timing: ResultsDocument['timing']): ResultsDocument {
-  const sections = analyses.map((a, i) => section(meta.zoos[i]!, a));
+export function buildResults(meta: RunMeta, sections: readonly ZooSection[], difference: ZooDifference | null, timing: ResultsDocument['timing']): ResultsDocument {
   const first = sections[0]!;
   return {
     format: RESULTS_FORMAT,
@@ -90,14 +92,13 @@ export function buildResults(meta: RunMeta, analyses: ZooAnalysis[], difference:
     },
     stimuli: meta.stimuli,
     ...first,
-    ...(sections.length > 1 ? { zoos: sections, zoo_difference: difference } : {}),
+    ...(sections.length > 1 ? { zoos: [...sections], zoo_difference: difference } : {}),
     timing,
   };
 }
 
 /** The CSV tables, by file name. */
-export function resultTables(doc: ResultsDocument): Record<string, string> {
-  const sections = doc.zoos ?? [doc];
+export function resultTables(sections: readonly ZooSection[], difference: ZooDifference | null): Record<string, string> {
   const tables: Record<string, string> = {};
   tables['consistency_by_layer.csv'] = toCsv(
     ['zoo', 'layer', 'features', 'instances', 'mean_r', 'mean_r2', 'ci95_low', 'ci95_high', 'min_pair_r2', 'max_pair_r2'],
@@ -119,8 +120,8 @@ export function resultTables(doc: ResultsDocument): Record<string, string> {
       if (!b) return [];
       return s.instances.flatMap((a, i) => s.instances.map((c, j) => [s.zoo.name, a, c, b.accuracy[i], b.accuracy[j], b.agreement[i]![j], b.error_consistency[i]![j]]));
     }));
-  if (doc.zoo_difference) {
-    const d = doc.zoo_difference;
+  if (difference) {
+    const d = difference;
     tables['zoo_difference.csv'] = toCsv(
       ['layer', `mean_r2_${d.zoos[0]}`, `mean_r2_${d.zoos[1]}`, 'difference', 'p', 'p_corrected'],
       d.layers.map((l) => [l.name, l.mean_r2_a, l.mean_r2_b, l.difference, l.p, l.p_corrected]));

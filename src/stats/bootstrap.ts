@@ -7,10 +7,11 @@
  *   r.estimate, r.ci.lower, r.ci.upper
  */
 import { UserError } from '../errors.js';
-import { bootstrapConsistency as nativeBootstrap, type PairMethod } from '../native/stats.js';
+import { bootstrapConsistency as nativeBootstrap } from '../native/stats.js';
+import type { CompareMethod } from '../native/compare.js';
 import type { ProgressCallback } from '../native/AddonTypes.js';
 import { bcaInterval, jackknifeAcceleration, percentileInterval, type Interval } from './intervals.js';
-import { checkComparable } from './validate.js';
+import { checkComparable, checkResampling } from './validate.js';
 
 export type ResampleOver = 'stimuli' | 'instances' | 'both';
 export const RESAMPLE_OVER: readonly ResampleOver[] = ['stimuli', 'instances', 'both'];
@@ -18,7 +19,7 @@ export const RESAMPLE_OVER: readonly ResampleOver[] = ['stimuli', 'instances', '
 export interface BootstrapOptions {
   over: ResampleOver;
   /** default 'r2' (the paper's consistency) */
-  method?: PairMethod;
+  method?: CompareMethod;
   samples?: number;
   ci?: 'percentile' | 'bca';
   /** coverage of the interval, default 0.95 */
@@ -33,7 +34,7 @@ export interface BootstrapOptions {
 }
 
 export interface BootstrapSummary {
-  method: PairMethod;
+  method: CompareMethod;
   over: ResampleOver;
   /** mean pairwise consistency on the data */
   estimate: number;
@@ -54,8 +55,7 @@ export async function bootstrapConsistency(rdms: Float64Array[], n: number, opts
   const seed = opts.seed ?? 0;
   const level = opts.level ?? 0.95;
   const ciMethod = opts.ci ?? 'percentile';
-  if (!Number.isInteger(samples) || samples < 1) throw new UserError(`samples: expected an integer ≥ 1 but received ${samples}`, 2);
-  if (!Number.isSafeInteger(seed) || seed < 0) throw new UserError(`seed: expected an integer in [0, 2^53 − 1] but received ${seed}`, 2);
+  checkResampling('samples', samples, seed);
   if (!(level > 0 && level < 1)) throw new UserError(`level: expected a number in (0, 1) but received ${level}`, 2);
   if (rdms.length < 2) throw new UserError(`expected at least 2 RDMs but received ${rdms.length}`);
   if (opts.over !== 'stimuli' && rdms.length < 3) {

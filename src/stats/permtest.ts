@@ -12,13 +12,14 @@
  */
 import { UserError } from '../errors.js';
 import { compareRdms } from '../native/compare.js';
-import { mantelTest, type PairMethod } from '../native/stats.js';
+import { mantelTest } from '../native/stats.js';
+import type { CompareMethod } from '../native/compare.js';
 import type { ProgressCallback } from '../native/AddonTypes.js';
 import { benjaminiHochberg, holm, maxStatistic, pFromCount, type Correction } from './corrections.js';
-import { checkComparable } from './validate.js';
+import { checkComparable, checkResampling } from './validate.js';
 
 export interface PermtestOptions {
-  method?: PairMethod;
+  method?: CompareMethod;
   permutations?: number;
   seed?: number;
   threads?: number;
@@ -26,7 +27,7 @@ export interface PermtestOptions {
 }
 
 export interface PairPermtest {
-  method: PairMethod;
+  method: CompareMethod;
   statistic: number;
   p: number;
   permutations: number;
@@ -37,12 +38,7 @@ export interface PairPermtest {
 function resolved(opts: PermtestOptions): Required<Omit<PermtestOptions, 'onProgress' | 'threads'>> & PermtestOptions {
   const permutations = opts.permutations ?? 10000;
   const seed = opts.seed ?? 0;
-  if (!Number.isInteger(permutations) || permutations < 1) {
-    throw new UserError(`permutations: expected an integer ≥ 1 but received ${permutations}`, 2);
-  }
-  if (!Number.isSafeInteger(seed) || seed < 0) {
-    throw new UserError(`seed: expected an integer in [0, 2^53 − 1] but received ${seed}`, 2);
-  }
+  checkResampling('permutations', permutations, seed);
   return { ...opts, method: opts.method ?? 'pearson', permutations, seed };
 }
 
@@ -75,30 +71,34 @@ export interface FamilyLayer {
   observed?: Float64Array;
 }
 
+/** One layer of a family: K × K row-major matrices, NaN on the diagonal and where undefined. */
 export interface LayerPermtest {
   name?: string;
-  /** K×K; null on the diagonal */
-  statistic: (number | null)[][];
-  /** raw one-sided p-values, K×K */
-  p: (number | null)[][];
-  /** max-statistic corrected over all pairs × layers of the family, K×K */
-  pMaxstat: (number | null)[][];
+  statistic: Float64Array;
+  /** raw one-sided p-values */
+  p: Float64Array;
+  /** max-statistic corrected over all pairs × layers of the family */
+  pMaxstat: Float64Array;
 }
 
 export interface FamilyPermtest {
-  method: PairMethod;
+  method: CompareMethod;
   permutations: number;
   exact: boolean;
   seed: number;
   layers: LayerPermtest[];
 }
 
-function square(k: number, f: (a: number, b: number) => number): (number | null)[][] {
-  return Array.from({ length: k }, (_, a) => Array.from({ length: k }, (__, b) => {
-    if (a === b) return null;
-    const v = f(a, b);
-    return Number.isFinite(v) ? v : null;
-  }));
+function square(k: number, f: (a: number, b: number) => number): Float64Array {
+  const m = new Float64Array(k * k).fill(Number.NaN);
+  for (let a = 0; a < k; a++) {
+    for (let b = 0; b < k; b++) {
+      if (a === b) continue;
+      const v = f(a, b);
+      if (Number.isFinite(v)) m[a * k + b] = v;
+    }
+  }
+  return m;
 }
 
 /**
@@ -108,7 +108,7 @@ function square(k: number, f: (a: number, b: number) => number): (number | null)
  * Undefined (every maximum exact) where no early stop applies or a statistic is
  * undefined. The native test never stops above its own observed statistics.
  */
-async function familyFloor(layers: readonly FamilyLayer[], method: PairMethod, threads: number | undefined): Promise<number | undefined> {
+async function familyFloor(layers: readonly FamilyLayer[], method: CompareMethod, threads: number | undefined): Promise<number | undefined> {
   if (method === 'r2' || method === 'tau-a') return undefined;
   let floor = Number.POSITIVE_INFINITY;
   for (const l of layers) {
@@ -177,23 +177,23 @@ export async function permtestFamily(layers: readonly FamilyLayer[], opts: Permt
 }
 
 /** Holm or BH over the upper triangles of every layer's raw p (maxstat is already in the family result). */
-export function correctFamily(family: FamilyPermtest, correction: Correction): (number | null)[][][] {
+export function correctFamily(family: FamilyPermtest, correction: Correction): Float64Array[] {
   if (correction === 'maxstat') return family.layers.map((l) => l.pMaxstat);
   const flat: number[] = [];
-  const where: [number, number, number][] = [];
+  const where: [number, number, number, number][] = [];
   family.layers.forEach((l, li) => {
-    const k = l.p.length;
+    const k = Math.round(Math.sqrt(l.p.length));
     for (let a = 0; a < k; a++) for (let b = a + 1; b < k; b++) {
-      flat.push(l.p[a]![b] ?? Number.NaN);
-      where.push([li, a, b]);
+      flat.push(l.p[a * k + b]!);
+      where.push([li, a, b, k]);
     }
   });
   const adj = correction === 'holm' ? holm(flat) : correction === 'bh' ? benjaminiHochberg(flat) : flat;
-  const out = family.layers.map((l) => l.p.map((row) => row.map(() => null as number | null)));
-  where.forEach(([li, a, b], i) => {
-    const v = Number.isFinite(adj[i]!) ? adj[i]! : null;
-    out[li]![a]![b] = v;
-    out[li]![b]![a] = v;
+  const out = family.layers.map((l) => new Float64Array(l.p.length).fill(Number.NaN));
+  where.forEach(([li, a, b, k], i) => {
+    const v = Number.isFinite(adj[i]!) ? adj[i]! : Number.NaN;
+    out[li]![a * k + b] = v;
+    out[li]![b * k + a] = v;
   });
   return out;
 }

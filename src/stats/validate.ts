@@ -47,14 +47,8 @@ export function checkComparable(rdms: readonly NamedRdm[], pairs?: readonly [num
   }
 }
 
-/** Throws unless every RDM has the same number of stimuli. */
-export function checkSameN(items: readonly { n: number; name: string }[]): number {
-  const first = items[0];
-  if (!first) throw new UserError('expected at least one RDM');
-  for (const it of items) {
-    if (it.n !== first.n) {
-      throw new UserError(`${it.name}: expected an RDM of ${first.n} stimuli like ${first.name} but received ${it.n}`);
-    }
-  }
-  return first.n;
+/** Library callers' resampling settings: a count of draws ≥ 1 and a seed in [0, 2^53 − 1] (what the CLI's options also accept). */
+export function checkResampling(countName: 'permutations' | 'samples', count: number, seed: number): void {
+  if (!Number.isInteger(count) || count < 1) throw new UserError(`${countName}: expected an integer ≥ 1 but received ${count}`, 2);
+  if (!Number.isSafeInteger(seed) || seed < 0) throw new UserError(`seed: expected an integer in [0, 2^53 − 1] but received ${seed}`, 2);
 }

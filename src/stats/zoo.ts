@@ -9,10 +9,11 @@
  *   r.layers[0].difference, .p, .pMaxstat
  */
 import { UserError } from '../errors.js';
-import { pairwiseConsistency, zooPermutationTest, type PairMethod } from '../native/stats.js';
+import { pairwiseConsistency, zooPermutationTest } from '../native/stats.js';
+import type { CompareMethod } from '../native/compare.js';
 import type { ProgressCallback } from '../native/AddonTypes.js';
 import { pFromCount } from './corrections.js';
-import { checkComparable } from './validate.js';
+import { checkComparable, checkResampling } from './validate.js';
 
 export interface ZooLayer {
   name?: string;
@@ -25,7 +26,7 @@ export interface ZooLayer {
 
 export interface ZooOptions {
   /** default 'r2' */
-  method?: PairMethod;
+  method?: CompareMethod;
   permutations?: number;
   seed?: number;
   threads?: number;
@@ -45,7 +46,7 @@ export interface ZooLayerResult {
 }
 
 export interface ZooComparison {
-  method: PairMethod;
+  method: CompareMethod;
   permutations: number;
   exact: boolean;
   seed: number;
@@ -65,8 +66,7 @@ export async function compareZoos(layers: readonly ZooLayer[], opts: ZooOptions 
   const method = opts.method ?? 'r2';
   const permutations = opts.permutations ?? 10000;
   const seed = opts.seed ?? 0;
-  if (!Number.isInteger(permutations) || permutations < 1) throw new UserError(`permutations: expected an integer ≥ 1 but received ${permutations}`, 2);
-  if (!Number.isSafeInteger(seed) || seed < 0) throw new UserError(`seed: expected an integer in [0, 2^53 − 1] but received ${seed}`, 2);
+  checkResampling('permutations', permutations, seed);
   if (layers.length === 0) throw new UserError('expected at least one layer');
   const ka = layers[0]!.a.length;
   const kb = layers[0]!.b.length;

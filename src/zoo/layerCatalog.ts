@@ -9,6 +9,7 @@ import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { UserError } from '../errors.js';
 import { exposeTensors } from './exposeOutputs.js';
 import { elemTypeName, imageInput, type OnnxModel } from './onnxModel.js';
+import type { Zoo } from './zoo.js';
 import type { InputSpec } from './zooManifest.js';
 
 export interface LayerInfo {
@@ -72,7 +73,7 @@ function dummyInput(model: OnnxModel, input: InputSpec | null, batch: number): T
  * Lists the pickable tensors of a model. `input` gives the image size where the
  * graph leaves it symbolic; `fixedBatch` the batch the graph requires.
  */
-export async function listLayers(model: OnnxModel, input: InputSpec | null = null, fixedBatch: number | null = null): Promise<LayerInfo[]> {
+async function modelLayers(model: OnnxModel, input: InputSpec | null = null, fixedBatch: number | null = null): Promise<LayerInfo[]> {
   const cached = cache.get(model.file);
   if (cached) return cached;
   imageInput(model); // one input, or a clear error
@@ -162,4 +163,15 @@ function inputHasFixedBatch(model: OnnxModel): boolean {
 export function firstLine(err: unknown): string {
   const text = err instanceof Error ? err.message : String(err);
   return text.split('\n')[0]!.trim();
+}
+
+/** The catalog of a zoo's reference model (with short names) or of a plain model. */
+export async function layerCatalog(target: Zoo | OnnxModel): Promise<LayerInfo[]> {
+  if (!('instances' in target)) return modelLayers(target);
+  const layers = await modelLayers(target.reference, target.input, target.fixedBatch);
+  const shortOf = new Map(target.layers.map((l) => [l.tensor, l.name]));
+  return layers.map((l) => {
+    const short = shortOf.get(l.tensor);
+    return short === undefined ? l : { ...l, short };
+  });
 }

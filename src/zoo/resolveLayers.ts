@@ -11,7 +11,7 @@
  */
 import picomatch from 'picomatch';
 import { UserError } from '../errors.js';
-import { listLayers, type LayerInfo } from './layerCatalog.js';
+import { layerCatalog, type LayerInfo } from './layerCatalog.js';
 import type { OnnxModel } from './onnxModel.js';
 import type { Zoo } from './zoo.js';
 
@@ -60,17 +60,6 @@ export function closestNames(name: string, candidates: readonly string[], k = 3)
     .sort((x, y) => x.d - y.d) // stable: ties keep the order given (short names first)
     .slice(0, k)
     .map((x) => x.c);
-}
-
-/** The catalog of a zoo's reference model (with short names) or of a plain model. */
-export async function layerCatalog(target: Zoo | OnnxModel): Promise<LayerInfo[]> {
-  if (!isZoo(target)) return listLayers(target);
-  const layers = await listLayers(target.reference, target.input, target.fixedBatch);
-  const shortOf = new Map(target.layers.map((l) => [l.tensor, l.name]));
-  return layers.map((l) => {
-    const short = shortOf.get(l.tensor);
-    return short === undefined ? l : { ...l, short };
-  });
 }
 
 function toResolved(l: LayerInfo): ResolvedLayer {

@@ -2,7 +2,8 @@
 import type { ProgressCallback } from './core.js';
 
 /** How two condensed RDM vectors are compared (DESIGN.md, "RDM comparisons"). */
-export type CompareMethod = 'pearson' | 'r2' | 'spearman' | 'rho-a' | 'tau-a' | 'cosine';
+export const compareMethods = ['pearson', 'r2', 'spearman', 'rho-a', 'tau-a', 'cosine'] as const;
+export type CompareMethod = (typeof compareMethods)[number];
 
 export interface CompareOptions {
   method: CompareMethod;

@@ -1,11 +1,9 @@
 /** The statistics engine of the addon (native/binding/mantel_binding.cc, bootstrap_binding.cc). */
+import type { CompareMethod } from './compare.js';
 import type { ProgressCallback } from './core.js';
 
-/** RDM comparison statistics (DESIGN.md "RDM comparisons"); cka is not a condensed-vector statistic. */
-export type PairMethod = 'pearson' | 'r2' | 'spearman' | 'rho-a' | 'tau-a' | 'cosine';
-
 export interface MantelNativeOptions {
-  method?: PairMethod;
+  method?: CompareMethod;
   permutations: number;
   /** integer in [0, 2^53 − 1] */
   seed?: number;
@@ -40,7 +38,7 @@ export interface MantelNativeResult {
 }
 
 export interface BootstrapNativeOptions {
-  method?: PairMethod;
+  method?: CompareMethod;
   over: 'stimuli' | 'instances' | 'both';
   samples: number;
   seed?: number;
@@ -79,7 +77,7 @@ export interface StatsAddon {
     Promise<{ available: boolean; bounds: Float64Array }>;
   bootstrapConsistency(rdms: Float64Array[], n: number, options: BootstrapNativeOptions): Promise<BootstrapNativeResult>;
   pairwiseConsistency(rdms: Float64Array[], n: number,
-    options: { method?: PairMethod; threads?: number; onProgress?: ProgressCallback }): Promise<Float64Array>;
+    options: { method?: CompareMethod; threads?: number; onProgress?: ProgressCallback }): Promise<Float64Array>;
   zooPermutationTest(pairwise: Float64Array[], ka: number, kb: number,
     options: { permutations: number; seed?: number; onProgress?: ProgressCallback }): Promise<ZooNativeResult>;
 }

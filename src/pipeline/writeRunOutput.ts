@@ -1,0 +1,53 @@
+/**
+ * What a run leaves in its output folder: figures (SVG and PNG), CSV
+ * tables, report.html and results.json, and with --save-rdms every RDM.
+ * Everything goes into the staged folder; the caller renames it into place.
+ */
+import type { PhaseTimer } from '../analysis/phases.js';
+import type { ZooAnalysis } from '../analysis/types.js';
+import type { ZooDifference } from '../analysis/zooDifference.js';
+import { writeFileAtomic } from '../io/atomicWrite.js';
+import { sanitizeFileName } from '../io/fileNames.js';
+import { jsonText } from '../io/json.js';
+import { writeRdm } from '../io/rdmFile.js';
+import type { StagedDir } from '../io/stagedDir.js';
+import type { Figure } from '../report/figures.js';
+import { reportHtml } from '../report/html.js';
+import { buildResults, resultTables, zooSections, type ResultsDocument, type RunMeta } from '../report/results.js';
+
+export interface RunProducts {
+  meta: RunMeta;
+  analyses: ZooAnalysis[];
+  difference: ZooDifference | null;
+  figures: Figure[];
+}
+
+/** --save-rdms: rdms/<zoo>/<instance>/<layer>.npy, square N × N float32. */
+export function rdmSaver(staged: StagedDir, zoo: string) {
+  return (instance: string, layer: string, n: number, condensed: Float64Array): void => {
+    const file = staged.file('rdms', sanitizeFileName(zoo), sanitizeFileName(instance), `${sanitizeFileName(layer)}.npy`);
+    writeRdm(file, { n, values: condensed }, { dtype: 'float32' });
+  };
+}
+
+/**
+ * Writes the figures and tables (the 'write' phase), then builds the results
+ * document with the run's timing up to that point, and writes report.html
+ * and results.json from it.
+ */
+export async function writeRunOutput(staged: StagedDir, products: RunProducts, timer: PhaseTimer, started: number): Promise<ResultsDocument> {
+  const { meta, analyses, difference, figures } = products;
+  const sections = zooSections(meta, analyses);
+  await timer.time('write', () => {
+    for (const f of figures) {
+      writeFileAtomic(staged.file('figures', `${f.id}.svg`), f.svg);
+      writeFileAtomic(staged.file('figures', `${f.id}.png`), f.png);
+    }
+    for (const [name, text] of Object.entries(resultTables(sections, difference))) writeFileAtomic(staged.file(name), text);
+  });
+  const timing = { total_seconds: Math.round(performance.now() - started) / 1000, phases: timer.snapshot() };
+  const doc = buildResults(meta, sections, difference, timing);
+  writeFileAtomic(staged.file('report.html'), reportHtml(doc, figures));
+  writeFileAtomic(staged.file('results.json'), jsonText(doc));
+  return doc;
+}
