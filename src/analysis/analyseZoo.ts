@@ -11,23 +11,11 @@ import { analyseBehaviour } from './behaviour.js';
 import { gather, withinBetweenIndices } from './classStructure.js';
 import { collectRdms } from './collectRdms.js';
 import { baseMethod, consistencyOf, pairList, toRows, type PairPValues } from './consistency.js';
-import type { AnalysisEngines, BaseMethod } from './engines.js';
+import type { AnalysisEngines } from './engines.js';
 import { PhaseTimer } from './phases.js';
 import { secondOrder } from './secondOrder.js';
 import { stimulusMaps, type StimulusMaps } from './stimulusMds.js';
 import type { AnalysisOptions, ConsistencySummary, InstanceActivations, LayerResult, StimulusLabels, ZooAnalysis, ZooRdms } from './types.js';
-
-/**
- * Threads for one layer's K × K comparison. Pearson and cosine are a few
- * passes over K vectors and one small Gram (tens of milliseconds at K = 10,
- * N = 1,000): on one thread they skip starting worker threads per call, which
- * on a busy 2-core machine waited ~0.2 s per call for the second thread to be
- * scheduled (13 s of a 4-instance run, with 1.7 s of CPU). The results do not
- * depend on the thread count. Rank methods sort and merge, and keep all threads.
- */
-function consistencyThreads(method: BaseMethod, threads: number): number {
-  return method === 'pearson' || method === 'cosine' ? 1 : threads;
-}
 
 export interface ZooSource {
   name: string;
@@ -58,7 +46,7 @@ export async function analyseZoo(zoo: ZooSource, stimuli: StimulusLabels, opts: 
   const split = labels ? withinBetweenIndices(labels) : undefined;
   const layers: LayerResult[] = [];
   const observed: Float64Array[] = []; // per layer, the K × K matrix of `method` (the Mantel tests' observed statistics)
-  const consistencyOfLayer = (vectors: readonly Float64Array[]) => consistencyOf(vectors, method, consistencyThreads(method, opts.threads), engines);
+  const consistencyOfLayer = (vectors: readonly Float64Array[]) => consistencyOf(vectors, method, opts.threads, engines);
   await timer.time('consistency', async () => {
     for (const [li, layer] of c.layers.entries()) {
       opts.checkCancelled?.();

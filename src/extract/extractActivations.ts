@@ -9,7 +9,9 @@
  *
  * Each instance gets its own onnxruntime session (inner tensors exposed as
  * outputs in memory), run in a worker thread so progress and Ctrl-C stay
- * responsive; Ctrl-C (the signal) terminates the worker at once.
+ * responsive. Ctrl-C (the signal) asks the worker to stop after its current
+ * batch and close; it is never terminated while onnxruntime runs in it,
+ * which would abort the process.
  */
 import { readFileSync } from 'node:fs';
 import { totalmem } from 'node:os';

@@ -1,7 +1,7 @@
 /**
  * The worker thread that runs onnxruntime sessions. session.run blocks the
  * thread it runs on, so it runs here and the main thread stays free for
- * progress and Ctrl-C (which terminates this worker).
+ * progress and Ctrl-C (which asks this worker to stop after its batch).
  *
  * Protocol: workerData = { images: Float32Array (N × input), inputShape }.
  * Message 'run' { model bytes, outputs, batch, fixedBatch, threads, device,

@@ -1,5 +1,7 @@
 /**
- * NumPy .npy files (format versions 1.0, 2.0, 3.0), C order, little-endian.
+ * NumPy .npy files, C order, little-endian: format versions 1.0, 2.0 and 3.0
+ * are read; 1.0 is written (a header holding a dtype and a shape never needs
+ * 2.0's longer header length).
  * Reading accepts float32/float64 and integer dtypes; every malformed case is a
  * UserError that names the file and what was expected.
  */
@@ -142,7 +144,7 @@ function descrOf(data: NpyData): string {
   return '<i8';
 }
 
-/** Serialises an array to .npy (format 1.0, or 2.0 for huge headers). */
+/** Serialises an array to .npy, format 1.0. */
 export function encodeNpy(data: NpyData, shape: readonly number[]): Uint8Array[] {
   const count = shape.reduce((a, b) => a * b, 1);
   if (count !== data.length) throw new Error(`encodeNpy: shape (${shape.join(', ')}) does not match ${data.length} elements`);

@@ -45,7 +45,6 @@ export interface StimulusOptions {
   resize?: boolean;
 }
 
-export const STIMULUS_FORMATS = ['builtin', 'idx', 'cifar10', 'dir', 'npy'] as const;
 export const DEFAULT_STIMULI = 'builtin:fmnist-1000';
 
 export function builtinStimuliDir(name: string): string {

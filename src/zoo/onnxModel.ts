@@ -42,10 +42,6 @@ export interface OnnxModel {
   valueInfo: Map<string, TensorInfo>;
 }
 
-export const ELEM_FLOAT = 1;
-export const ELEM_DOUBLE = 11;
-export const ELEM_FLOAT16 = 10;
-
 const ELEM_NAMES: Record<number, string> = {
   1: 'float32', 2: 'uint8', 3: 'int8', 4: 'uint16', 5: 'int16', 6: 'int32', 7: 'int64',
   8: 'string', 9: 'bool', 10: 'float16', 11: 'float64', 12: 'uint32', 13: 'uint64', 16: 'bfloat16',
@@ -128,9 +124,3 @@ export function imageInput(model: OnnxModel): TensorInfo {
   return model.inputs[0]!;
 }
 
-/** The op that produces each tensor, by name. */
-export function producers(model: OnnxModel): Map<string, OnnxNode> {
-  const map = new Map<string, OnnxNode>();
-  for (const n of model.nodes) for (const o of n.outputs) if (o) map.set(o, n);
-  return map;
-}
