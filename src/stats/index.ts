@@ -1,7 +1,9 @@
 /**
- * The statistics layer (DESIGN.md "Statistics"): what `seedscope run` and the
- * commands call. Everything random is keyed by (seed, stream, index), so
- * results do not depend on threads and the seed is echoed in every result.
+ * The statistics layer (docs/definitions.md: "Mantel test", "Bootstrap",
+ * "Corrections for multiple comparisons", "Zoo difference test"): what
+ * `seedscope run` and the commands call. Everything random is keyed by
+ * (seed, stream, index), so results do not depend on threads and the seed is
+ * echoed in every result.
  *
  * - permtestPair(a, b, n, opts)         one Mantel test (RDM b's stimulus labels permuted)
  * - permtestFamily(layers, opts)        all pairs × layers from one set of permutations,

@@ -1,7 +1,7 @@
 /** The statistics engine of the addon (native/binding/mantel_binding.cc, bootstrap_binding.cc). */
 import type { ProgressCallback } from './core.js';
 
-/** RDM comparison statistics (DESIGN.md "RDM comparisons"); cka is not a condensed-vector statistic. */
+/** RDM comparison statistics (docs/definitions.md, "RDM comparisons"); cka is not a condensed-vector statistic. */
 export type PairMethod = 'pearson' | 'r2' | 'spearman' | 'rho-a' | 'tau-a' | 'cosine';
 
 export interface MantelNativeOptions {
