@@ -1,7 +1,8 @@
-// Bootstrap of a layer's mean pairwise consistency (DESIGN.md): resample
-// stimuli (entries of a stimulus with its own copy dropped), instances (pairs of
-// an instance with its own copy dropped), or both at once (two-factor). Sample
-// b draws from stream b of the seed, so replicates do not depend on threads.
+// Bootstrap of a layer's mean pairwise consistency (docs/definitions.md,
+// "Bootstrap"): resample stimuli (entries of a stimulus with its own copy
+// dropped), instances (pairs of an instance with its own copy dropped), or both
+// at once (two-factor). Sample b draws from stream b of the seed, so replicates
+// do not depend on threads.
 // Jackknife values for the BCa acceleration come with it on request:
 // leave-one-instance-out, and for stimuli a delete-a-group jackknife over
 // `jackknife_groups` groups (stimulus i in group i mod G), which keeps the cost

@@ -1,4 +1,4 @@
-// Comparisons of condensed RDM vectors (DESIGN.md, "RDM comparisons").
+// Comparisons of condensed RDM vectors (docs/definitions.md, "RDM comparisons").
 //
 // Every method drops the entries that are NaN in either vector; m below is the
 // number of entries kept. Results that are undefined are NaN:

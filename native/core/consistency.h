@@ -2,7 +2,8 @@
 // building block of the bootstraps and the zoo comparison. A stimulus that
 // occurs c times contributes each of its entries c·c' times (c' the count of
 // the other stimulus); entries pairing a stimulus with its own copy do not
-// exist, so they are dropped, as DESIGN.md's stimulus bootstrap asks.
+// exist, so they are dropped, as the stimulus bootstrap asks
+// (docs/definitions.md, "Bootstrap").
 #pragma once
 
 #include <cstddef>

@@ -1,7 +1,8 @@
-// Mantel permutation tests of RDM pairs (DESIGN.md): the stimulus labels of one
-// RDM are permuted (rows and columns together) and the statistic recomputed.
-// For a pair (a, b), a < b, RDM b is the permuted one; with all pairs of K RDMs
-// each permutation is applied once to every RDM and reused for all its pairs.
+// Mantel permutation tests of RDM pairs (docs/definitions.md, "Mantel test"):
+// the stimulus labels of one RDM are permuted (rows and columns together) and
+// the statistic recomputed. For a pair (a, b), a < b, RDM b is the permuted
+// one; with all pairs of K RDMs each permutation is applied once to every RDM
+// and reused for all its pairs.
 //
 // p-values: k = permutations whose statistic is ≥ observed − kTieTolerance
 // (statistics are at most 1 in magnitude; the tolerance absorbs rounding so

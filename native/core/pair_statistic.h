@@ -1,6 +1,7 @@
-// The RDM comparison statistics of DESIGN.md on two condensed vectors, as the
-// statistics engine needs them: a generic form that drops entries NaN in either
-// vector, and a "prepared" form in which the statistic is one dot product
+// The RDM comparison statistics (docs/definitions.md, "RDM comparisons") on two
+// condensed vectors, as the statistics engine needs them: a generic form that
+// drops entries NaN in either vector, and a "prepared" form in which the
+// statistic is one dot product
 // (centred/normalised values or ranks), so a permutation costs a gather and a
 // dot product. Kept in the stats engine's own files so its definitions can be
 // checked against the plain comparisons without depending on them.

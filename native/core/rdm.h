@@ -1,6 +1,6 @@
 // Representational dissimilarity matrices from activations (N stimuli × D
-// features), for the metrics DESIGN.md defines. All four metrics rest on one
-// Gram product (gram.h) of shifted rows:
+// features), for the metrics docs/definitions.md defines ("RDM metrics"). All
+// four metrics rest on one Gram product (gram.h) of shifted rows:
 //   correlation  rows shifted by an estimate of their mean; the centring is
 //                finished exactly with the packed row sums (C − s sᵀ/D), then
 //                r = C_ij / √(C_ii C_jj), d = 1 − r

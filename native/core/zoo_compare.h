@@ -1,7 +1,8 @@
-// Comparing two zoos (e.g. with and without dropout), DESIGN.md: per layer the
-// statistic is T = mean pairwise consistency within zoo A − within zoo B; the
-// null permutes instance labels between the zoos (the same relabelling for
-// every layer, since the instances are the same networks). Two-sided:
+// Comparing two zoos (e.g. with and without dropout; docs/definitions.md,
+// "Zoo difference test"): per layer the statistic is T = mean pairwise
+// consistency within zoo A − within zoo B; the null permutes instance labels
+// between the zoos (the same relabelling for every layer, since the instances
+// are the same networks). Two-sided:
 // k = relabellings with |T*| ≥ |T| − kTieTolerance, p = (k + 1)/(P + 1), or
 // k / C(KA+KB, KA) when every relabelling is enumerated (identity included).
 // The max-statistic correction over layers uses max_l |T*_l| per relabelling.

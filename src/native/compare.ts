@@ -2,10 +2,10 @@
  * Typed wrappers for RDM comparisons and linear CKA. Analysis code calls these,
  * never the addon directly.
  *
- * Conventions (DESIGN.md): inputs are condensed RDM vectors (upper triangle,
- * row-major, i < j); entries that are NaN in either vector are dropped; a
- * result that is undefined (fewer than 2 kept entries, a constant vector, a
- * zero vector for cosine) is NaN.
+ * Conventions (docs/definitions.md, "RDM comparisons"): inputs are condensed
+ * RDM vectors (upper triangle, row-major, i < j); entries that are NaN in
+ * either vector are dropped; a result that is undefined (fewer than 2 kept
+ * entries, a constant vector, a zero vector for cosine) is NaN.
  */
 import { loadAddon, withJsStack } from './addon.js';
 import type { ProgressCallback } from './types/core.js';

@@ -9,10 +9,10 @@ export { RDM_METRICS } from './types/rdm.js';
 export type { RdmMetric, RdmNativeOptions as RdmOptions, RdmNativeResult as RdmResult, NanReason } from './types/rdm.js';
 
 /**
- * RDM of n stimuli × d features (row-major). Metrics as DESIGN.md defines
- * them; stimuli whose distances are undefined (constant rows for correlation,
- * zero rows for cosine, NaN/Inf anywhere) come back in nanStimuli and their
- * entries are NaN. Default output: float64, square.
+ * RDM of n stimuli × d features (row-major). Metrics as docs/definitions.md,
+ * "RDM metrics" defines them; stimuli whose distances are undefined (constant
+ * rows for correlation, zero rows for cosine, NaN/Inf anywhere) come back in
+ * nanStimuli and their entries are NaN. Default output: float64, square.
  */
 export function computeRdm(acts: Float32Array | Float64Array, n: number, d: number,
   options: RdmNativeOptions = {}): Promise<RdmNativeResult> {

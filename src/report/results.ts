@@ -2,7 +2,8 @@
  * results.json and the CSV tables of a run. The top-level `layers`,
  * `behaviour` and `second_order` describe the first zoo (the one other tools
  * read); with several zoos, `zoos[]` holds the same fields for each and
- * `zoo_difference` the per-layer test. The schema is documented in docs/formats.md.
+ * `zoo_difference` the per-layer test. The schema is documented in
+ * docs/formats.md ("results.json", "CSV tables").
  */
 import type { ZooAnalysis } from '../analysis/types.js';
 import type { ZooDifference } from '../analysis/zooDifference.js';

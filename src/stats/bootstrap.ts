@@ -1,7 +1,7 @@
 /**
  * Confidence intervals for a layer's mean pairwise consistency by bootstrap
- * over stimuli, instances, or both (DESIGN.md "Statistics"). The resampling
- * runs natively; the interval (percentile or BCa) is computed here.
+ * over stimuli, instances, or both (see docs/definitions.md, "Bootstrap"). The
+ * resampling runs natively; the interval (percentile or BCa) is computed here.
  *
  *   const r = await bootstrapConsistency(rdms, n, { over: 'both', samples: 1000, ci: 'bca', method: 'r2', seed: 0 });
  *   r.estimate, r.ci.lower, r.ci.upper

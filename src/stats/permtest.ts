@@ -1,6 +1,7 @@
 /**
- * Mantel permutation tests (DESIGN.md "Statistics") for one pair, all pairs of
- * K RDMs, or a family of layers that share their stimuli, with raw p-values and
+ * Mantel permutation tests (see docs/definitions.md, "Mantel test" and
+ * "Corrections for multiple comparisons") for one pair, all pairs of K RDMs,
+ * or a family of layers that share their stimuli, with raw p-values and
  * corrections. All layers of a family see the same stimulus permutations (the
  * p-th permutation is a function of (seed, p) only), so the max-statistic
  * correction over pairs × layers uses the per-permutation maxima of every

@@ -3,14 +3,14 @@
  * UserError naming the file and the field path, e.g.
  * `zoo.json: instances[3].sha256: expected 64 hex characters but received "ab12"`.
  *
- * Format (see DESIGN.md "Formats"):
+ * Format (see docs/formats.md, "zoo.json"):
  *   { format: "seedscope-zoo/1", name, architecture?, width?, dropout?, dataset?,
  *     input: { name, shape: [C,H,W] or [H,W,C] (no batch), layout: "NCHW"|"NHWC",
  *              scale, mean: [1 or C], std: [1 or C] },
  *     classes?: string[], output?: tensor name of the logits,
  *     layers?: [{ name: short name, tensor: ONNX tensor }],
  *     training?: free-form,
- *     instances: [{ name, seed, file, sha256, test_accuracy?, training_seconds? }] }
+ *     instances: [{ name, seed?, file, sha256, test_accuracy?, training_seconds? }] }
  * Preprocessing: x = (pixel / scale − mean[c]) / std[c].
  */
 import { UserError } from '../errors.js';

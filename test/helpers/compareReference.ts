@@ -1,6 +1,7 @@
 /**
  * Straightforward references for the RDM comparisons and linear CKA, written
- * from the definitions (DESIGN.md) with no shortcuts: tau-a is O(n²) here.
+ * from the definitions (docs/definitions.md, "RDM comparisons" and "Linear
+ * CKA") with no shortcuts: tau-a is O(n²) here.
  */
 
 /** The entries of a and b where neither is NaN. */

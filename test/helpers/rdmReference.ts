@@ -1,6 +1,7 @@
 /**
- * Plain float64 RDMs, straight from DESIGN.md's definitions, for checking the
- * native kernels. O(N²·D), only for small test inputs.
+ * Plain float64 RDMs, straight from the definitions (docs/definitions.md,
+ * "RDM metrics"), for checking the native kernels. O(N²·D), only for small
+ * test inputs.
  */
 import type { RdmMetric } from '../../src/native/rdm.js';
 import { TestRng } from './random.js';

@@ -1,7 +1,7 @@
 /** The addon's RDM comparison and CKA functions (native/binding/compare_binding.cc). */
 import type { ProgressCallback } from './core.js';
 
-/** How two condensed RDM vectors are compared (DESIGN.md, "RDM comparisons"). */
+/** How two condensed RDM vectors are compared (docs/definitions.md, "RDM comparisons"); the one list of them. */
 export const compareMethods = ['pearson', 'r2', 'spearman', 'rho-a', 'tau-a', 'cosine'] as const;
 export type CompareMethod = (typeof compareMethods)[number];
 
