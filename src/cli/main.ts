@@ -1,51 +1,7 @@
 #!/usr/bin/env node
-/**
- * The seedscope command line. Each command lives in its own file and registers
- * itself here. Errors reach the user as one line on stderr.
- */
-import { Command, CommanderError } from 'commander';
-import { UserError, isCancellation } from '../errors.js';
-import { NoBinaryFoundError } from '../native/addon.js';
-import { seedscopeVersion } from '../version.js';
+/** The `seedscope` executable: installs the Ctrl-C handler and runs the program (program.ts). */
 import { installInterruptHandler } from './interrupt.js';
-import { registerInfo } from './info.js';
-import { registerBench } from './bench.js';
-import { registerRun } from './run.js';
-import { registerCompare } from './compare.js';
-import { registerCka } from './cka.js';
-import { registerLayers } from './layers.js';
-import { registerExtract } from './extract.js';
-import { registerRdm } from './rdm.js';
-import { registerPermtest } from './permtest.js';
-import { registerBootstrap } from './bootstrap.js';
-
-const EXIT_CODES = `
-Exit codes:
-  0    success
-  1    bad input or a failed run (one line on stderr says which file/field and why)
-  2    bad command-line usage
-  130  interrupted (Ctrl-C); no partial output is left behind`;
-
-export function buildProgram(): Command {
-  const program = new Command('seedscope')
-    .description('Measure how much deep networks differ when only their random seed differs.')
-    .version(seedscopeVersion)
-    // commander's own errors (bad option values, unknown options) in the one-line shape of every other error
-    .configureOutput({ outputError: (message, write) => write(`seedscope: ${message.replace(/^error: /, '').trim()} (see --help)\n`) })
-    .addHelpText('after', EXIT_CODES);
-  program.exitOverride();
-  registerInfo(program);
-  registerRun(program);
-  registerRdm(program);
-  registerBench(program);
-  registerCompare(program);
-  registerCka(program);
-  registerLayers(program);
-  registerExtract(program);
-  registerPermtest(program);
-  registerBootstrap(program);
-  return program;
-}
+import { buildProgram, exitCodeFor } from './program.js';
 
 async function main(): Promise<void> {
   installInterruptHandler();
@@ -55,33 +11,6 @@ async function main(): Promise<void> {
   } catch (err) {
     process.exitCode = exitCodeFor(err);
   }
-}
-
-function exitCodeFor(err: unknown): number {
-  if (err instanceof CommanderError) {
-    // commander already printed its message (help and version exit with 0)
-    return err.exitCode === 0 ? 0 : 2;
-  }
-  if (isCancellation(err)) {
-    process.stderr.write('seedscope: cancelled\n');
-    return 130;
-  }
-  if (err instanceof UserError) {
-    process.stderr.write(`seedscope: ${err.message}\n`);
-    return err.exitCode;
-  }
-  if (err instanceof NoBinaryFoundError) {
-    process.stderr.write(`${err.message}\n`);
-    return 1;
-  }
-  if (err instanceof Error) {
-    // Native argument checks throw TypeError/RangeError with a complete sentence.
-    process.stderr.write(`seedscope: ${err.message}\n`);
-    if (process.env.SEEDSCOPE_DEBUG) process.stderr.write(`${err.stack ?? ''}\n`);
-    return 1;
-  }
-  process.stderr.write(`seedscope: ${String(err)}\n`);
-  return 1;
 }
 
 void main();
