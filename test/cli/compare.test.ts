@@ -4,9 +4,9 @@ import { writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeNpy } from '../../src/io/npy.js';
 import { squareToCondensed } from '../../src/io/rdmFile.js';
-import { isOneLineError, runCli } from '../helpers/cli.js';
+import { isOneLineError, runCli, runCliJson } from '../helpers/cli.js';
 import { TestRng } from '../helpers/random.js';
-import { tempDir } from '../helpers/tmp.js';
+import { withTempDir } from '../helpers/tmp.js';
 import { ckaBiasedRef, compareRef } from '../helpers/compareReference.js';
 
 /** Writes a random square sqeuclidean-like RDM of n stimuli and returns its condensed values. */
@@ -25,137 +25,107 @@ function writeRdm(file: string, rng: TestRng, n: number, dtype: 'float32' | 'flo
   return squareToCondensed(data, n);
 }
 
-test('compare: two RDMs give {method, value}; three give {method, matrix}', async () => {
-  const { dir, cleanup } = tempDir();
-  try {
-    const rng = new TestRng(21);
-    const [a, b, c] = ['a', 'b', 'c'].map((k) => join(dir, `${k}.npy`));
-    const va = writeRdm(a!, rng, 8);
-    const vb = writeRdm(b!, rng, 8, 'float32');
-    const vc = writeRdm(c!, rng, 8);
-    // c also as a condensed vector: the same result
-    const cc = join(dir, 'c_condensed.npy');
-    writeNpy(cc, vc, [vc.length]);
+test('compare: two RDMs give {method, value}; three give {method, matrix}', () => withTempDir(async (dir) => {
+  const rng = new TestRng(21);
+  const [a, b, c] = ['a', 'b', 'c'].map((k) => join(dir, `${k}.npy`));
+  const va = writeRdm(a!, rng, 8);
+  const vb = writeRdm(b!, rng, 8, 'float32');
+  const vc = writeRdm(c!, rng, 8);
+  // c also as a condensed vector: the same result
+  const cc = join(dir, 'c_condensed.npy');
+  writeNpy(cc, vc, [vc.length]);
 
-    const two = await runCli(['compare', a!, b!, '--method', 'spearman', '--json']);
-    assert.equal(two.code, 0, two.stderr);
-    const j2 = JSON.parse(two.stdout) as { method: string; value: number };
-    assert.equal(j2.method, 'spearman');
-    assert.ok(Math.abs(j2.value - compareRef.spearman(va, vb)) < 1e-12);
+  const { json: j2 } = await runCliJson<{ method: string; value: number }>(['compare', a!, b!, '--method', 'spearman', '--json']);
+  assert.equal(j2.method, 'spearman');
+  assert.ok(Math.abs(j2.value - compareRef.spearman(va, vb)) < 1e-12);
 
-    const three = await runCli(['compare', a!, b!, cc, '--method', 'tau-a', '--json', '--threads', '1']);
-    assert.equal(three.code, 0, three.stderr);
-    const j3 = JSON.parse(three.stdout) as { method: string; matrix: number[][]; files: string[] };
-    assert.equal(j3.method, 'tau-a');
-    assert.equal(j3.files.length, 3);
-    assert.equal(j3.matrix.length, 3);
-    assert.ok(Math.abs(j3.matrix[0]![2]! - compareRef['tau-a'](va, vc)) < 1e-12);
-    assert.equal(j3.matrix[1]![1], 1);
+  const { json: j3 } = await runCliJson<{ method: string; matrix: number[][]; files: string[] }>(['compare', a!, b!, cc, '--method', 'tau-a', '--json', '--threads', '1']);
+  assert.equal(j3.method, 'tau-a');
+  assert.equal(j3.files.length, 3);
+  assert.equal(j3.matrix.length, 3);
+  assert.ok(Math.abs(j3.matrix[0]![2]! - compareRef['tau-a'](va, vc)) < 1e-12);
+  assert.equal(j3.matrix[1]![1], 1);
 
-    const text = await runCli(['compare', a!, b!, c!, '--method', 'r2']);
-    assert.equal(text.code, 0, text.stderr);
-    assert.match(text.stdout, /a\.npy/);
-    assert.equal(text.stdout.trim().split('\n').length, 5); // method line, header, 3 rows
-  } finally {
-    cleanup();
-  }
-});
+  const text = await runCli(['compare', a!, b!, c!, '--method', 'r2']);
+  assert.equal(text.code, 0, text.stderr);
+  assert.match(text.stdout, /a\.npy/);
+  assert.equal(text.stdout.trim().split('\n').length, 5); // method line, header, 3 rows
+}));
 
-test('compare: NaN in an RDM becomes null in JSON only where undefined, with a warning on stderr', async () => {
-  const { dir, cleanup } = tempDir();
-  try {
-    const a = join(dir, 'a.npy');
-    const k = join(dir, 'const.npy');
-    writeNpy(a, Float64Array.from([1, NaN, 3]), [3]);
-    writeNpy(k, Float64Array.from([2, 2, 2]), [3]);
-    const r = await runCli(['compare', a, k, '--method', 'pearson', '--json']);
-    assert.equal(r.code, 0, r.stderr);
-    assert.equal((JSON.parse(r.stdout) as { value: unknown }).value, null);
-    assert.match(r.stderr, /1 of 3 entries are NaN/);
-  } finally {
-    cleanup();
-  }
-});
+test('compare: NaN in an RDM becomes null in JSON only where undefined, with a warning on stderr', () => withTempDir(async (dir) => {
+  const a = join(dir, 'a.npy');
+  const k = join(dir, 'const.npy');
+  writeNpy(a, Float64Array.from([1, NaN, 3]), [3]);
+  writeNpy(k, Float64Array.from([2, 2, 2]), [3]);
+  const r = await runCliJson<{ value: unknown }>(['compare', a, k, '--method', 'pearson', '--json']);
+  assert.equal(r.json.value, null);
+  assert.match(r.stderr, /1 of 3 entries are NaN/);
+}));
 
-test('compare: mismatched N, a missing file, a truncated .npy and too few files give one clear line', async () => {
-  const { dir, cleanup } = tempDir();
-  try {
-    const rng = new TestRng(22);
-    const a = join(dir, 'a.npy');
-    const b = join(dir, 'b.npy');
-    writeRdm(a, rng, 6);
-    writeRdm(b, rng, 7);
-    const mismatch = await runCli(['compare', a, b, '--method', 'pearson', '--json']);
-    assert.equal(mismatch.code, 1);
-    assert.ok(isOneLineError(mismatch.stderr), mismatch.stderr);
-    assert.match(mismatch.stderr, /b\.npy: expected an RDM of 6 stimuli/);
-    assert.equal(mismatch.stdout, '');
+test('compare: mismatched N, a missing file, a truncated .npy and too few files give one clear line', () => withTempDir(async (dir) => {
+  const rng = new TestRng(22);
+  const a = join(dir, 'a.npy');
+  const b = join(dir, 'b.npy');
+  writeRdm(a, rng, 6);
+  writeRdm(b, rng, 7);
+  const mismatch = await runCli(['compare', a, b, '--method', 'pearson', '--json']);
+  assert.equal(mismatch.code, 1);
+  assert.ok(isOneLineError(mismatch.stderr), mismatch.stderr);
+  assert.match(mismatch.stderr, /b\.npy: expected an RDM of 6 stimuli/);
+  assert.equal(mismatch.stdout, '');
 
-    const missing = await runCli(['compare', a, join(dir, 'nope.npy'), '--method', 'pearson']);
-    assert.equal(missing.code, 1);
-    assert.ok(isOneLineError(missing.stderr), missing.stderr);
-    assert.match(missing.stderr, /nope\.npy: file not found/);
+  const missing = await runCli(['compare', a, join(dir, 'nope.npy'), '--method', 'pearson']);
+  assert.equal(missing.code, 1);
+  assert.ok(isOneLineError(missing.stderr), missing.stderr);
+  assert.match(missing.stderr, /nope\.npy: file not found/);
 
-    const truncated = join(dir, 't.npy');
-    writeFileSync(truncated, readFileSync(a).subarray(0, 150));
-    const trunc = await runCli(['compare', a, truncated, '--method', 'pearson']);
-    assert.equal(trunc.code, 1);
-    assert.ok(isOneLineError(trunc.stderr), trunc.stderr);
-    assert.match(trunc.stderr, /t\.npy/);
+  const truncated = join(dir, 't.npy');
+  writeFileSync(truncated, readFileSync(a).subarray(0, 150));
+  const trunc = await runCli(['compare', a, truncated, '--method', 'pearson']);
+  assert.equal(trunc.code, 1);
+  assert.ok(isOneLineError(trunc.stderr), trunc.stderr);
+  assert.match(trunc.stderr, /t\.npy/);
 
-    const one = await runCli(['compare', a, '--method', 'pearson']);
-    assert.equal(one.code, 2);
-    assert.ok(isOneLineError(one.stderr), one.stderr);
+  const one = await runCli(['compare', a, '--method', 'pearson']);
+  assert.equal(one.code, 2);
+  assert.ok(isOneLineError(one.stderr), one.stderr);
 
-    const badMethod = await runCli(['compare', a, a, '--method', 'kendall']);
-    assert.equal(badMethod.code, 2);
-  } finally {
-    cleanup();
-  }
-});
+  const badMethod = await runCli(['compare', a, a, '--method', 'kendall']);
+  assert.equal(badMethod.code, 2);
+}));
 
-test('cka: {cka} for N × any-shape activations; mismatched N and 3 × 0 arrays are one clear line', async () => {
-  const { dir, cleanup } = tempDir();
-  try {
-    const rng = new TestRng(23);
-    const n = 10;
-    const x = rng.normals(n * 6);
-    const y = Float32Array.from(rng.normals(n * 4));
-    const xf = join(dir, 'x.npy');
-    const yf = join(dir, 'y.npy');
-    writeNpy(xf, x, [n, 2, 3]);
-    writeNpy(yf, y, [n, 4]);
-    const r = await runCli(['cka', xf, yf, '--json']);
-    assert.equal(r.code, 0, r.stderr);
-    const j = JSON.parse(r.stdout) as { cka: number };
-    assert.ok(Math.abs(j.cka - ckaBiasedRef(x, Float64Array.from(y), n)) < 1e-6); // y is float32
-    const u = await runCli(['cka', xf, yf, '--unbiased', '--json']);
-    assert.equal(u.code, 0, u.stderr);
-    assert.equal(typeof (JSON.parse(u.stdout) as { cka: number }).cka, 'number');
-    const text = await runCli(['cka', xf, yf]);
-    assert.match(text.stdout, /linear CKA \(biased, N = 10\) = 0\.\d{4}/);
+test('cka: {cka} for N × any-shape activations; mismatched N and 3 × 0 arrays are one clear line', () => withTempDir(async (dir) => {
+  const rng = new TestRng(23);
+  const n = 10;
+  const x = rng.normals(n * 6);
+  const y = Float32Array.from(rng.normals(n * 4));
+  const xf = join(dir, 'x.npy');
+  const yf = join(dir, 'y.npy');
+  writeNpy(xf, x, [n, 2, 3]);
+  writeNpy(yf, y, [n, 4]);
+  const { json: j } = await runCliJson<{ cka: number }>(['cka', xf, yf, '--json']);
+  assert.ok(Math.abs(j.cka - ckaBiasedRef(x, Float64Array.from(y), n)) < 1e-6); // y is float32
+  const u = await runCliJson<{ cka: number }>(['cka', xf, yf, '--unbiased', '--json']);
+  assert.equal(typeof u.json.cka, 'number');
+  const text = await runCli(['cka', xf, yf]);
+  assert.match(text.stdout, /linear CKA \(biased, N = 10\) = 0\.\d{4}/);
 
-    const zf = join(dir, 'z.npy');
-    writeNpy(zf, rng.normals(9 * 2), [9, 2]);
-    const mismatch = await runCli(['cka', xf, zf, '--json']);
-    assert.equal(mismatch.code, 1);
-    assert.ok(isOneLineError(mismatch.stderr), mismatch.stderr);
-    assert.match(mismatch.stderr, /z\.npy: expected activations of 10 stimuli/);
+  const zf = join(dir, 'z.npy');
+  writeNpy(zf, rng.normals(9 * 2), [9, 2]);
+  const mismatch = await runCli(['cka', xf, zf, '--json']);
+  assert.equal(mismatch.code, 1);
+  assert.ok(isOneLineError(mismatch.stderr), mismatch.stderr);
+  assert.match(mismatch.stderr, /z\.npy: expected activations of 10 stimuli/);
 
-    const empty = join(dir, 'empty.npy');
-    writeNpy(empty, new Float64Array(0), [3, 0]);
-    const e = await runCli(['cka', empty, empty]);
-    assert.equal(e.code, 1);
-    assert.ok(isOneLineError(e.stderr), e.stderr);
-  } finally {
-    cleanup();
-  }
-});
+  const empty = join(dir, 'empty.npy');
+  writeNpy(empty, new Float64Array(0), [3, 0]);
+  const e = await runCli(['cka', empty, empty]);
+  assert.equal(e.code, 1);
+  assert.ok(isOneLineError(e.stderr), e.stderr);
+}));
 
 test('bench compare --json reports the documented fields', async () => {
-  const r = await runCli(['bench', 'compare', '--n', '30', '--k', '3', '--method', 'tau-a', '--repeat', '1', '--json']);
-  assert.equal(r.code, 0, r.stderr);
-  const j = JSON.parse(r.stdout) as Record<string, unknown>;
+  const { json: j } = await runCliJson<Record<string, unknown>>(['bench', 'compare', '--n', '30', '--k', '3', '--method', 'tau-a', '--repeat', '1', '--json']);
   assert.deepEqual(Object.keys(j).sort(), ['k', 'method', 'n', 'op', 'pairs', 'seconds_median', 'seconds_min', 'threads'].sort());
   assert.equal(j.op, 'compare');
   assert.equal(j.pairs, 3);

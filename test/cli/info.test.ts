@@ -1,11 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { runCli } from '../helpers/cli.js';
+import { runCli, runCliJson } from '../helpers/cli.js';
 
 test('seedscope info --json reports build, instruction set, threads and onnxruntime', async () => {
-  const r = await runCli(['info', '--json']);
-  assert.equal(r.code, 0, r.stderr);
-  const info = JSON.parse(r.stdout) as Record<string, unknown> & { onnxruntime: { version: string; execution_providers: { name: string }[] } };
+  const { json: info } = await runCliJson<Record<string, unknown> & { onnxruntime: { version: string; execution_providers: { name: string }[] } }>(['info', '--json']);
   assert.match(String(info.build), /^(cmake-js|node-gyp)$/);
   assert.match(String(info.isa), /^(avx512|avx2|portable)$/);
   assert.ok(Number(info.threads) >= 1);
@@ -14,9 +12,8 @@ test('seedscope info --json reports build, instruction set, threads and onnxrunt
 });
 
 test('SEEDSCOPE_ISA lowers the instruction set the kernels use', async () => {
-  const r = await runCli(['info', '--json'], { env: { SEEDSCOPE_ISA: 'portable' } });
-  assert.equal(r.code, 0, r.stderr);
-  assert.equal((JSON.parse(r.stdout) as { isa: string }).isa, 'portable');
+  const r = await runCliJson<{ isa: string }>(['info', '--json'], { env: { SEEDSCOPE_ISA: 'portable' } });
+  assert.equal(r.json.isa, 'portable');
 });
 
 test('an unknown command exits with code 2', async () => {

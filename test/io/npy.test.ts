@@ -4,28 +4,23 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { encodeNpy, parseNpy, readNpy, writeNpy } from '../../src/io/npy.js';
 import { UserError } from '../../src/errors.js';
-import { tempDir } from '../helpers/tmp.js';
+import { withTempDir } from '../helpers/tmp.js';
 
-test('npy round-trips float32, float64 and int32 with their shapes', () => {
-  const { dir, cleanup } = tempDir();
-  try {
-    const cases = [
-      { data: new Float32Array([1, 2, 3, 4, 5, 6]), shape: [2, 3] },
-      { data: new Float64Array([0.5, -1.25, NaN]), shape: [3] },
-      { data: new Int32Array([7, 8, 9, 10]), shape: [2, 1, 2] },
-    ];
-    for (const [i, c] of cases.entries()) {
-      const f = join(dir, `a${i}.npy`);
-      writeNpy(f, c.data, c.shape);
-      const back = readNpy(f);
-      assert.deepEqual(back.shape, c.shape);
-      assert.equal(back.data.constructor, c.data.constructor);
-      assert.deepEqual(Array.from(back.data as ArrayLike<number>), Array.from(c.data));
-    }
-  } finally {
-    cleanup();
+test('npy round-trips float32, float64 and int32 with their shapes', () => withTempDir((dir) => {
+  const cases = [
+    { data: new Float32Array([1, 2, 3, 4, 5, 6]), shape: [2, 3] },
+    { data: new Float64Array([0.5, -1.25, NaN]), shape: [3] },
+    { data: new Int32Array([7, 8, 9, 10]), shape: [2, 1, 2] },
+  ];
+  for (const [i, c] of cases.entries()) {
+    const f = join(dir, `a${i}.npy`);
+    writeNpy(f, c.data, c.shape);
+    const back = readNpy(f);
+    assert.deepEqual(back.shape, c.shape);
+    assert.equal(back.data.constructor, c.data.constructor);
+    assert.deepEqual(Array.from(back.data as ArrayLike<number>), Array.from(c.data));
   }
-});
+}));
 
 test('npy header is padded to 64 bytes as numpy writes it', () => {
   const [head] = encodeNpy(new Float32Array(4), [2, 2]);
@@ -43,13 +38,8 @@ test('npy rejects truncated data, bad magic, fortran order and unknown dtypes', 
   assert.throws(() => parseNpy(complex, 'c.npy'), /expected dtype float32 or float64/);
 });
 
-test('missing .npy file is a UserError naming it', () => {
-  const { dir, cleanup } = tempDir();
-  try {
-    assert.throws(() => readNpy(join(dir, 'nope.npy')), /nope\.npy: file not found/);
-    writeFileSync(join(dir, 'empty.npy'), '');
-    assert.throws(() => readNpy(join(dir, 'empty.npy')), /empty\.npy/);
-  } finally {
-    cleanup();
-  }
-});
+test('missing .npy file is a UserError naming it', () => withTempDir((dir) => {
+  assert.throws(() => readNpy(join(dir, 'nope.npy')), /nope\.npy: file not found/);
+  writeFileSync(join(dir, 'empty.npy'), '');
+  assert.throws(() => readNpy(join(dir, 'empty.npy')), /empty\.npy/);
+}));

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { runCli } from '../helpers/cli.js';
 import { makeStimuli, tinyZoo } from '../helpers/runFixtures.js';
-import { tempDir } from '../helpers/tmp.js';
+import { withTempDir } from '../helpers/tmp.js';
 import { colourAt, luminance } from '../../src/report/colormap.js';
 import { toCsv } from '../../src/io/csv.js';
 import { compareWithBaseline } from '../../src/cli/benchBaseline.js';
@@ -41,8 +41,7 @@ test('report.html renders offline in headless Chromium with every figure and no 
     process.stderr.write(`# NOTICE: report browser test skipped: no Chromium at ${CHROMIUM}\n`);
     return;
   }
-  const { dir, cleanup } = tempDir();
-  try {
+  await withTempDir(async (dir) => {
     const out = join(dir, 'out');
     const r = await runCli(['run', '--zoo', tinyZoo, '--stimuli', makeStimuli(dir), '--permutations', '19', '--bootstrap', '20', '-o', out, '--quiet']);
     assert.equal(r.code, 0, r.stderr);
@@ -88,30 +87,23 @@ test('report.html renders offline in headless Chromium with every figure and no 
     } finally {
       await browser.close();
     }
-  } finally {
-    cleanup();
-  }
+  });
 });
 
-test('seedscope bench --baseline exits 1 naming every figure slower than the tolerance', async () => {
-  const { dir, cleanup } = tempDir();
-  try {
-    const baseline = join(dir, 'prev.json');
-    // an impossibly fast earlier result: everything now is slower
-    writeFileSync(baseline, JSON.stringify({ format: 'seedscope-bench/1', results: { compare: { seconds_min: 1e-9, seconds_median: 1e-9 } } }));
-    const r = await runCli(['bench', '--only', 'compare', '--baseline', baseline, '--tolerance', '0.10']);
-    assert.equal(r.code, 1, r.stderr);
-    const doc = JSON.parse(r.stdout) as { results: { compare: { seconds_min: number } }; baseline: { regressions: { figure: string }[] } };
-    assert.ok(doc.results.compare.seconds_min > 0);
-    assert.deepEqual(doc.baseline.regressions.map((x) => x.figure).sort(), ['results.compare.seconds_median', 'results.compare.seconds_min']);
-    assert.match(r.stderr, /results\.compare\.seconds_min/);
-    // against itself it passes
-    writeFileSync(baseline, r.stdout);
-    const same = await runCli(['bench', '--only', 'compare', '--baseline', baseline, '--tolerance', '100']);
-    assert.equal(same.code, 0, same.stderr);
-    const bad = await runCli(['bench', '--only', 'nope']);
-    assert.equal(bad.code, 1);
-  } finally {
-    cleanup();
-  }
-});
+test('seedscope bench --baseline exits 1 naming every figure slower than the tolerance', () => withTempDir(async (dir) => {
+  const baseline = join(dir, 'prev.json');
+  // an impossibly fast earlier result: everything now is slower
+  writeFileSync(baseline, JSON.stringify({ format: 'seedscope-bench/1', results: { compare: { seconds_min: 1e-9, seconds_median: 1e-9 } } }));
+  const r = await runCli(['bench', '--only', 'compare', '--baseline', baseline, '--tolerance', '0.10']);
+  assert.equal(r.code, 1, r.stderr);
+  const doc = JSON.parse(r.stdout) as { results: { compare: { seconds_min: number } }; baseline: { regressions: { figure: string }[] } };
+  assert.ok(doc.results.compare.seconds_min > 0);
+  assert.deepEqual(doc.baseline.regressions.map((x) => x.figure).sort(), ['results.compare.seconds_median', 'results.compare.seconds_min']);
+  assert.match(r.stderr, /results\.compare\.seconds_min/);
+  // against itself it passes
+  writeFileSync(baseline, r.stdout);
+  const same = await runCli(['bench', '--only', 'compare', '--baseline', baseline, '--tolerance', '100']);
+  assert.equal(same.code, 0, same.stderr);
+  const bad = await runCli(['bench', '--only', 'nope']);
+  assert.equal(bad.code, 1);
+}));

@@ -7,7 +7,7 @@ import sharp from 'sharp';
 import { writeNpy } from '../../src/io/npy.js';
 import { loadStimuli } from '../../src/stimuli/loadStimuli.js';
 import type { InputSpec } from '../../src/zoo/zooManifest.js';
-import { tempDir } from '../helpers/tmp.js';
+import { withTempDir } from '../helpers/tmp.js';
 
 const grey28: InputSpec = { name: 'input', shape: [1, 28, 28], layout: 'NCHW', scale: 255, mean: [0], std: [1] };
 
@@ -17,17 +17,6 @@ function idxBytes(dims: number[], data: Uint8Array): Buffer {
   head[3] = dims.length;
   dims.forEach((d, k) => head.writeUInt32BE(d, 4 + 4 * k));
   return Buffer.concat([head, data]);
-}
-
-function withTemp(fn: (dir: string) => Promise<void>): () => Promise<void> {
-  return async () => {
-    const t = tempDir();
-    try {
-      await fn(t.dir);
-    } finally {
-      t.cleanup();
-    }
-  };
 }
 
 test('builtin:fmnist-1000: 1000 images sorted by class, labels, class names; --per-class picks the first K of each class', async () => {
@@ -46,7 +35,7 @@ test('builtin:fmnist-1000: 1000 images sorted by class, labels, class names; --p
   await assert.rejects(loadStimuli('builtin:nope', grey28), /no built-in stimulus set of this name/);
 });
 
-test('preprocessing: scale, per-channel mean/std, grey to RGB, NCHW and NHWC order', withTemp(async (dir) => {
+test('preprocessing: scale, per-channel mean/std, grey to RGB, NCHW and NHWC order', () => withTempDir(async (dir) => {
   const px = new Uint8Array(2 * 2 * 2);
   px.set([0, 51, 102, 255, 10, 20, 30, 40]);
   const file = join(dir, 'img.npy');
@@ -63,7 +52,7 @@ test('preprocessing: scale, per-channel mean/std, grey to RGB, NCHW and NHWC ord
   assert.equal(h.labels, null);
 }));
 
-test('idx: raw and gzip images with labels; truncated data, a truncated gzip and a label count mismatch are errors', withTemp(async (dir) => {
+test('idx: raw and gzip images with labels; truncated data, a truncated gzip and a label count mismatch are errors', () => withTempDir(async (dir) => {
   const n = 4;
   const px = Uint8Array.from({ length: n * 28 * 28 }, (_, i) => i % 251);
   writeFileSync(join(dir, 'img'), idxBytes([n, 28, 28], px));
@@ -86,7 +75,7 @@ test('idx: raw and gzip images with labels; truncated data, a truncated gzip and
   await assert.rejects(loadStimuli(`idx:${join(dir, 'missing')}`, grey28), /missing: file not found/);
 }));
 
-test('cifar10: records to RGB images and labels, resized to the model; a wrong record size is an error', withTemp(async (dir) => {
+test('cifar10: records to RGB images and labels, resized to the model; a wrong record size is an error', () => withTempDir(async (dir) => {
   const rec = 3073;
   const bytes = new Uint8Array(2 * rec);
   bytes[0] = 7;
@@ -105,7 +94,7 @@ test('cifar10: records to RGB images and labels, resized to the model; a wrong r
   await assert.rejects(loadStimuli(`cifar10:${join(dir, 'bad.bin')}`, rgb32), /bad\.bin: expected CIFAR-10 binary records of 3073 bytes .* the file size 3173 is not a multiple of 3073/);
 }));
 
-test('dir: class subfolders of PNG, JPEG and WebP images, decoded and resized; bad folders and images are errors', withTemp(async (dir) => {
+test('dir: class subfolders of PNG, JPEG and WebP images, decoded and resized; bad folders and images are errors', () => withTempDir(async (dir) => {
   const mk = (w: number, h: number, c: 1 | 3, v: number) => sharp(Buffer.alloc(w * h * c, v), { raw: { width: w, height: h, channels: c } });
   mkdirSync(join(dir, 'set', 'cat'), { recursive: true });
   mkdirSync(join(dir, 'set', 'dog'), { recursive: true });
@@ -133,7 +122,7 @@ test('dir: class subfolders of PNG, JPEG and WebP images, decoded and resized; b
   await assert.rejects(loadStimuli(`dir:${join(dir, 'nowhere')}`, grey28), /nowhere: folder not found/);
 }));
 
-test('npy: uint8 images are preprocessed, floats in the model shape are used as they are; wrong shapes and labels are errors', withTemp(async (dir) => {
+test('npy: uint8 images are preprocessed, floats in the model shape are used as they are; wrong shapes and labels are errors', () => withTempDir(async (dir) => {
   const f = Float32Array.from({ length: 2 * 784 }, (_, i) => i / 1000);
   writeNpy(join(dir, 'f.npy'), f, [2, 1, 28, 28]);
   writeNpy(join(dir, 'lab.npy'), Int32Array.from([1, 0]), [2]);
