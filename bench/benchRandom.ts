@@ -1,4 +1,4 @@
-/** Seeded random numbers (mulberry32 + Box–Muller) for generated benchmark models and for tests. */
+/** Seeded random numbers (mulberry32 + Box–Muller): the one generator of the benchmarks (models, RDMs) and of the tests (test/helpers/random.ts). */
 export class SeededRandom {
   private state: number;
   constructor(seed: number) {

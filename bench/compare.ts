@@ -6,6 +6,7 @@
 import { performance } from 'node:perf_hooks';
 import { loadAddon } from '../src/native/addon.js';
 import { compareRdms, type CompareMethod } from '../src/native/compare.js';
+import { SeededRandom } from './benchRandom.js';
 
 export interface BenchCompareResult {
   op: 'compare';
@@ -21,18 +22,12 @@ export interface BenchCompareResult {
 /** K RDM-like vectors that share a common part, so the pairs are correlated (as a zoo's are). */
 function randomRdms(n: number, k: number, seed: number): Float64Array[] {
   const len = (n * (n - 1)) / 2;
-  let s = seed >>> 0;
-  const uniform = (): number => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(s ^ (s >>> 15), s | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rng = new SeededRandom(seed);
   const common = new Float64Array(len);
-  for (let i = 0; i < len; i++) common[i] = uniform();
+  for (let i = 0; i < len; i++) common[i] = rng.next();
   return Array.from({ length: k }, () => {
     const v = new Float64Array(len);
-    for (let i = 0; i < len; i++) v[i] = 1 + 0.3 * common[i]! + 0.2 * uniform();
+    for (let i = 0; i < len; i++) v[i] = 1 + 0.3 * common[i]! + 0.2 * rng.next();
     return v;
   });
 }

@@ -7,20 +7,14 @@
 import { loadAddon } from '../src/native/addon.js';
 import type { CompareMethod } from '../src/native/compare.js';
 import { mantelTest } from '../src/native/stats.js';
+import { SeededRandom } from './benchRandom.js';
 
 /** Condensed RDMs with a shared component, so the statistics are not all ≈ 0. */
 function randomRdms(n: number, k: number, seed: number): Float64Array[] {
-  let s = seed >>> 0;
-  const next = (): number => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rng = new SeededRandom(seed);
   const m = (n * (n - 1)) / 2;
-  const shared = new Float64Array(m).map(() => next());
-  return Array.from({ length: k }, () => shared.map((v) => v + next()));
+  const shared = new Float64Array(m).map(() => rng.next());
+  return Array.from({ length: k }, () => shared.map((v) => v + rng.next()));
 }
 
 export interface BenchPermtestParams {

@@ -1,5 +1,6 @@
 /** Runs the built CLI the way a user does and captures everything. */
-import { spawn } from 'node:child_process';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { packageRoot } from '../../src/native/addon.js';
 
@@ -11,7 +12,15 @@ export interface CliResult {
   stderr: string;
 }
 
-export function runCli(args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number } = {}): Promise<CliResult> {
+export interface CliOptions {
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+  /** the child is killed (SIGKILL) after this long; default 2 minutes */
+  timeoutMs?: number;
+}
+
+/** Spawns the CLI; `onStderr` sees all of stderr so far after each chunk, with the child. */
+function spawnCli(args: string[], opts: CliOptions, onStderr?: (stderr: string, child: ChildProcess) => void): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [cliPath, ...args], {
       cwd: opts.cwd ?? packageRoot,
@@ -21,7 +30,10 @@ export function runCli(args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: st
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      onStderr?.(stderr, child);
+    });
     const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 120_000);
     child.on('error', reject);
     child.on('close', (code) => {
@@ -29,6 +41,32 @@ export function runCli(args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: st
       resolve({ code, stdout, stderr });
     });
   });
+}
+
+export function runCli(args: string[], opts: CliOptions = {}): Promise<CliResult> {
+  return spawnCli(args, opts);
+}
+
+/** Runs the CLI, asserts that it exited with 0 (its stderr as the message) and parses its stdout as JSON. */
+export async function runCliJson<T>(args: string[], opts: CliOptions = {}): Promise<CliResult & { json: T }> {
+  const r = await runCli(args, opts);
+  assert.equal(r.code, 0, r.stderr);
+  return { ...r, json: JSON.parse(r.stdout) as T };
+}
+
+/**
+ * Runs the CLI and sends it SIGINT (Ctrl-C) once, as soon as its stderr so
+ * far satisfies `when`; `interrupted` says whether that happened.
+ */
+export async function interruptCli(args: string[], when: (stderr: string) => boolean, opts: CliOptions = {}): Promise<CliResult & { interrupted: boolean }> {
+  let interrupted = false;
+  const r = await spawnCli(args, opts, (stderr, child) => {
+    if (!interrupted && when(stderr)) {
+      interrupted = true;
+      child.kill('SIGINT');
+    }
+  });
+  return { ...r, interrupted };
 }
 
 /** stderr is "one clear line": exactly one non-empty line that starts with "seedscope:". */

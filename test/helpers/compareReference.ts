@@ -2,6 +2,7 @@
  * Straightforward references for the RDM comparisons and linear CKA, written
  * from the definitions (docs/definitions.md, "RDM comparisons" and "Linear
  * CKA") with no shortcuts: tau-a is O(n²) here.
+ * Its pearson and averageRanks are the ones every test reference uses.
  */
 
 /** The entries of a and b where neither is NaN. */
@@ -18,8 +19,9 @@ export function dropNaN(a: ArrayLike<number>, b: ArrayLike<number>): [number[], 
 
 const isConstant = (x: number[]): boolean => x.every((v) => v === x[0]);
 
-export function averageRanks(x: number[]): number[] {
-  const idx = x.map((_, i) => i).sort((p, q) => x[p]! - x[q]!);
+/** Ranks from 1, ties given the average of their positions (NaN-free input). */
+export function averageRanks(x: ArrayLike<number>): number[] {
+  const idx = Array.from({ length: x.length }, (_, i) => i).sort((p, q) => x[p]! - x[q]!);
   const r = new Array<number>(x.length).fill(0);
   for (let s = 0; s < idx.length;) {
     let e = s + 1;
@@ -30,11 +32,16 @@ export function averageRanks(x: number[]): number[] {
   return r;
 }
 
-function pearsonKept(a: number[], b: number[]): number {
+/**
+ * Pearson's r straight from its formula, with no guards: NaN where a value is
+ * NaN or a side has zero variance (0/0), whatever the length.
+ */
+export function pearson(a: ArrayLike<number>, b: ArrayLike<number>): number {
   const m = a.length;
-  if (m < 2 || isConstant(a) || isConstant(b)) return NaN;
-  const ma = a.reduce((s, v) => s + v, 0) / m;
-  const mb = b.reduce((s, v) => s + v, 0) / m;
+  let ma = 0, mb = 0;
+  for (let i = 0; i < m; i++) { ma += a[i]!; mb += b[i]!; }
+  ma /= m;
+  mb /= m;
   let sab = 0, saa = 0, sbb = 0;
   for (let i = 0; i < m; i++) {
     sab += (a[i]! - ma) * (b[i]! - mb);
@@ -42,6 +49,12 @@ function pearsonKept(a: number[], b: number[]): number {
     sbb += (b[i]! - mb) ** 2;
   }
   return sab / Math.sqrt(saa * sbb);
+}
+
+/** pearson, NaN for fewer than 2 entries or an exactly constant side. */
+function pearsonKept(a: number[], b: number[]): number {
+  if (a.length < 2 || isConstant(a) || isConstant(b)) return NaN;
+  return pearson(a, b);
 }
 
 export function pearsonRef(a: ArrayLike<number>, b: ArrayLike<number>): number {

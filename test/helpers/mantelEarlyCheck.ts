@@ -7,7 +7,8 @@
  * used, the mismatches found, and how many null maxima were bounds.
  */
 import { loadAddon } from '../../src/native/addon.js';
-import { mantelTest, type PairMethod } from '../../src/native/stats.js';
+import { mantelTest } from '../../src/native/stats.js';
+import type { CompareMethod } from '../../src/native/compare.js';
 import { TestRng } from './random.js';
 import { randomCondensed } from './statsReference.js';
 
@@ -25,7 +26,7 @@ for (const n of [40, 100]) {
   const rowEffects = randomCondensed(() => 0, n);
   for (let i = 0, t = 0; i < n; i++) for (let j = i + 1; j < n; j++, t++) rowEffects[t] = effect[i]! + effect[j]!;
   const rdms = [3, 2, 0.4, 0.05].map((w, r) => base.map((v, t) => w * v + rng.normal() + (r % 2 === 0 ? rowEffects[t]! : 0)));
-  for (const method of ['pearson', 'r2', 'spearman', 'cosine', 'rho-a'] as PairMethod[]) {
+  for (const method of ['pearson', 'r2', 'spearman', 'cosine', 'rho-a'] as CompareMethod[]) {
     for (const allPairs of [false, true]) {
       const set = allPairs ? rdms : [rdms[0]!, rdms[3]!];
       const k = set.length;

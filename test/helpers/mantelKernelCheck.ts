@@ -9,7 +9,8 @@
  * others bounds between the statistic and the floor). Prints one JSON line.
  */
 import { loadAddon } from '../../src/native/addon.js';
-import { mantelTest, type PairMethod } from '../../src/native/stats.js';
+import { mantelTest } from '../../src/native/stats.js';
+import type { CompareMethod } from '../../src/native/compare.js';
 import { TestRng } from './random.js';
 import { enginePermutation, permuteCondensed, randomCondensed, refStatistic } from './statsReference.js';
 
@@ -25,7 +26,7 @@ for (const n of [3, 4, 9, 17, 40, 64, 65, 90]) {
   // fewer permutations than N! so that they are sampled (exact enumeration is tested elsewhere)
   const permutations = n === 3 ? 5 : n === 4 ? 23 : 40;
   const tol = n >= 64 ? 1e-6 : 1e-10;  // float storage from N = 64
-  for (const method of ['pearson', 'r2', 'spearman', 'rho-a'] as PairMethod[]) {
+  for (const method of ['pearson', 'r2', 'spearman', 'rho-a'] as CompareMethod[]) {
     const opts = { method, permutations, seed: 7, threads: 2, keepNullMax: true };
     const expected = Array.from({ length: permutations }, (_, p) =>
       refStatistic(method, a, permuteCondensed(b, n, enginePermutation(7, p, n))));

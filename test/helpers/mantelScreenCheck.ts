@@ -14,7 +14,8 @@
  * and in the all-pairs runs).
  */
 import { loadAddon } from '../../src/native/addon.js';
-import { mantelTest, type PairMethod } from '../../src/native/stats.js';
+import { mantelTest } from '../../src/native/stats.js';
+import type { CompareMethod } from '../../src/native/compare.js';
 import { TestRng } from './random.js';
 import { enginePermutation, permuteCondensed, randomCondensed, refStatistic } from './statsReference.js';
 
@@ -25,7 +26,7 @@ let checked = 0;
 let screened = 0;
 let screenedFamilies = 0;  // of those, in all-pairs runs
 
-interface Case { name: string; n: number; method: PairMethod; rdms: Float64Array[]; floor: number }
+interface Case { name: string; n: number; method: CompareMethod; rdms: Float64Array[]; floor: number }
 
 function cases(): Case[] {
   const out: Case[] = [];

@@ -6,82 +6,24 @@
  */
 import type {
   AnalysisEngines, BootstrapRequest, BootstrapResult, CompareEngine, MantelFamilyRequest, MantelFamilyResult,
-  RdmEngine, RdmRequest, StatsEngine, ZooDifferenceRequest, ZooDifferenceResult,
+  RdmEngine, StatsEngine, ZooDifferenceRequest, ZooDifferenceResult,
 } from '../../src/analysis/engines.js';
-
-export function referenceRdm(req: RdmRequest): Float64Array {
-  const { data, n, d, metric } = req;
-  const rows: Float64Array[] = [];
-  for (let i = 0; i < n; i++) {
-    const r = Float64Array.from(data.subarray(i * d, (i + 1) * d));
-    if (metric === 'correlation') {
-      const m = r.reduce((s, v) => s + v, 0) / d;
-      for (let j = 0; j < d; j++) r[j]! -= m;
-    }
-    rows.push(r);
-  }
-  const out = new Float64Array((n * (n - 1)) / 2);
-  let k = 0;
-  for (let i = 0; i < n; i++) {
-    for (let j = i + 1; j < n; j++) {
-      const a = rows[i]!;
-      const b = rows[j]!;
-      let dot = 0, na = 0, nb = 0, sq = 0;
-      for (let t = 0; t < d; t++) {
-        dot += a[t]! * b[t]!;
-        na += a[t]! * a[t]!;
-        nb += b[t]! * b[t]!;
-        sq += (a[t]! - b[t]!) ** 2;
-      }
-      if (metric === 'correlation' || metric === 'cosine') out[k++] = na > 0 && nb > 0 ? 1 - dot / Math.sqrt(na * nb) : NaN;
-      else if (metric === 'euclidean') out[k++] = Math.sqrt(sq);
-      else out[k++] = req.perFeature ? sq / d : sq;
-    }
-  }
-  return out;
-}
-
-function ranks(v: Float64Array): Float64Array {
-  const idx = Array.from(v.keys()).sort((a, b) => v[a]! - v[b]!);
-  const out = new Float64Array(v.length);
-  for (let i = 0; i < idx.length;) {
-    let j = i;
-    while (j + 1 < idx.length && v[idx[j + 1]!] === v[idx[i]!]) j++;
-    for (let t = i; t <= j; t++) out[idx[t]!] = (i + j) / 2 + 1;
-    i = j + 1;
-  }
-  return out;
-}
-
-function pearson(a: Float64Array, b: Float64Array): number {
-  const n = a.length;
-  let ma = 0, mb = 0;
-  for (let i = 0; i < n; i++) { ma += a[i]!; mb += b[i]!; }
-  ma /= n; mb /= n;
-  let sab = 0, saa = 0, sbb = 0;
-  for (let i = 0; i < n; i++) {
-    const x = a[i]! - ma, y = b[i]! - mb;
-    sab += x * y; saa += x * x; sbb += y * y;
-  }
-  return sab / Math.sqrt(saa * sbb);
-}
+import { averageRanks, dropNaN, pearson } from './compareReference.js';
+import { condensed, referenceRdm } from './rdmReference.js';
 
 export function referenceCompare(a: Float64Array, b: Float64Array, method: string): number {
-  const keep: number[] = [];
-  for (let i = 0; i < a.length; i++) if (!Number.isNaN(a[i]!) && !Number.isNaN(b[i]!)) keep.push(i);
-  const x = Float64Array.from(keep, (i) => a[i]!);
-  const y = Float64Array.from(keep, (i) => b[i]!);
+  const [x, y] = dropNaN(a, b);
   switch (method) {
     case 'pearson': return pearson(x, y);
     case 'r2': return pearson(x, y) ** 2;
-    case 'spearman': return pearson(ranks(x), ranks(y));
+    case 'spearman': return pearson(averageRanks(x), averageRanks(y));
     case 'cosine': {
       let d = 0, nx = 0, ny = 0;
       for (let i = 0; i < x.length; i++) { d += x[i]! * y[i]!; nx += x[i]! ** 2; ny += y[i]! ** 2; }
       return d / Math.sqrt(nx * ny);
     }
     case 'rho-a': {
-      const n = x.length, rx = ranks(x), ry = ranks(y), m = (n + 1) / 2;
+      const n = x.length, rx = averageRanks(x), ry = averageRanks(y), m = (n + 1) / 2;
       let s = 0;
       for (let i = 0; i < n; i++) s += (rx[i]! - m) * (ry[i]! - m);
       return (12 * s) / (n ** 3 - n);
@@ -245,7 +187,7 @@ const statsEngine: StatsEngine = {
   },
 };
 
-const rdmEngine: RdmEngine = { rdm: (req) => Promise.resolve(referenceRdm(req)) };
+const rdmEngine: RdmEngine = { rdm: (req) => Promise.resolve(condensed(referenceRdm(req.data, req.n, req.d, req.metric, req.perFeature), req.n)) };
 
 export function referenceEngines(): AnalysisEngines {
   return { rdm: rdmEngine, compare: compareEngine, stats: statsEngine, describe: () => ({ engines: 'TypeScript reference' }) };

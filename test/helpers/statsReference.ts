@@ -5,32 +5,9 @@
  * independent implementation of the engine's random stream (Philox4x32-10 +
  * Fisher–Yates) so that sampled permutations can be checked one by one.
  */
+import { averageRanks, pearson } from './compareReference.js';
+
 export type Method = 'pearson' | 'r2' | 'spearman' | 'rho-a' | 'tau-a' | 'cosine';
-
-function ranks(x: number[]): number[] {
-  const idx = x.map((_, i) => i).sort((a, b) => x[a]! - x[b]!);
-  const r = new Array<number>(x.length);
-  for (let s = 0; s < idx.length;) {
-    let e = s + 1;
-    while (e < idx.length && x[idx[e]!] === x[idx[s]!]) e++;
-    for (let t = s; t < e; t++) r[idx[t]!] = (s + 1 + e) / 2;
-    s = e;
-  }
-  return r;
-}
-
-function pearson(a: number[], b: number[]): number {
-  const n = a.length;
-  const ma = a.reduce((s, v) => s + v, 0) / n;
-  const mb = b.reduce((s, v) => s + v, 0) / n;
-  let sab = 0, saa = 0, sbb = 0;
-  for (let i = 0; i < n; i++) {
-    sab += (a[i]! - ma) * (b[i]! - mb);
-    saa += (a[i]! - ma) ** 2;
-    sbb += (b[i]! - mb) ** 2;
-  }
-  return sab / Math.sqrt(saa * sbb);
-}
 
 export function refStatistic(method: Method, x: ArrayLike<number>, y: ArrayLike<number>): number {
   const a: number[] = [];
@@ -43,9 +20,9 @@ export function refStatistic(method: Method, x: ArrayLike<number>, y: ArrayLike<
   switch (method) {
     case 'pearson': return pearson(a, b);
     case 'r2': return pearson(a, b) ** 2;
-    case 'spearman': return pearson(ranks(a), ranks(b));
+    case 'spearman': return pearson(averageRanks(a), averageRanks(b));
     case 'rho-a': {
-      const ra = ranks(a), rb = ranks(b);
+      const ra = averageRanks(a), rb = averageRanks(b);
       const m = (n + 1) / 2;
       let s = 0;
       for (let i = 0; i < n; i++) s += (ra[i]! - m) * (rb[i]! - m);
@@ -144,7 +121,7 @@ export function randomCondensed(next: () => number, n: number): Float64Array {
  */
 export function exactPFast(method: 'pearson' | 'spearman', a: ArrayLike<number>, b: ArrayLike<number>, n: number): { statistic: number; p: number } {
   const prep = (x: ArrayLike<number>): Float64Array => {
-    const v = method === 'spearman' ? ranks(Array.from(x)) : Array.from(x);
+    const v = method === 'spearman' ? averageRanks(Array.from(x)) : Array.from(x);
     const mean = v.reduce((s, y) => s + y, 0) / v.length;
     const c = v.map((y) => y - mean);
     const norm = Math.sqrt(c.reduce((s, y) => s + y * y, 0));

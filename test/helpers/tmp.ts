@@ -7,3 +7,13 @@ export function tempDir(prefix = 'seedscope-test-'): { dir: string; cleanup: () 
   const dir = mkdtempSync(join(tmpdir(), prefix));
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
+
+/** Runs fn in a fresh temporary folder and removes the folder afterwards, whether fn succeeds or throws. */
+export async function withTempDir<T>(fn: (dir: string) => T | Promise<T>): Promise<T> {
+  const { dir, cleanup } = tempDir();
+  try {
+    return await fn(dir);
+  } finally {
+    cleanup();
+  }
+}
