@@ -46,8 +46,21 @@ function parseHeader(header: string, file: string): { descr: string; fortran: bo
   return { descr, fortran: fortran === 'True', shape };
 }
 
-/** Parses .npy bytes; `file` is used in error messages only. */
-export function parseNpy(bytes: Uint8Array, file: string): NpyArray {
+/** What a .npy header says: enough to read the data at an offset without loading it. */
+export interface NpyHeader {
+  dtype: NpyDtype;
+  shape: number[];
+  /** bytes per element */
+  itemSize: number;
+  /** byte offset of the first element in the file */
+  dataOffset: number;
+}
+
+/**
+ * Parses the magic, version and header of .npy bytes (the data may be absent:
+ * `bytes` can be just the file's first bytes); `file` is used in error messages only.
+ */
+export function parseNpyHeader(bytes: Uint8Array, file: string): NpyHeader {
   if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b)) {
     throw new UserError(`${file}: expected a NumPy .npy file (magic \\x93NUMPY) but the file does not start with it`);
   }
@@ -75,8 +88,15 @@ export function parseNpy(bytes: Uint8Array, file: string): NpyArray {
   if (fortran && shape.length > 1) {
     throw new UserError(`${file}: expected a C-order array but received fortran_order=True (save it with np.ascontiguousarray)`);
   }
+  return { dtype: kind.dtype, shape, itemSize: kind.size, dataOffset: offset + headerLen };
+}
+
+/** Parses .npy bytes; `file` is used in error messages only. */
+export function parseNpy(bytes: Uint8Array, file: string): NpyArray {
+  const { dtype, shape, itemSize, dataOffset } = parseNpyHeader(bytes, file);
+  const kind = { dtype, size: itemSize };
   const count = shape.reduce((a, b) => a * b, 1);
-  const dataStart = offset + headerLen;
+  const dataStart = dataOffset;
   const need = count * kind.size;
   const have = bytes.length - dataStart;
   if (have < need) {
