@@ -162,12 +162,15 @@ function descrOf(data: NpyData): string {
   return '<i8';
 }
 
-/** Serialises an array to .npy (format 1.0, or 2.0 for huge headers). */
-export function encodeNpy(data: NpyData, shape: readonly number[]): Uint8Array[] {
-  const count = shape.reduce((a, b) => a * b, 1);
-  if (count !== data.length) throw new Error(`encodeNpy: shape (${shape.join(', ')}) does not match ${data.length} elements`);
+/** The header (magic, version 1.0, padded dict) that precedes `shape` elements of `dtype`. */
+export function encodeNpyHeader(dtype: NpyDtype, shape: readonly number[]): Uint8Array {
+  const descr = Object.keys(DESCR).find((d) => DESCR[d]!.dtype === dtype)!;
+  return headerFor(descr, shape);
+}
+
+function headerFor(descr: string, shape: readonly number[]): Uint8Array {
   const shapeText = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
-  let header = `{'descr': '${descrOf(data)}', 'fortran_order': False, 'shape': ${shapeText}, }`;
+  let header = `{'descr': '${descr}', 'fortran_order': False, 'shape': ${shapeText}, }`;
   const pre = 10;
   const total = pre + header.length + 1;
   const pad = (64 - (total % 64)) % 64;
@@ -178,6 +181,14 @@ export function encodeNpy(data: NpyData, shape: readonly number[]): Uint8Array[]
   head[7] = 0;
   new DataView(head.buffer).setUint16(8, header.length, true);
   head.set(Buffer.from(header, 'latin1'), pre);
+  return head;
+}
+
+/** Serialises an array to .npy (format 1.0). */
+export function encodeNpy(data: NpyData, shape: readonly number[]): Uint8Array[] {
+  const count = shape.reduce((a, b) => a * b, 1);
+  if (count !== data.length) throw new Error(`encodeNpy: shape (${shape.join(', ')}) does not match ${data.length} elements`);
+  const head = headerFor(descrOf(data), shape);
   const body = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
   return [head, body];
 }
