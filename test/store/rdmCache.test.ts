@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync, appendFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { packageRoot } from '../../src/native/addon.js';
@@ -137,7 +137,7 @@ test("a killed writer's temporary folder is ignored by get and removed by prune;
 
     // A folder of a writer that is alive (this process), and one without a marker, stay.
     const live = createTempDir(shard, 'live');
-    writeFileSync(join(shard, '.tmp-not-ours'), '');
+    mkdirSync(join(shard, '.tmp-not-ours'));
     const r = pruneCache(dir, { olderThanMs: 365 * 86400_000 });
     assert.equal(r.stale_staging.dirs, 1);
     assert.equal(r.kept.entries, 1);
