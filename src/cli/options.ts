@@ -35,6 +35,9 @@ export const jsonOption = (help = 'print one JSON document on stdout, and nothin
 
 export const quietOption = (): Option => new Option('--quiet', 'no progress or summary on stderr');
 
+export const cacheDirOption = (): Option =>
+  new Option('--cache <dir>', 'the RDM cache folder (default $XDG_CACHE_HOME/seedscope, else ~/.cache/seedscope)');
+
 /** Where the zoos come from. Each --zoo, and the --model files together, make one zoo. */
 export interface ZooSourceOptions {
   zoo?: string[];

@@ -61,3 +61,22 @@ export function sizeArg(value: string): [number, number] {
   }
   return [parts[0]!, parts[1]!];
 }
+
+const DURATION_UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+
+/** "30d", "12h", "90m", "45s", "2w", "1.5h" → milliseconds; undefined when malformed. */
+export function parseDuration(value: string): number | undefined {
+  const m = /^(\d+(?:\.\d+)?)([smhdw])$/.exec(value.trim());
+  if (!m) return undefined;
+  const ms = Number(m[1]) * DURATION_UNITS[m[2]!]!;
+  return Number.isFinite(ms) ? ms : undefined;
+}
+
+/** `--older-than 30d`: a duration in milliseconds. */
+export function durationArg(value: string): number {
+  const ms = parseDuration(value);
+  if (ms === undefined) {
+    throw new InvalidArgumentError(`Expected a duration such as 30d, 12h, 90m or 45s (units s, m, h, d, w) but received '${value}'.`);
+  }
+  return ms;
+}

@@ -48,8 +48,21 @@ function parseHeader(header: string, file: string): { descr: string; fortran: bo
   return { descr, fortran: fortran === 'True', shape };
 }
 
-/** Parses .npy bytes; `file` is used in error messages only. */
-export function parseNpy(bytes: Uint8Array, file: string): NpyArray {
+/** What a .npy header says: enough to read the data at an offset without loading it. */
+export interface NpyHeader {
+  dtype: NpyDtype;
+  shape: number[];
+  /** bytes per element */
+  itemSize: number;
+  /** byte offset of the first element in the file */
+  dataOffset: number;
+}
+
+/**
+ * Parses the magic, version and header of .npy bytes (the data may be absent:
+ * `bytes` can be just the file's first bytes); `file` is used in error messages only.
+ */
+export function parseNpyHeader(bytes: Uint8Array, file: string): NpyHeader {
   if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b)) {
     throw new UserError(`${file}: expected a NumPy .npy file (magic \\x93NUMPY) but the file does not start with it`);
   }
@@ -77,8 +90,15 @@ export function parseNpy(bytes: Uint8Array, file: string): NpyArray {
   if (fortran && shape.length > 1) {
     throw new UserError(`${file}: expected a C-order array but received fortran_order=True (save it with np.ascontiguousarray)`);
   }
+  return { dtype: kind.dtype, shape, itemSize: kind.size, dataOffset: offset + headerLen };
+}
+
+/** Parses .npy bytes; `file` is used in error messages only. */
+export function parseNpy(bytes: Uint8Array, file: string): NpyArray {
+  const { dtype, shape, itemSize, dataOffset } = parseNpyHeader(bytes, file);
+  const kind = { dtype, size: itemSize };
   const count = shape.reduce((a, b) => a * b, 1);
-  const dataStart = offset + headerLen;
+  const dataStart = dataOffset;
   const need = count * kind.size;
   const have = bytes.length - dataStart;
   if (have < need) {
@@ -144,12 +164,15 @@ function descrOf(data: NpyData): string {
   return '<i8';
 }
 
-/** Serialises an array to .npy, format 1.0. */
-export function encodeNpy(data: NpyData, shape: readonly number[]): Uint8Array[] {
-  const count = shape.reduce((a, b) => a * b, 1);
-  if (count !== data.length) throw new Error(`encodeNpy: shape (${shape.join(', ')}) does not match ${data.length} elements`);
+/** The header (magic, version 1.0, padded dict) that precedes `shape` elements of `dtype`. */
+export function encodeNpyHeader(dtype: NpyDtype, shape: readonly number[]): Uint8Array {
+  const descr = Object.keys(DESCR).find((d) => DESCR[d]!.dtype === dtype)!;
+  return headerFor(descr, shape);
+}
+
+function headerFor(descr: string, shape: readonly number[]): Uint8Array {
   const shapeText = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
-  let header = `{'descr': '${descrOf(data)}', 'fortran_order': False, 'shape': ${shapeText}, }`;
+  let header = `{'descr': '${descr}', 'fortran_order': False, 'shape': ${shapeText}, }`;
   const pre = 10;
   const total = pre + header.length + 1;
   const pad = (64 - (total % 64)) % 64;
@@ -160,6 +183,14 @@ export function encodeNpy(data: NpyData, shape: readonly number[]): Uint8Array[]
   head[7] = 0;
   new DataView(head.buffer).setUint16(8, header.length, true);
   head.set(Buffer.from(header, 'latin1'), pre);
+  return head;
+}
+
+/** Serialises an array to .npy (format 1.0). */
+export function encodeNpy(data: NpyData, shape: readonly number[]): Uint8Array[] {
+  const count = shape.reduce((a, b) => a * b, 1);
+  if (count !== data.length) throw new Error(`encodeNpy: shape (${shape.join(', ')}) does not match ${data.length} elements`);
+  const head = headerFor(descrOf(data), shape);
   const body = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
   return [head, body];
 }
