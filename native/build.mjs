@@ -4,8 +4,11 @@
 // Node-API headers from node-api-headers ("binary.napi_versions" in package.json),
 // node-gyp from the local Node installation (npm's nodedir).
 // SEEDSCOPE_BUILD=node-gyp|cmake-js forces one; build/build-info.json records which ran.
+// Build tools are found through Node's module resolution from this file, never
+// at a fixed path: installed as a dependency, npm hoists cmake-js next to
+// seedscope rather than into seedscope/node_modules.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -24,6 +27,15 @@ function run(cmd, args) {
   return r.status === 0;
 }
 
+/** The file a package's `bin` entry names, resolved from here (wherever npm put the package). */
+function binOf(pkg, name) {
+  const manifest = require.resolve(`${pkg}/package.json`);
+  const { bin } = JSON.parse(readFileSync(manifest, 'utf8'));
+  const rel = typeof bin === 'string' ? bin : bin?.[name];
+  if (!rel) throw new Error(`seedscope: ${pkg} (${manifest}) declares no "${name}" bin`);
+  return join(dirname(manifest), rel);
+}
+
 function nodeGypCommand() {
   // npm exports the path of its bundled node-gyp to lifecycle scripts.
   const fromNpm = process.env.npm_config_node_gyp;
@@ -40,7 +52,7 @@ const forced = process.env.SEEDSCOPE_BUILD;
 const useCmake = forced ? forced === 'cmake-js' : has('cmake');
 let ok;
 if (useCmake) {
-  const cmakeJs = join(root, 'node_modules', 'cmake-js', 'bin', 'cmake-js');
+  const cmakeJs = binOf('cmake-js', 'cmake-js');
   ok = run(process.execPath, [cmakeJs, 'compile', '--config', 'Release', '--out', 'build']);
 } else {
   process.stderr.write('seedscope: CMake not found, falling back to node-gyp with binding.gyp\n');

@@ -54,7 +54,8 @@ struct MantelResult {
   std::uint64_t permutations = 0; // P, or N! when exact
   bool exact = false;
   std::vector<double> null_max;   // per permutation: max statistic over the tested pairs
-  const char* path = "";          // which engine ran: "dot", "dot-nan", "tau-a"
+  const char* path = "";          // which engine ran: "dot", "tau-a", or "generic" (NaN entries,
+                                  // tau-a with NaN, or a dot engine over its memory limit)
   std::uint64_t screened = 0;     // permutations the dot engine's byte screen decided (mantel_screen.h)
 };
 

@@ -1,0 +1,69 @@
+/**
+ * One instance's RDMs from its activations: per layer the full RDM and, for
+ * labelled stimuli of at least two classes, the class-centroid RDM and the
+ * RDM with each stimulus's class centroid removed (docs/definitions.md,
+ * "Centroid and exemplar analysis"). The activations are the caller's to
+ * drop afterwards: the centroid split may change them in place.
+ */
+import { UserError } from '../errors.js';
+import { predictedLabels } from './behaviour.js';
+import { classCentroids, subtractCentroidsInPlace, type ClassIndex } from './classStructure.js';
+import type { AnalysisEngines, CentroidRequest, Metric } from './engines.js';
+import type { InstanceLayerRdms } from './rdmSet.js';
+import type { InstanceActivations, StimulusLabels } from './types.js';
+
+export interface InstanceRdmOptions {
+  metric: Metric;
+  threads: number;
+  /** per layer of the instance: compute only these; absent means every layer */
+  wanted?: readonly boolean[];
+  checkCancelled?: () => void;
+}
+
+/** Class centroids of a layer, which then leaves `data` with them removed (natively where the engines can). */
+async function splitCentroids(engines: AnalysisEngines, req: CentroidRequest): Promise<Float32Array> {
+  if (engines.rdm.splitCentroids && req.labels.every((l) => l >= 0)) return engines.rdm.splitCentroids(req);
+  const centroids = classCentroids(req.data, req.n, req.d, req.labels, req.idx);
+  subtractCentroidsInPlace(req.data, req.n, req.d, req.labels, req.idx, centroids);
+  return centroids;
+}
+
+/** Whether the centroid variants are defined for these stimuli. */
+export function hasCentroidVariants(stimuli: StimulusLabels, idx: ClassIndex | undefined): boolean {
+  return Boolean(stimuli.labels && idx && idx.present.length >= 2);
+}
+
+/** The instance's RDMs, in its layer order (null for layers not wanted). */
+export async function instanceRdms(inst: InstanceActivations, stimuli: StimulusLabels, idx: ClassIndex | undefined,
+  opts: InstanceRdmOptions, engines: AnalysisEngines): Promise<(InstanceLayerRdms | null)[]> {
+  const out: (InstanceLayerRdms | null)[] = [];
+  const centroidsToo = hasCentroidVariants(stimuli, idx);
+  for (const [li, layer] of inst.layers.entries()) {
+    if (opts.wanted && !opts.wanted[li]) {
+      out.push(null);
+      continue;
+    }
+    if (layer.n !== stimuli.n) throw new UserError(`instance ${inst.instance}, layer ${layer.name}: expected activations for ${stimuli.n} stimuli but received ${layer.n}`);
+    const req = { n: layer.n, d: layer.d, metric: opts.metric, threads: opts.threads, label: `${inst.instance} ${layer.name}` };
+    const full = await engines.rdm.rdm({ ...req, data: layer.data });
+    if (!centroidsToo) {
+      out.push({ full });
+    } else {
+      // the activations are ours to drop now, so the centroids are removed in place
+      const centroids = await splitCentroids(engines, { data: layer.data, n: layer.n, d: layer.d, labels: stimuli.labels!, idx: idx!, threads: opts.threads });
+      out.push({
+        full,
+        centroids: await engines.rdm.rdm({ ...req, data: centroids, n: idx!.present.length, label: `${req.label} class centroids` }),
+        removed: await engines.rdm.rdm({ ...req, data: layer.data, label: `${req.label} centroids removed` }),
+      });
+    }
+    opts.checkCancelled?.();
+  }
+  return out;
+}
+
+/** Predicted class per stimulus, from the instance's logits (null without logits). */
+export function instancePredictions(inst: InstanceActivations, n: number): { predictions: Int32Array; width: number } | null {
+  if (!inst.logits || !inst.logitsWidth || inst.logitsWidth <= 0) return null;
+  return { predictions: predictedLabels(inst.logits, n, inst.logitsWidth), width: inst.logitsWidth };
+}

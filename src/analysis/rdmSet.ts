@@ -1,0 +1,84 @@
+/**
+ * The RDMs of one zoo as the analysis reads them: by (layer, instance,
+ * variant), one layer at a time, so memory holds one layer's K RDMs and not
+ * the zoo's K · L. The pipeline backs a set with the RDM store on disk;
+ * MemoryRdmSet keeps them in memory (small inputs and tests).
+ */
+
+/** 'full': the layer's RDM; 'centroids': its class centroids' C × C RDM; 'centroid-removed': after subtracting them. */
+export type RdmVariant = 'full' | 'centroids' | 'centroid-removed';
+
+export interface RdmLayerInfo {
+  name: string;
+  /** stimuli */
+  n: number;
+  /** features per stimulus */
+  d: number;
+}
+
+export interface RdmSet {
+  readonly layers: readonly RdmLayerInfo[];
+  readonly instances: readonly string[];
+  /** stimuli */
+  readonly n: number;
+  /** true when the centroid variants exist (labelled stimuli of at least 2 classes) */
+  readonly hasCentroids: boolean;
+  /** a condensed RDM, float64 (a fresh array the caller may keep or drop) */
+  read(layer: number, instance: number, variant: RdmVariant): Promise<Float64Array>;
+}
+
+/** The K RDMs of one layer in instance order. */
+export async function readLayer(set: RdmSet, layer: number, variant: RdmVariant = 'full'): Promise<Float64Array[]> {
+  const out: Float64Array[] = [];
+  for (let i = 0; i < set.instances.length; i++) out.push(await set.read(layer, i, variant));
+  return out;
+}
+
+/** The three RDMs of one (instance, layer); the centroid variants are absent for unlabelled stimuli. */
+export interface InstanceLayerRdms {
+  full: Float64Array;
+  centroids?: Float64Array;
+  removed?: Float64Array;
+}
+
+/** An RdmSet held in memory, filled instance by instance. */
+export class MemoryRdmSet implements RdmSet {
+  readonly instances: string[] = [];
+  layers: RdmLayerInfo[] = [];
+  hasCentroids = false;
+  /** rdms[variant][layer][instance] */
+  private readonly rdms = new Map<RdmVariant, Float64Array[][]>();
+
+  constructor(readonly n: number) {}
+
+  add(instance: string, layers: readonly RdmLayerInfo[], rdms: readonly InstanceLayerRdms[]): void {
+    if (this.instances.length === 0) {
+      this.layers = layers.map((l) => ({ ...l }));
+      this.hasCentroids = rdms.length > 0 && rdms.every((r) => r.centroids !== undefined && r.removed !== undefined);
+    }
+    this.instances.push(instance);
+    rdms.forEach((r, li) => {
+      this.slot('full', li).push(r.full);
+      if (this.hasCentroids) {
+        this.slot('centroids', li).push(r.centroids!);
+        this.slot('centroid-removed', li).push(r.removed!);
+      }
+    });
+  }
+
+  private slot(variant: RdmVariant, layer: number): Float64Array[] {
+    let v = this.rdms.get(variant);
+    if (!v) {
+      v = [];
+      this.rdms.set(variant, v);
+    }
+    while (v.length <= layer) v.push([]);
+    return v[layer]!;
+  }
+
+  read(layer: number, instance: number, variant: RdmVariant): Promise<Float64Array> {
+    const r = this.rdms.get(variant)?.[layer]?.[instance];
+    if (!r) return Promise.reject(new Error(`no ${variant} RDM of layer ${layer}, instance ${instance}`));
+    return Promise.resolve(r);
+  }
+}
