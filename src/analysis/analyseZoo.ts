@@ -1,10 +1,11 @@
 /**
- * The whole analysis of one zoo. Instances stream in one at a time and
- * become RDMs (collectRdms.ts). Then, per layer: consistency of every
- * instance pair, its bootstrap interval, Mantel tests corrected over pairs ×
- * layers, centroid/exemplar consistency (a)–(d); across layers the
- * second-order matrix and its MDS; behaviour from the logits; and the
- * stimulus maps the report draws. Definitions: docs/definitions.md.
+ * The whole analysis of one zoo, from its RDMs (rdmSet.ts), one layer at a
+ * time: consistency of every instance pair, its bootstrap interval, Mantel
+ * tests corrected over pairs × layers, centroid/exemplar consistency
+ * (a)–(d); across layers the second-order matrix and its MDS; behaviour from
+ * the predicted labels; and the RDMs and stimulus maps the report draws.
+ * Memory holds one layer's K RDMs (and the second-order analysis a budgeted
+ * group of layers), never the zoo's K · L. Definitions: docs/definitions.md.
  */
 import { UserError } from '../errors.js';
 import { analyseBehaviour } from './behaviour.js';
@@ -13,33 +14,37 @@ import { collectRdms } from './collectRdms.js';
 import { baseMethod, consistencyOf, pairList, toRows, type PairPValues } from './consistency.js';
 import type { AnalysisEngines } from './engines.js';
 import { PhaseTimer } from './phases.js';
+import { readLayer, type RdmSet } from './rdmSet.js';
 import { secondOrder } from './secondOrder.js';
-import { stimulusMaps, type StimulusMaps } from './stimulusMds.js';
+import { firstMiddleLast, stimulusMaps, type StimulusMaps } from './stimulusMds.js';
 import type { AnalysisOptions, ConsistencySummary, InstanceActivations, LayerResult, StimulusLabels, ZooAnalysis, ZooRdms } from './types.js';
 
-export interface ZooSource {
-  name: string;
-  /** instance count, when known up front (for the progress bar) */
-  expectedInstances?: number;
-  activations: AsyncIterable<InstanceActivations>;
+/** Predicted labels of every instance (for behaviour), with the number of logits. */
+export interface ZooPredictions {
+  predictions: Int32Array[];
+  width: number;
 }
 
 /** What analysing a zoo gives: the results document's part, and the RDMs and maps kept for figures and the zoo comparison. */
 export interface ZooAnalysisOutput {
   result: ZooAnalysis;
-  rdms: ZooRdms;
+  /** where the zoo's RDMs are (the zoo comparison reads them again) */
+  rdmSet: RdmSet;
+  /** the RDMs the report shows: two instances at the first, middle and last layer */
+  shown: ZooRdms;
   stimulusMaps: StimulusMaps;
 }
 
-export async function analyseZoo(zoo: ZooSource, stimuli: StimulusLabels, opts: AnalysisOptions, engines: AnalysisEngines): Promise<ZooAnalysisOutput> {
+export async function analyseZoo(name: string, set: RdmSet, predictions: ZooPredictions | null, stimuli: StimulusLabels,
+  opts: AnalysisOptions, engines: AnalysisEngines): Promise<ZooAnalysisOutput> {
   const timer = opts.timer ?? new PhaseTimer();
   const skipped: string[] = [];
   const method = baseMethod(opts.compare);
-  const c = await collectRdms(zoo.name, zoo.activations, stimuli, opts, engines, timer, zoo.expectedInstances);
-  const k = c.instances.length;
+  const instances = [...set.instances];
+  const k = instances.length;
   const n = stimuli.n;
-  if (k === 0) throw new UserError(`zoo ${zoo.name}: no instances to analyse`);
-  if (k < 2) skipped.push(`zoo ${zoo.name} has 1 instance: consistency between instances, its intervals, Mantel tests and error consistency need at least 2`);
+  if (k === 0) throw new UserError(`zoo ${name}: no instances to analyse`);
+  if (k < 2) skipped.push(`zoo ${name} has 1 instance: consistency between instances, its intervals, Mantel tests and error consistency need at least 2`);
   const labels = stimuli.labels;
   if (!labels) skipped.push('the stimuli have no labels: centroid/exemplar analysis, accuracy, error consistency and confusion matrices skipped');
 
@@ -47,67 +52,63 @@ export async function analyseZoo(zoo: ZooSource, stimuli: StimulusLabels, opts: 
   const layers: LayerResult[] = [];
   const observed: Float64Array[] = []; // per layer, the K × K matrix of `method` (the Mantel tests' observed statistics)
   const consistencyOfLayer = (vectors: readonly Float64Array[]) => consistencyOf(vectors, method, opts.threads, engines);
-  await timer.time('consistency', async () => {
-    for (const [li, layer] of c.layers.entries()) {
-      opts.checkCancelled?.();
-      const full = c.full[li]!;
+  const statMethod = opts.compare === 'pearson' ? 'r2' : opts.compare;
+  const empty: ConsistencySummary = { mean_r: NaN, mean_r2: NaN, entries: (n * (n - 1)) / 2, matrix_r2: [[1]] };
+  for (const [li, layer] of set.layers.entries()) {
+    opts.checkCancelled?.();
+    const full = await readLayer(set, li, 'full');
+    const result = await timer.time('consistency', async (): Promise<LayerResult> => {
       const main = await consistencyOfLayer(full);
       if (main) observed.push(main.matrix);
-      const centroid = await consistencyOfLayer(c.centroid[li]!);
       const within = split ? await consistencyOfLayer(full.map((v) => gather(v, split.within))) : null;
       const between = split ? await consistencyOfLayer(full.map((v) => gather(v, split.between))) : null;
-      const removed = await consistencyOfLayer(c.removed[li]!.map((v) => Float64Array.from(v)));
-      c.removed[li] = []; // no longer needed
-      const empty: ConsistencySummary = { mean_r: NaN, mean_r2: NaN, entries: (n * (n - 1)) / 2, matrix_r2: [[1]] };
       const summary = main?.summary ?? empty;
-      layers.push({
+      return {
         name: layer.name,
         n: layer.n,
         d: layer.d,
-        consistency: {
-          ...summary,
-          method: opts.compare,
-          matrix_r: main ? toRows(main.matrix, k) : [[1]],
-          ci95: null,
-          ci_method: null,
-          pairs: [],
-        },
-        centroid: centroid?.summary ?? null,
+        consistency: { ...summary, method: opts.compare, matrix_r: main ? toRows(main.matrix, k) : [[1]], ci95: null, ci_method: null, pairs: [] },
+        centroid: null,
         within_category: within?.summary ?? null,
         between_category: between?.summary ?? null,
-        centroid_removed: removed?.summary ?? null,
+        centroid_removed: null,
+      };
+    });
+    if (k >= 2 && opts.bootstrap > 0) {
+      await timer.time('bootstrap', async () => {
+        const b = await engines.stats.bootstrapMean({ rdms: full, n, method: statMethod, samples: opts.bootstrap, seed: opts.seed, threads: opts.threads });
+        result.consistency.ci95 = [b.lo, b.hi];
+        result.consistency.ci_method = `${b.over === 'both' ? 'two-factor bootstrap (stimuli × instances)' : `bootstrap over ${b.over}`}, ${b.interval}, ${opts.bootstrap} samples, mean ${statMethod}`;
+        timer.progress('bootstrap', name, li + 1, set.layers.length);
       });
-      timer.progress('consistency', zoo.name, li + 1, c.layers.length);
     }
-    timer.finish('consistency', zoo.name);
-  });
-  if (labels && c.centroid[0] && c.centroid[0].length > 0 && (c.centroid[0][0]?.length ?? 0) < 3) {
+    if (set.hasCentroids) {
+      await timer.time('consistency', async () => {
+        result.centroid = (await consistencyOfLayer(await readLayer(set, li, 'centroids')))?.summary ?? null;
+        result.centroid_removed = (await consistencyOfLayer(await readLayer(set, li, 'centroid-removed')))?.summary ?? null;
+      });
+    }
+    layers.push(result);
+    timer.progress('consistency', name, li + 1, set.layers.length);
+  }
+  timer.finish('consistency', name);
+  if (k >= 2 && opts.bootstrap > 0) timer.finish('bootstrap', name);
+  if (set.hasCentroids && layers.length > 0 && (await set.read(0, 0, 'centroids')).length < 3) {
     skipped.push('fewer than 3 classes: the centroid RDMs have under 3 entries, so centroid consistency is undefined');
   }
 
   let mantel: ZooAnalysis['mantel'] = null;
   const tests: PairPValues[] = [];
   if (k >= 2) {
-    await timer.time('bootstrap', async () => {
-      if (opts.bootstrap <= 0) return;
-      const statMethod = opts.compare === 'pearson' ? 'r2' : opts.compare;
-      for (const [li, layer] of layers.entries()) {
-        opts.checkCancelled?.();
-        const b = await engines.stats.bootstrapMean({ rdms: c.full[li]!, n, method: statMethod, samples: opts.bootstrap, seed: opts.seed, threads: opts.threads });
-        layer.consistency.ci95 = [b.lo, b.hi];
-        layer.consistency.ci_method = `${b.over === 'both' ? 'two-factor bootstrap (stimuli × instances)' : `bootstrap over ${b.over}`}, ${b.interval}, ${opts.bootstrap} samples, mean ${statMethod}`;
-        timer.progress('bootstrap', zoo.name, li + 1, layers.length);
-      }
-      timer.finish('bootstrap', zoo.name);
-    });
     if (opts.permutations > 0) {
       await timer.time('mantel', async () => {
         const m = await engines.stats.mantelFamily({
-          layers: c.full, observed: observed.length === c.full.length ? observed : undefined,
+          layers: { count: set.layers.length, load: (li) => readLayer(set, li, 'full') },
+          observed: observed.length === set.layers.length ? observed : undefined,
           n, method, permutations: opts.permutations, seed: opts.seed, threads: opts.threads,
-          onProgress: timer.reporter('mantel', zoo.name),
+          onProgress: timer.reporter('mantel', name),
         });
-        timer.finish('mantel', zoo.name);
+        timer.finish('mantel', name);
         m.p.forEach((p, li) => tests[li] = { p, pCorrected: m.pCorrected[li]! });
         mantel = { permutations: m.permutations, exact: m.exact, correction: 'max-statistic over pairs × layers' };
       });
@@ -116,27 +117,54 @@ export async function analyseZoo(zoo: ZooSource, stimuli: StimulusLabels, opts: 
     }
   }
 
-  for (const [li, layer] of layers.entries()) layer.consistency.pairs = pairList(c.instances, observed[li], tests[li]);
+  for (const [li, layer] of layers.entries()) layer.consistency.pairs = pairList(instances, observed[li], tests[li]);
 
-  const second_order = await timer.time('second_order', () => secondOrder(c, method, opts.threads, engines));
+  const second_order = await timer.time('second_order', () => secondOrder(set, method, opts, engines));
   if (!second_order) skipped.push('second-order MDS needs at least 2 (instance, layer) RDMs');
 
   let behaviour: ZooAnalysis['behaviour'] = null;
   await timer.time('behaviour', () => {
     if (!labels) return;
-    if (c.predictions.length !== k) {
+    if (!predictions || predictions.predictions.length !== k) {
       skipped.push('no logits from the models: behaviour skipped');
       return;
     }
-    const classes = Math.max(c.logitsWidth, stimuli.classes?.length ?? 0);
-    behaviour = analyseBehaviour(c.predictions, labels, classes);
+    const classes = Math.max(predictions.width, stimuli.classes?.length ?? 0);
+    behaviour = analyseBehaviour(predictions.predictions, labels, classes);
   });
 
-  const rdms: ZooRdms = { layers: c.layers.map((l) => l.name), instances: c.instances, n, rdms: c.full };
+  const shown = await shownRdms(set);
   return {
-    result: { name: zoo.name, instances: c.instances, layers, behaviour, second_order, mantel, skipped },
-    rdms,
-    stimulusMaps: await timer.time('second_order', () => stimulusMaps(rdms)),
+    result: { name, instances, layers, behaviour, second_order, mantel, skipped },
+    rdmSet: set,
+    shown,
+    stimulusMaps: await timer.time('second_order', () => stimulusMaps(shown)),
   };
 }
 
+/** Two instances at the first, middle and last layer: what the report draws. */
+async function shownRdms(set: RdmSet): Promise<ZooRdms> {
+  const layerNames = set.layers.map((l) => l.name);
+  const layers = firstMiddleLast(layerNames);
+  const instances = set.instances.slice(0, 2);
+  const rdms: Float64Array[][] = [];
+  for (const layer of layers) {
+    const li = layerNames.indexOf(layer);
+    rdms.push(await Promise.all(instances.map((_, ii) => set.read(li, ii, 'full'))));
+  }
+  return { layers, instances, n: set.n, rdms };
+}
+
+/** A zoo streamed as activations (one instance at a time), analysed from RDMs held in memory. */
+export interface ZooSource {
+  name: string;
+  /** instance count, when known up front (for progress) */
+  expectedInstances?: number;
+  activations: AsyncIterable<InstanceActivations>;
+}
+
+export async function analyseZooActivations(zoo: ZooSource, stimuli: StimulusLabels, opts: AnalysisOptions, engines: AnalysisEngines): Promise<ZooAnalysisOutput> {
+  const timer = opts.timer ?? new PhaseTimer();
+  const { set, predictions } = await collectRdms(zoo.name, zoo.activations, stimuli, opts, engines, timer, zoo.expectedInstances);
+  return analyseZoo(zoo.name, set, predictions, stimuli, { ...opts, timer }, engines);
+}

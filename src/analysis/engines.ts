@@ -59,9 +59,15 @@ export interface CompareEngine {
   compareAll(vectors: readonly Float64Array[], method: BaseMethod, threads: number): Promise<Float64Array>;
 }
 
+/** Per layer, the K condensed RDMs, read when asked for (one layer in memory at a time). */
+export interface LayerRdms {
+  count: number;
+  load(layer: number): Promise<Float64Array[]>;
+}
+
 export interface MantelFamilyRequest {
   /** per layer, the K condensed RDMs (same N and K for every layer) */
-  layers: readonly (readonly Float64Array[])[];
+  layers: LayerRdms;
   /** per layer, the K × K statistics of `method` if already computed (compareAll's result), so they are not computed again */
   observed?: readonly Float64Array[];
   n: number;
@@ -102,9 +108,9 @@ export interface BootstrapResult {
 }
 
 export interface ZooDifferenceRequest {
-  /** per layer, the K_a and K_b condensed RDMs of the two zoos */
-  a: readonly (readonly Float64Array[])[];
-  b: readonly (readonly Float64Array[])[];
+  /** per layer, the K_a and K_b condensed RDMs of the two zoos (the same count of layers) */
+  a: LayerRdms;
+  b: LayerRdms;
   n: number;
   method: CompareMethod;
   permutations: number;

@@ -45,7 +45,8 @@ export function nativeEngines(opts: { warn?: (message: string) => void } = {}): 
   };
   const stats: StatsEngine = {
     async mantelFamily(req) {
-      const fam = await permtestFamily(req.layers.map((rdms, i) => ({ name: `layer ${i}`, rdms: [...rdms], n: req.n, observed: req.observed?.[i] })), {
+      const layers = Array.from({ length: req.layers.count }, (_, i) => ({ name: `layer ${i}`, rdms: () => req.layers.load(i), n: req.n, observed: req.observed?.[i] }));
+      const fam = await permtestFamily(layers, {
         method: req.method, permutations: req.permutations, seed: req.seed, threads: req.threads, onProgress: req.onProgress,
       });
       return {
@@ -74,7 +75,10 @@ export function nativeEngines(opts: { warn?: (message: string) => void } = {}): 
       return { lo: b.ci.lower, hi: b.ci.upper, interval: 'percentile', over };
     },
     async zooDifference(req) {
-      const z = await compareZoos(req.a.map((a, i) => ({ name: `layer ${i}`, a: [...a], b: [...req.b[i]!], n: req.n })), {
+      const layers = Array.from({ length: req.a.count }, (_, i) => ({
+        name: `layer ${i}`, n: req.n, rdms: async () => ({ a: await req.a.load(i), b: await req.b.load(i) }),
+      }));
+      const z = await compareZoos(layers, {
         method: req.method, permutations: req.permutations, seed: req.seed, threads: req.threads, onProgress: req.onProgress,
       });
       return {

@@ -32,10 +32,10 @@ export interface AnalysisOptions {
   bootstrap: number;
   seed: number;
   threads: number;
+  /** bytes of RDMs the analysis may hold at once (second-order tiles); default 4 GiB */
+  memory?: number;
   /** the run's one timer, which also carries progress events to the caller; a private one when absent */
   timer?: PhaseTimer;
-  /** called once per (instance, layer) with the condensed RDM (e.g. to save it) */
-  onRdm?: (instance: string, layer: string, n: number, rdm: Float64Array) => void | Promise<void>;
   /** checked between steps; throws to stop */
   checkCancelled?: () => void;
 }
@@ -97,7 +97,7 @@ export interface ZooAnalysis {
   skipped: string[];
 }
 
-/** RDMs kept for figures and further tests: rdms[layer][instance], condensed. */
+/** A few RDMs kept for figures: rdms[layer][instance], condensed. */
 export interface ZooRdms {
   layers: string[];
   instances: string[];

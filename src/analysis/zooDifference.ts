@@ -5,7 +5,8 @@
  */
 import type { AnalysisEngines } from './engines.js';
 import { PhaseTimer } from './phases.js';
-import type { AnalysisOptions, ZooAnalysis, ZooDifferenceLayer, ZooRdms } from './types.js';
+import { readLayer, type RdmSet } from './rdmSet.js';
+import type { AnalysisOptions, ZooAnalysis, ZooDifferenceLayer } from './types.js';
 
 export interface ZooDifference {
   zoos: [string, string];
@@ -17,17 +18,19 @@ export interface ZooDifference {
   unmatched: string[];
 }
 
-export async function analyseZooDifference(a: { result: ZooAnalysis; rdms: ZooRdms }, b: { result: ZooAnalysis; rdms: ZooRdms },
+export async function analyseZooDifference(a: { result: ZooAnalysis; rdmSet: RdmSet }, b: { result: ZooAnalysis; rdmSet: RdmSet },
   opts: AnalysisOptions, engines: AnalysisEngines): Promise<ZooDifference | null> {
-  const shared = a.rdms.layers.filter((l) => b.rdms.layers.includes(l));
-  const unmatched = [...a.rdms.layers, ...b.rdms.layers].filter((l) => !shared.includes(l));
-  if (shared.length === 0 || a.rdms.instances.length < 2 || b.rdms.instances.length < 2 || opts.permutations <= 0) return null;
+  const namesA = a.rdmSet.layers.map((l) => l.name);
+  const namesB = b.rdmSet.layers.map((l) => l.name);
+  const shared = namesA.filter((l) => namesB.includes(l));
+  const unmatched = [...namesA, ...namesB].filter((l) => !shared.includes(l));
+  if (shared.length === 0 || a.rdmSet.instances.length < 2 || b.rdmSet.instances.length < 2 || opts.permutations <= 0) return null;
   const method = opts.compare === 'pearson' ? 'r2' : opts.compare;
   const timer = opts.timer ?? new PhaseTimer();
   const res = await engines.stats.zooDifference({
-    a: shared.map((l) => a.rdms.rdms[a.rdms.layers.indexOf(l)]!),
-    b: shared.map((l) => b.rdms.rdms[b.rdms.layers.indexOf(l)]!),
-    n: a.rdms.n,
+    a: { count: shared.length, load: (i) => readLayer(a.rdmSet, namesA.indexOf(shared[i]!)) },
+    b: { count: shared.length, load: (i) => readLayer(b.rdmSet, namesB.indexOf(shared[i]!)) },
+    n: a.rdmSet.n,
     method,
     permutations: opts.permutations,
     seed: opts.seed,

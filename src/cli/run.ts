@@ -13,7 +13,7 @@ import { DEFAULT_STIMULI } from '../stimuli/loadStimuli.js';
 import { interruptController } from './interrupt.js';
 import { printJson, warn } from './output.js';
 import {
-  addExtractionOptions, addStimuliOptions, addZooOptions, compareMethodOption, jsonOption, metricOption, permutationsOption, quietOption, seedOption,
+  addExtractionOptions, addStimuliOptions, addZooOptions, cacheDirOption, compareMethodOption, jsonOption, metricOption, permutationsOption, quietOption, seedOption,
 } from './options.js';
 import { intArg } from './parsers.js';
 import { phaseBars } from './phaseBars.js';
@@ -68,6 +68,8 @@ export function registerRun(program: Command, engines: () => AnalysisEngines = (
     .addOption(seedOption())
     .option('-o, --output <dir>', 'output folder (written atomically)', 'seedscope-out')
     .option('--save-rdms', 'also save every RDM as rdms/<zoo>/<instance>/<layer>.npy (N × N float32)', false)
+    .addOption(cacheDirOption())
+    .addOption(new Option('--no-cache', 'keep this run\'s RDMs in a temporary folder removed afterwards (nothing is reused or left behind)'))
     .addOption(jsonOption('print results.json to stdout (and nothing else there)'))
     .addOption(quietOption())
     .action(async (opts: RunOptions & { json?: boolean; quiet?: boolean }) => {

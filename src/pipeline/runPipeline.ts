@@ -5,6 +5,9 @@
  * staged output folder that is renamed into place only when complete.
  * Progress leaves as phase events; one PhaseTimer times every phase.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { analyseZoo, type ZooAnalysisOutput } from '../analysis/analyseZoo.js';
 import type { AnalysisEngines, CompareMethod, Metric } from '../analysis/engines.js';
 import { PhaseTimer, type PhaseListener } from '../analysis/phases.js';
@@ -13,15 +16,16 @@ import { analyseZooDifference, type ZooDifference } from '../analysis/zooDiffere
 import { CancelledError, UserError } from '../errors.js';
 import type { DeviceChoice } from '../extract/device.js';
 import { RUN_MARKERS, StagedDir } from '../io/stagedDir.js';
+import { RdmCache, resolveCacheDir } from '../store/rdmCache.js';
 import { makeFigures } from '../report/figures.js';
 import type { ResultsDocument, RunMeta, ZooInfo } from '../report/results.js';
 import { loadStimuli, type StimulusSet } from '../stimuli/loadStimuli.js';
 import { resolveLayers, type ResolvedLayer } from '../zoo/resolveLayers.js';
 import type { Zoo } from '../zoo/zoo.js';
-import { activationsOf } from './activationStream.js';
+import { zooRdmsThroughCache } from './cachedRdms.js';
 import { DEFAULT_ZOO, loadZoos, type ZooSources } from './loadZoos.js';
 import { runVersions } from './systemInfo.js';
-import { rdmSaver, writeRunOutput } from './writeRunOutput.js';
+import { saveRdms, writeRunOutput } from './writeRunOutput.js';
 
 /** Everything a run needs to know, as plain values (the CLI's options, or a benchmark's). */
 export interface RunOptions extends ZooSources {
@@ -42,6 +46,8 @@ export interface RunOptions extends ZooSources {
   threads: number;
   output: string;
   saveRdms: boolean;
+  /** the RDM cache folder; false: a temporary one, removed after the run (--no-cache); absent: the default */
+  cache?: string | false;
 }
 
 export interface RunContext {
@@ -79,7 +85,7 @@ function recordedOptions(opts: RunOptions): Record<string, unknown> {
     per_class: opts.perClass ?? null, resize: opts.resize, layers: opts.layers ?? 'default',
     metric: opts.metric, compare: opts.compare, permutations: opts.permutations, bootstrap: opts.bootstrap, seed: opts.seed,
     threads: opts.threads, device: opts.device, batch: opts.batch ?? null, memory: opts.memory ?? null,
-    output: opts.output, save_rdms: opts.saveRdms,
+    output: opts.output, save_rdms: opts.saveRdms, cache: opts.cache === false ? false : resolveCacheDir(opts.cache),
   };
 }
 
@@ -90,6 +96,10 @@ export async function runPipeline(opts: RunOptions, ctx: RunContext): Promise<Ru
     if (ctx.signal.aborted) throw new CancelledError();
   };
   const staged = new StagedDir(opts.output, RUN_MARKERS);
+  const cacheOption = opts.cache;
+  const temporaryCache = cacheOption === false ? mkdtempSync(join(tmpdir(), 'seedscope-rdms-')) : null;
+  const cache = new RdmCache(cacheOption === false ? temporaryCache! : resolveCacheDir(cacheOption));
+  const rdmCounts = { computed: 0, reused: 0 };
   try {
     const zoos = await timer.time('load', () => loadZoos(opts));
     // zoos with the same input share one preprocessed stimulus set
@@ -117,10 +127,13 @@ export async function runPipeline(opts: RunOptions, ctx: RunContext): Promise<Ru
       const labels: StimulusLabels = { n: stimuli.n, labels: stimuli.labels ?? undefined, classes: stimuli.classes ?? z.classes ?? undefined };
       first ??= { stimuli, labels };
       if (first.stimuli.n !== stimuli.n) throw new UserError(`zoo ${z.name}: the stimuli give ${stimuli.n} images for this zoo's input but ${first.stimuli.n} for the first zoo`);
-      const activations = activationsOf(z, stimuli, layers, opts, { signal: ctx.signal, warn: ctx.warn, timer });
-      analyses.push(await analyseZoo({ name: z.name, expectedInstances: z.instances.length, activations }, labels, {
-        ...analysisOptions, onRdm: opts.saveRdms ? rdmSaver(staged, z.name) : undefined,
-      }, ctx.engines));
+      const rdms = await zooRdmsThroughCache(z, stimuli, labels, layers, opts, {
+        cache, engines: ctx.engines, timer, signal: ctx.signal, warn: ctx.warn, checkCancelled,
+      });
+      rdmCounts.computed += rdms.computed;
+      rdmCounts.reused += rdms.reused;
+      if (opts.saveRdms) await timer.time('write', () => saveRdms(staged, z.name, rdms.set));
+      analyses.push(await analyseZoo(z.name, rdms.set, rdms.predictions, labels, analysisOptions, ctx.engines));
       infos.push(zooInfo(z, layers));
     }
     const { stimuli, labels } = first!;
@@ -146,6 +159,7 @@ export async function runPipeline(opts: RunOptions, ctx: RunContext): Promise<Ru
         spec: stimuli.spec, n: stimuli.n, labelled: stimuli.labels !== null, classes: labels.classes, checksum: stimuli.checksum, per_class: stimuli.perClass,
       },
       zoos: infos,
+      rdm_cache: { dir: temporaryCache ? null : cache.dir, ...rdmCounts },
     };
     const doc = await writeRunOutput(staged, { meta, analyses: analyses.map((a) => a.result), difference, figures }, timer, started);
     checkCancelled();
@@ -154,5 +168,7 @@ export async function runPipeline(opts: RunOptions, ctx: RunContext): Promise<Ru
   } catch (err) {
     staged.discard();
     throw err;
+  } finally {
+    if (temporaryCache) rmSync(temporaryCache, { recursive: true, force: true });
   }
 }

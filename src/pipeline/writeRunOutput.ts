@@ -7,7 +7,8 @@ import type { PhaseTimer } from '../analysis/phases.js';
 import type { ZooAnalysis } from '../analysis/types.js';
 import type { ZooDifference } from '../analysis/zooDifference.js';
 import { writeFileAtomic } from '../io/atomicWrite.js';
-import { sanitizeFileName } from '../io/fileNames.js';
+import type { RdmSet } from '../analysis/rdmSet.js';
+import { sanitizeFileName, uniqueFileNames } from '../io/fileNames.js';
 import { jsonText } from '../io/json.js';
 import { writeRdm } from '../io/rdmFile.js';
 import type { StagedDir } from '../io/stagedDir.js';
@@ -22,12 +23,16 @@ export interface RunProducts {
   figures: Figure[];
 }
 
-/** --save-rdms: rdms/<zoo>/<instance>/<layer>.npy, square N × N float32. */
-export function rdmSaver(staged: StagedDir, zoo: string) {
-  return (instance: string, layer: string, n: number, condensed: Float64Array): void => {
-    const file = staged.file('rdms', sanitizeFileName(zoo), sanitizeFileName(instance), `${sanitizeFileName(layer)}.npy`);
-    writeRdm(file, { n, values: condensed }, { dtype: 'float32' });
-  };
+/** --save-rdms: rdms/<zoo>/<instance>/<layer>.npy, square N × N float32 (names made unique like extract's). */
+export async function saveRdms(staged: StagedDir, zoo: string, set: RdmSet): Promise<void> {
+  const instanceDirs = uniqueFileNames(set.instances);
+  const layerFiles = uniqueFileNames(set.layers.map((l) => l.name));
+  for (const [ii, dir] of instanceDirs.entries()) {
+    for (const [li, file] of layerFiles.entries()) {
+      const values = await set.read(li, ii, 'full');
+      writeRdm(staged.file('rdms', sanitizeFileName(zoo), dir, `${file}.npy`), { n: set.n, values }, { dtype: 'float32' });
+    }
+  }
 }
 
 /**

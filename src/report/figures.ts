@@ -5,7 +5,6 @@
  * The report draws only what the analysis computed.
  */
 import type { ZooAnalysisOutput } from '../analysis/analyseZoo.js';
-import { firstMiddleLast } from '../analysis/stimulusMds.js';
 import type { StimulusLabels, ZooAnalysis } from '../analysis/types.js';
 import type { ZooDifference } from '../analysis/zooDifference.js';
 import { sanitizeFileName } from '../io/fileNames.js';
@@ -81,15 +80,14 @@ export async function makeFigures(input: FigureInput, onProgress?: (done: number
     tick();
 
     // RDMs of two instances at the first, middle and last layer (Figure 1 of the paper)
-    const shownLayers = firstMiddleLast(layers);
-    const shownInst = inst.slice(0, 2);
-    const panels = shownInst.flatMap((name) => shownLayers.map((layer) => ({
+    const shown = z.shown;
+    const panels = shown.instances.flatMap((name, ii) => shown.layers.map((layer, li) => ({
       title: `${name} · ${layer}`,
-      condensed: z.rdms.rdms[layers.indexOf(layer)]![inst.indexOf(name)]!,
+      condensed: shown.rdms[li]![ii]!,
     })));
     figs.push(await figure(`rdm_heatmaps${sfx}`, `RDMs of two instances${of}`,
       'Each RDM of two instances at the first, middle and last layer, as percentiles of its dissimilarities, stimuli sorted by class (one row per instance).',
-      await rdmGridSvg(panels, shownLayers.length, z.rdms.n, stimuli.labels, stimuli.classes, `RDMs (percentile of dissimilarity), stimuli sorted by class${of}`)));
+      await rdmGridSvg(panels, shown.layers.length, shown.n, stimuli.labels, stimuli.classes, `RDMs (percentile of dissimilarity), stimuli sorted by class${of}`)));
     tick();
 
     // 2-D MDS of the stimuli (Figure 2 of the paper), computed by the analysis
@@ -97,7 +95,7 @@ export async function makeFigures(input: FigureInput, onProgress?: (done: number
     const points: ScatterPoint[] = [];
     maps.layers.forEach((layer, li) => maps.instances.forEach((name, ii) => {
       const coords = maps.maps[li]![ii]!;
-      for (let i = 0; i < z.rdms.n; i++) {
+      for (let i = 0; i < shown.n; i++) {
         const cls = stimuli.labels?.[i];
         points.push({ row: name, column: layer, x: coords[2 * i]!, y: coords[2 * i + 1]!, group: cls === undefined ? 'unlabelled' : stimuli.classes?.[cls] ?? String(cls) });
       }

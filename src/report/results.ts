@@ -45,6 +45,8 @@ export interface RunMeta {
   created: string;
   stimuli: StimulusInfo;
   zoos: ZooInfo[];
+  /** the RDM cache: its folder (null for --no-cache) and the RDMs computed and reused in this run */
+  rdm_cache: { dir: string | null; computed: number; reused: number };
 }
 
 export interface ZooSection {
@@ -66,6 +68,7 @@ export interface ResultsDocument extends ZooSection {
   created: string;
   inputs: { stimuli: { spec: string; checksum?: string }; zoos: { name: string; dir?: string; files: { file?: string; sha256?: string }[] }[] };
   stimuli: StimulusInfo;
+  rdm_cache: RunMeta['rdm_cache'];
   zoos?: ZooSection[];
   zoo_difference?: ZooDifference | null;
   timing: { total_seconds: number; phases: Record<string, number> };
@@ -92,6 +95,7 @@ export function buildResults(meta: RunMeta, sections: readonly ZooSection[], dif
       zoos: meta.zoos.map((z) => ({ name: z.name, dir: z.dir, files: z.instances.map((i) => ({ file: i.file, sha256: i.sha256 })) })),
     },
     stimuli: meta.stimuli,
+    rdm_cache: meta.rdm_cache,
     ...first,
     ...(sections.length > 1 ? { zoos: [...sections], zoo_difference: difference } : {}),
     timing,

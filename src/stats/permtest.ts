@@ -17,7 +17,7 @@ import { mantelTest } from '../native/stats.js';
 import type { CompareMethod } from '../native/compare.js';
 import type { ProgressCallback } from '../native/AddonTypes.js';
 import { benjaminiHochberg, holm, maxStatistic, pFromCount, type Correction } from './corrections.js';
-import { checkComparable, checkResampling } from './validate.js';
+import { checkComparable, checkResampling, resolveLazy, type Lazy } from './validate.js';
 
 export interface PermtestOptions {
   method?: CompareMethod;
@@ -63,8 +63,8 @@ export async function permtestPair(a: Float64Array, b: Float64Array, n: number, 
 
 export interface FamilyLayer {
   name?: string;
-  /** K condensed RDMs (one per instance), all of n stimuli */
-  rdms: Float64Array[];
+  /** K condensed RDMs (one per instance), all of n stimuli; read when the layer is tested when given as a function */
+  rdms: Lazy<Float64Array[]>;
   n: number;
   /** names of the RDMs for error messages */
   labels?: string[];
@@ -114,8 +114,9 @@ async function familyFloor(layers: readonly FamilyLayer[], method: CompareMethod
   let floor = Number.POSITIVE_INFINITY;
   for (const l of layers) {
     // with NaN entries the engines compare what is finite in both, as compareRdms does
-    const k = l.rdms.length;
-    const m = l.observed ?? await compareRdms(l.rdms, method, { threads });
+    const rdms = l.observed ? undefined : await resolveLazy(l.rdms);
+    const k = l.observed ? Math.round(Math.sqrt(l.observed.length)) : rdms!.length;
+    const m = l.observed ?? await compareRdms(rdms!, method, { threads });
     for (let a = 0; a < k; a++) {
       for (let b = a + 1; b < k; b++) {
         const v = m[a * k + b]!;
@@ -137,14 +138,18 @@ export async function permtestFamily(layers: readonly FamilyLayer[], opts: Permt
   const n = layers[0]!.n;
   for (const l of layers) {
     if (l.n !== n) throw new UserError(`layer ${l.name ?? '?'}: expected ${n} stimuli like the other layers but received ${l.n}`);
-    if (l.rdms.length < 2) throw new UserError(`layer ${l.name ?? '?'}: expected at least 2 RDMs but received ${l.rdms.length}`);
-    checkComparable(l.rdms.map((values, i) => ({ values, name: l.labels?.[i] ?? `${l.name ?? 'layer'} RDM ${i}` })));
   }
   const nullFloor = await familyFloor(layers, o.method, o.threads);
   const results = [];
+  const ks: number[] = [];
   for (let li = 0; li < layers.length; li++) {
     const l = layers[li]!;
-    const r = await mantelTest(l.rdms, n, {
+    const rdms = await resolveLazy(l.rdms);
+    if (rdms.length < 2) throw new UserError(`layer ${l.name ?? '?'}: expected at least 2 RDMs but received ${rdms.length}`);
+    if (ks.length > 0 && rdms.length !== ks[0]) throw new UserError(`layer ${l.name ?? '?'}: expected ${ks[0]} RDMs like the first layer but received ${rdms.length}`);
+    checkComparable(rdms.map((values, i) => ({ values, name: l.labels?.[i] ?? `${l.name ?? 'layer'} RDM ${i}` })));
+    ks.push(rdms.length);
+    const r = await mantelTest(rdms, n, {
       method: o.method, permutations: o.permutations, seed: o.seed, threads: o.threads, allPairs: true, keepNullMax: true, nullFloor,
       onProgress: o.onProgress ? (done, total) => o.onProgress!(li * total + done, layers.length * total) : undefined,
     });
@@ -165,7 +170,7 @@ export async function permtestFamily(layers: readonly FamilyLayer[], opts: Permt
     exact: first.exact,
     seed: o.seed,
     layers: results.map((r, li) => {
-      const k = layers[li]!.rdms.length;
+      const k = ks[li]!;
       const adjusted = maxStatistic(Array.from(r.statistic), nullMax, r.exact);
       return {
         name: layers[li]!.name,

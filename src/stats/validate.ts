@@ -52,3 +52,10 @@ export function checkResampling(countName: 'permutations' | 'samples', count: nu
   if (!Number.isInteger(count) || count < 1) throw new UserError(`${countName}: expected an integer ≥ 1 but received ${count}`, 2);
   if (!Number.isSafeInteger(seed) || seed < 0) throw new UserError(`seed: expected an integer in [0, 2^53 − 1] but received ${seed}`, 2);
 }
+
+/** A value given now, or read when needed (RDMs of one layer from the store: one layer in memory at a time). */
+export type Lazy<T> = T | (() => Promise<T>);
+
+export async function resolveLazy<T>(value: Lazy<T>): Promise<T> {
+  return typeof value === 'function' ? (value as () => Promise<T>)() : value;
+}

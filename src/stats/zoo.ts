@@ -13,14 +13,12 @@ import { pairwiseConsistency, zooPermutationTest } from '../native/stats.js';
 import type { CompareMethod } from '../native/compare.js';
 import type { ProgressCallback } from '../native/AddonTypes.js';
 import { pFromCount } from './corrections.js';
-import { checkComparable, checkResampling } from './validate.js';
+import { checkComparable, checkResampling, resolveLazy, type Lazy } from './validate.js';
 
 export interface ZooLayer {
   name?: string;
-  /** zoo A's instance RDMs (condensed), KA ≥ 2 */
-  a: Float64Array[];
-  /** zoo B's instance RDMs (condensed), KB ≥ 2 */
-  b: Float64Array[];
+  /** zoo A's instance RDMs (condensed), KA ≥ 2, and zoo B's, KB ≥ 2; read when the layer's turn comes when given as a function */
+  rdms: Lazy<{ a: Float64Array[]; b: Float64Array[] }>;
   n: number;
 }
 
@@ -68,18 +66,21 @@ export async function compareZoos(layers: readonly ZooLayer[], opts: ZooOptions 
   const seed = opts.seed ?? 0;
   checkResampling('permutations', permutations, seed);
   if (layers.length === 0) throw new UserError('expected at least one layer');
-  const ka = layers[0]!.a.length;
-  const kb = layers[0]!.b.length;
-  if (ka < 2 || kb < 2) throw new UserError(`each zoo needs at least 2 instances but received ${ka} and ${kb}`);
-  const k = ka + kb;
+  let ka = 0;
+  let kb = 0;
   const mats: Float64Array[] = [];
   for (let li = 0; li < layers.length; li++) {
     const l = layers[li]!;
     if (l.n !== layers[0]!.n) throw new UserError(`layer ${l.name ?? li}: expected ${layers[0]!.n} stimuli like the first layer but received ${l.n}`);
-    if (l.a.length !== ka || l.b.length !== kb) {
-      throw new UserError(`layer ${l.name ?? li}: expected ${ka} and ${kb} instances like the first layer but received ${l.a.length} and ${l.b.length}`);
+    const { a, b } = await resolveLazy(l.rdms);
+    if (li === 0) {
+      ka = a.length;
+      kb = b.length;
+      if (ka < 2 || kb < 2) throw new UserError(`each zoo needs at least 2 instances but received ${ka} and ${kb}`);
+    } else if (a.length !== ka || b.length !== kb) {
+      throw new UserError(`layer ${l.name ?? li}: expected ${ka} and ${kb} instances like the first layer but received ${a.length} and ${b.length}`);
     }
-    const all = [...l.a, ...l.b];
+    const all = [...a, ...b];
     checkComparable(all.map((values, i) => ({ values, name: `layer ${l.name ?? li} ${i < ka ? 'A' : 'B'}${i < ka ? i : i - ka}` })));
     mats.push(await pairwiseConsistency(all, l.n, {
       method, threads: opts.threads,
@@ -90,6 +91,7 @@ export async function compareZoos(layers: readonly ZooLayer[], opts: ZooOptions 
     permutations, seed,
     onProgress: opts.onProgress ? (d, t) => opts.onProgress!(layers.length + d / t, layers.length + 1) : undefined,
   });
+  const k = ka + kb;
   return {
     method, permutations: r.permutations, exact: r.exact, seed, instancesA: ka, instancesB: kb,
     layers: layers.map((l, li) => ({

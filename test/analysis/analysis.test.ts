@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { analyseBehaviour, confusionMatrix, errorConsistency, predictedLabels } from '../../src/analysis/behaviour.js';
 import { classCentroids, classIndex, subtractCentroidsInPlace, withinBetweenIndices } from '../../src/analysis/classStructure.js';
 import { classicalMds } from '../../src/analysis/mds.js';
-import { analyseZoo } from '../../src/analysis/analyseZoo.js';
+import { analyseZooActivations } from '../../src/analysis/analyseZoo.js';
 import { analyseZooDifference } from '../../src/analysis/zooDifference.js';
 import { referenceEngines } from '../helpers/referenceEngines.js';
 import type { AnalysisOptions, InstanceActivations } from '../../src/analysis/types.js';
@@ -121,7 +121,7 @@ const options: AnalysisOptions = { metric: 'correlation', compare: 'r2', permuta
 
 test('centroid/exemplar analysis: shared centroids with own exemplar noise agree between, not within, categories', async () => {
   const z = syntheticZoo(3, 5, 4, 24, 1.5, 11);
-  const { result, rdms } = await analyseZoo({ name: 'syn', activations: z.gen() }, { n: z.n, labels: z.labels }, options, referenceEngines());
+  const { result, rdmSet } = await analyseZooActivations({ name: 'syn', activations: z.gen() }, { n: z.n, labels: z.labels }, options, referenceEngines());
   assert.equal(result.layers.length, 2);
   const l1 = result.layers[0]!;
   assert.ok(l1.centroid!.mean_r2 > 0.8, `centroid r² ${l1.centroid!.mean_r2}`);
@@ -137,12 +137,12 @@ test('centroid/exemplar analysis: shared centroids with own exemplar noise agree
   assert.equal(result.second_order!.mds.length, 6);
   assert.equal(result.behaviour!.accuracy.length, 3);
   assert.equal(result.behaviour!.accuracy[0], 0.75);
-  assert.equal(rdms.rdms[0]!.length, 3);
+  assert.equal(rdmSet.instances.length, 3);
 });
 
 test('identical instances: every consistency is 1 and κ is 1', async () => {
   const z = syntheticZoo(2, 4, 5, 16, 1, 5, true);
-  const { result } = await analyseZoo({ name: 'same', activations: z.gen() }, { n: z.n, labels: z.labels }, { ...options, permutations: 0, bootstrap: 0 }, referenceEngines());
+  const { result } = await analyseZooActivations({ name: 'same', activations: z.gen() }, { n: z.n, labels: z.labels }, { ...options, permutations: 0, bootstrap: 0 }, referenceEngines());
   const l = result.layers[0]!;
   for (const s of [l.consistency, l.centroid!, l.within_category!, l.between_category!, l.centroid_removed!]) {
     assert.ok(Math.abs(s.mean_r2 - 1) < 1e-9, JSON.stringify(s.mean_r2));
@@ -152,7 +152,7 @@ test('identical instances: every consistency is 1 and κ is 1', async () => {
 
 test('one instance and no labels: what makes sense is done and the rest is named as skipped', async () => {
   const z = syntheticZoo(1, 3, 4, 8, 1, 2);
-  const { result } = await analyseZoo({ name: 'solo', activations: z.gen() }, { n: z.n }, options, referenceEngines());
+  const { result } = await analyseZooActivations({ name: 'solo', activations: z.gen() }, { n: z.n }, options, referenceEngines());
   assert.equal(result.layers.length, 2);
   assert.equal(result.layers[0]!.consistency.pairs.length, 0);
   assert.equal(result.layers[0]!.centroid, null);
@@ -165,8 +165,8 @@ test('one instance and no labels: what makes sense is done and the rest is named
 test('two zoos: per-layer difference with p corrected over layers', async () => {
   const a = syntheticZoo(3, 4, 4, 12, 0.3, 21);
   const b = syntheticZoo(3, 4, 4, 12, 3, 22);
-  const ra = await analyseZoo({ name: 'a', activations: a.gen() }, { n: a.n, labels: a.labels }, { ...options, bootstrap: 0 }, referenceEngines());
-  const rb = await analyseZoo({ name: 'b', activations: b.gen() }, { n: b.n, labels: b.labels }, { ...options, bootstrap: 0 }, referenceEngines());
+  const ra = await analyseZooActivations({ name: 'a', activations: a.gen() }, { n: a.n, labels: a.labels }, { ...options, bootstrap: 0 }, referenceEngines());
+  const rb = await analyseZooActivations({ name: 'b', activations: b.gen() }, { n: b.n, labels: b.labels }, { ...options, bootstrap: 0 }, referenceEngines());
   const diff = await analyseZooDifference(ra, rb, options, referenceEngines());
   assert.ok(diff);
   assert.equal(diff.layers.length, 2);
@@ -181,8 +181,8 @@ test('the native engines give the reference engines\' consistency, centroid/exem
   const opts = { ...options, permutations: 99, bootstrap: 50 };
   const z1 = syntheticZoo(4, 5, 4, 24, 1.5, 31);
   const z2 = syntheticZoo(4, 5, 4, 24, 1.5, 31);
-  const ref = await analyseZoo({ name: 'r', activations: z1.gen() }, { n: z1.n, labels: z1.labels }, opts, referenceEngines());
-  const nat = await analyseZoo({ name: 'n', activations: z2.gen() }, { n: z2.n, labels: z2.labels }, opts, nativeEngines());
+  const ref = await analyseZooActivations({ name: 'r', activations: z1.gen() }, { n: z1.n, labels: z1.labels }, opts, referenceEngines());
+  const nat = await analyseZooActivations({ name: 'n', activations: z2.gen() }, { n: z2.n, labels: z2.labels }, opts, nativeEngines());
   const close = (a: number, b: number, what: string): void => assert.ok(Math.abs(a - b) < 1e-6, `${what}: ${a} vs ${b}`);
   for (const [li, l] of ref.result.layers.entries()) {
     const m = nat.result.layers[li]!;
@@ -197,7 +197,7 @@ test('the native engines give the reference engines\' consistency, centroid/exem
 
 test('logits that are also a layer (one array) still give the behaviour of the unmodified logits', async () => {
   const z = syntheticZoo(3, 5, 4, 24, 1.5, 11, false, true);
-  const { result } = await analyseZoo({ name: 'syn', activations: z.gen() }, { n: z.n, labels: z.labels }, { ...options, permutations: 0, bootstrap: 0 }, referenceEngines());
+  const { result } = await analyseZooActivations({ name: 'syn', activations: z.gen() }, { n: z.n, labels: z.labels }, { ...options, permutations: 0, bootstrap: 0 }, referenceEngines());
   assert.equal(result.layers.length, 3);
   assert.deepEqual(result.behaviour!.accuracy, [0.75, 0.75, 0.75]);
 });

@@ -1,8 +1,17 @@
 /** Runs the built CLI the way a user does and captures everything. */
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { packageRoot } from '../../src/native/addon.js';
+
+/**
+ * The RDM cache of the CLI runs of this test file: its own folder (not the
+ * user's ~/.cache), shared by the file's runs and removed when it ends.
+ */
+const testCache = mkdtempSync(join(tmpdir(), 'seedscope-test-cache-'));
+process.once('exit', () => rmSync(testCache, { recursive: true, force: true }));
 
 export const cliPath = join(packageRoot, 'dist', 'src', 'cli', 'main.js');
 
@@ -24,7 +33,7 @@ function spawnCli(args: string[], opts: CliOptions, onStderr?: (stderr: string, 
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [cliPath, ...args], {
       cwd: opts.cwd ?? packageRoot,
-      env: { ...process.env, ...opts.env },
+      env: { ...process.env, XDG_CACHE_HOME: testCache, ...opts.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

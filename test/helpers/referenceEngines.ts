@@ -5,7 +5,7 @@
  * (src/analysis/nativeEngines.ts).
  */
 import type {
-  AnalysisEngines, BootstrapRequest, BootstrapResult, CompareEngine, MantelFamilyRequest, MantelFamilyResult,
+  AnalysisEngines, BootstrapRequest, BootstrapResult, CompareEngine, LayerRdms, MantelFamilyRequest, MantelFamilyResult,
   RdmEngine, StatsEngine, ZooDifferenceRequest, ZooDifferenceResult,
 } from '../../src/analysis/engines.js';
 import { averageRanks, dropNaN, pearson } from './compareReference.js';
@@ -96,19 +96,27 @@ function meanPairwise(rdms: readonly Float64Array[], method: string, instances?:
   return c > 0 ? s / c : NaN;
 }
 
+/** Every layer's RDMs at once: the reference keeps it simple. */
+async function loadAll(src: LayerRdms): Promise<Float64Array[][]> {
+  const out: Float64Array[][] = [];
+  for (let l = 0; l < src.count; l++) out.push(await src.load(l));
+  return out;
+}
+
 const statsEngine: StatsEngine = {
-  mantelFamily(req: MantelFamilyRequest): Promise<MantelFamilyResult> {
-    const k = req.layers[0]?.length ?? 0;
-    const observed = req.layers.map((rdms) => {
+  async mantelFamily(req: MantelFamilyRequest): Promise<MantelFamilyResult> {
+    const layers = await loadAll(req.layers);
+    const k = layers[0]?.length ?? 0;
+    const observed = layers.map((rdms) => {
       const m = new Float64Array(k * k);
       for (let a = 0; a < k; a++) for (let b = a + 1; b < k; b++) m[a * k + b] = referenceCompare(rdms[a]!, rdms[b]!, req.method);
       return m;
     });
-    const exceed = req.layers.map(() => new Float64Array(k * k));
-    const exceedMax = req.layers.map(() => new Float64Array(k * k));
+    const exceed = layers.map(() => new Float64Array(k * k));
+    const exceedMax = layers.map(() => new Float64Array(k * k));
     for (let p = 0; p < req.permutations; p++) {
       let max = -Infinity;
-      const stats = req.layers.map((rdms) => {
+      const stats = layers.map((rdms) => {
         const m = new Float64Array(k * k);
         const permuted = rdms.map((v, i) => permuteCondensed(v, req.n, permutation(req.n, req.seed, p * 1000 + i)));
         for (let a = 0; a < k; a++) {
@@ -163,10 +171,12 @@ const statsEngine: StatsEngine = {
     return Promise.resolve({ mean, lo: q(0.025), hi: q(0.975), interval: 'percentile', over: 'both' });
   },
 
-  zooDifference(req: ZooDifferenceRequest): Promise<ZooDifferenceResult> {
-    const ka = req.a[0]?.length ?? 0;
-    const layers = req.a.length;
-    const all = req.a.map((rdms, l) => [...rdms, ...req.b[l]!]);
+  async zooDifference(req: ZooDifferenceRequest): Promise<ZooDifferenceResult> {
+    const a = await loadAll(req.a);
+    const b = await loadAll(req.b);
+    const ka = a[0]?.length ?? 0;
+    const layers = a.length;
+    const all = a.map((rdms, l) => [...rdms, ...b[l]!]);
     const diffOf = (ids: number[]): number[] =>
       all.map((rdms) => meanPairwise(rdms, req.method, ids.slice(0, ka)) - meanPairwise(rdms, req.method, ids.slice(ka)));
     const ids = Array.from({ length: all[0]!.length }, (_, i) => i);

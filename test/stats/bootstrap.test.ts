@@ -115,7 +115,7 @@ test('zoo comparison: exact enumeration of relabellings equals the brute-force p
   const n = 20;
   const a = layer(rng, n, 3, 0.5);
   const b = layer(rng, n, 3, 2);
-  const r = await compareZoos([{ name: 'x', a, b, n }], { method: 'pearson', permutations: 1000 });
+  const r = await compareZoos([{ name: 'x', rdms: { a, b }, n }], { method: 'pearson', permutations: 1000 });
   assert.equal(r.exact, true);
   assert.equal(r.permutations, 20);
   const all = [...a, ...b];
@@ -140,7 +140,7 @@ test('zoo comparison: exact enumeration of relabellings equals the brute-force p
 test('zoo comparison over layers: sampled p, max-statistic p ≥ raw p, and a real difference is found', async () => {
   const rng = new TestRng(35);
   const n = 25;
-  const layers = [0, 1, 2].map((l) => ({ name: `l${l}`, n, a: layer(rng, n, 6, 0.5), b: layer(rng, n, 6, l === 0 ? 0.5 : 3) }));
+  const layers = [0, 1, 2].map((l) => ({ name: `l${l}`, n, rdms: { a: layer(rng, n, 6, 0.5), b: layer(rng, n, 6, l === 0 ? 0.5 : 3) } }));
   // C(12, 6) = 924 relabellings > 500 asked: sampled
   const r = await compareZoos(layers, { method: 'r2', permutations: 500, seed: 3 });
   assert.equal(r.exact, false);

@@ -1,0 +1,203 @@
+/**
+ * A zoo's RDMs through the content-addressed cache: every (instance, layer,
+ * variant) RDM is looked up by the hash of what it depends on, and only what
+ * is missing (or found damaged) is computed, by running just the instances
+ * and layers that need it. Each RDM is stored as soon as it is computed, so
+ * a run killed at any point resumes from what it had finished.
+ */
+import { createHash } from 'node:crypto';
+import type { ZooPredictions } from '../analysis/analyseZoo.js';
+import { classIndex } from '../analysis/classStructure.js';
+import type { AnalysisEngines, Metric } from '../analysis/engines.js';
+import { hasCentroidVariants, instancePredictions, instanceRdms } from '../analysis/instanceRdms.js';
+import type { PhaseTimer } from '../analysis/phases.js';
+import type { RdmLayerInfo, RdmSet, RdmVariant } from '../analysis/rdmSet.js';
+import type { StimulusLabels } from '../analysis/types.js';
+import type { DeviceChoice } from '../extract/device.js';
+import { RDM_FORMAT } from '../store/entryMeta.js';
+import { cacheKey, canonicalJson } from '../store/cacheKey.js';
+import { LabelCache } from '../store/labelCache.js';
+import type { RdmCache } from '../store/rdmCache.js';
+import type { StimulusSet } from '../stimuli/loadStimuli.js';
+import type { ResolvedLayer } from '../zoo/resolveLayers.js';
+import type { Zoo } from '../zoo/zoo.js';
+import { activationsOf } from './activationStream.js';
+
+const VARIANTS_WITH_CENTROIDS: readonly RdmVariant[] = ['full', 'centroids', 'centroid-removed'];
+
+/** An RdmSet whose RDMs are entries of the cache (read whole, one at a time, when the analysis asks). */
+export class CachedRdmSet implements RdmSet {
+  constructor(
+    private readonly cache: RdmCache,
+    readonly layers: readonly RdmLayerInfo[],
+    readonly instances: readonly string[],
+    readonly n: number,
+    readonly hasCentroids: boolean,
+    /** keys[variant][layer][instance] */
+    private readonly keys: ReadonlyMap<RdmVariant, string[][]>,
+  ) {}
+
+  read(layer: number, instance: number, variant: RdmVariant): Promise<Float64Array> {
+    const key = this.keys.get(variant)?.[layer]?.[instance];
+    if (!key) return Promise.reject(new Error(`no ${variant} RDM of layer ${layer}, instance ${instance}`));
+    // checked when the run looked it up; the size and header are checked again here
+    const r = this.cache.get(key, { verify: false });
+    if (r.status !== 'hit') return Promise.reject(new Error(`the cached RDM ${key} disappeared during the run (${r.status === 'corrupt' ? r.reason : 'missing'})`));
+    try {
+      const out = new Float64Array(r.entry.length);
+      r.entry.readRange(0, r.entry.length, out);
+      return Promise.resolve(out);
+    } finally {
+      r.entry.close();
+    }
+  }
+}
+
+export interface ZooRdmOptions {
+  metric: Metric;
+  threads: number;
+  device: DeviceChoice;
+  batch?: number;
+  memory?: number;
+  /** false: images of another size than the model input are an error */
+  resize: boolean;
+}
+
+export interface ZooRdmContext {
+  cache: RdmCache;
+  engines: AnalysisEngines;
+  timer: PhaseTimer;
+  signal: AbortSignal;
+  warn: (message: string) => void;
+  checkCancelled: () => void;
+}
+
+export interface ZooRdms {
+  set: CachedRdmSet;
+  predictions: ZooPredictions | null;
+  /** RDMs computed in this run, and found in the cache */
+  computed: number;
+  reused: number;
+}
+
+/**
+ * The preprocessing in every key. The stimuli checksum already covers the
+ * images exactly as the models saw them (and their labels); the input spec is
+ * named as well so that a key says what it depends on.
+ */
+function preprocessingOf(zoo: Zoo, opts: ZooRdmOptions): Record<string, unknown> {
+  return { ...zoo.input, resize: opts.resize };
+}
+
+function labelsKey(modelSha: string, tensor: string, stimuli: StimulusSet, preprocessing: Record<string, unknown>): string {
+  const doc = canonicalJson({ format: RDM_FORMAT, kind: 'predicted-labels', models: [modelSha], tensor, stimuli: stimuli.checksum, preprocessing });
+  return createHash('sha256').update(doc).digest('hex');
+}
+
+export async function zooRdmsThroughCache(zoo: Zoo, stimuli: StimulusSet, labels: StimulusLabels, layers: readonly ResolvedLayer[],
+  opts: ZooRdmOptions, ctx: ZooRdmContext): Promise<ZooRdms> {
+  const idx = labels.labels ? classIndex(labels.labels) : undefined;
+  const centroids = hasCentroidVariants(labels, idx);
+  const variants: readonly RdmVariant[] = centroids ? VARIANTS_WITH_CENTROIDS : ['full'];
+  const preprocessing = preprocessingOf(zoo, opts);
+  const keys = new Map<RdmVariant, string[][]>(variants.map((v) => [v, layers.map((layer) => zoo.instances.map((inst) => cacheKey({
+    models: [inst.sha256], tensor: layer.tensor, stimuli: stimuli.checksum, preprocessing, metric: opts.metric, perFeature: false, variant: v,
+  })))]));
+  const labelCache = new LabelCache(ctx.cache.dir);
+  const labelKeys = zoo.output ? zoo.instances.map((inst) => labelsKey(inst.sha256, zoo.output!, stimuli, preprocessing)) : null;
+
+  // what is missing (or damaged: one warning line, then recomputed)
+  const missing = layers.map(() => zoo.instances.map(() => false));
+  const predictions: (Int32Array | null)[] = zoo.instances.map(() => null);
+  let width = 0;
+  let reused = 0;
+  for (const [li] of layers.entries()) {
+    for (const [ii, inst] of zoo.instances.entries()) {
+      for (const v of variants) {
+        const key = keys.get(v)![li]![ii]!;
+        const r = ctx.cache.get(key);
+        if (r.status === 'hit') {
+          r.entry.close();
+          reused++;
+          continue;
+        }
+        if (r.status === 'corrupt') {
+          ctx.warn(`cached RDM of ${inst.name} ${layers[li]!.name} (${v}) is damaged (${r.reason}); computing it again`);
+          ctx.cache.remove(key);
+        }
+        missing[li]![ii] = true;
+      }
+    }
+  }
+  const needsRun = zoo.instances.map((_, ii) => missing.some((row) => row[ii]));
+  if (labelKeys) {
+    labelKeys.forEach((key, ii) => {
+      const r = labelCache.get(key);
+      if (r.status === 'hit') {
+        predictions[ii] = r.labels;
+        width = r.width;
+        return;
+      }
+      if (r.status === 'corrupt') {
+        ctx.warn(`cached predictions of ${zoo.instances[ii]!.name} are damaged (${r.reason}); running the model again`);
+        labelCache.remove(key);
+      }
+      needsRun[ii] = true;
+    });
+  }
+
+  let computed = 0;
+  const run = zoo.instances.filter((_, ii) => needsRun[ii]);
+  if (run.length > 0) {
+    // the layers some instance still needs (at least one, so that the model runs for its predictions)
+    let runLayers = layers.filter((_, li) => missing[li]!.some((m, ii) => m && needsRun[ii]));
+    if (runLayers.length === 0) runLayers = [layers[0]!];
+    const sub: Zoo = { ...zoo, instances: run };
+    const stream = activationsOf(sub, stimuli, runLayers, opts, { signal: ctx.signal, warn: ctx.warn, timer: ctx.timer });
+    const iterator = stream[Symbol.asyncIterator]();
+    try {
+      for (;;) {
+        const next = await ctx.timer.time('extraction', () => iterator.next());
+        if (next.done) break;
+        const act = next.value;
+        ctx.checkCancelled();
+        const ii = zoo.instances.indexOf(run[act.index]!);
+        // predictions first: the logits may be a layer, which the centroid split changes in place
+        const p = instancePredictions(act, stimuli.n);
+        if (p && labelKeys) {
+          predictions[ii] = p.predictions;
+          width = p.width;
+          labelCache.put(labelKeys[ii]!, p.predictions, p.width);
+        }
+        const wanted = runLayers.map((l) => missing[layers.indexOf(l)]![ii]!);
+        const rdms = await ctx.timer.time('rdms', () => instanceRdms(act, labels, idx, { metric: opts.metric, threads: opts.threads, wanted, checkCancelled: ctx.checkCancelled }, ctx.engines));
+        rdms.forEach((r, rl) => {
+          if (!r) return;
+          const li = layers.indexOf(runLayers[rl]!);
+          const describe = { zoo: zoo.name, instance: zoo.instances[ii]!.name, layer: layers[li]!.name, tensor: layers[li]!.tensor };
+          const put = (v: RdmVariant, values: Float64Array | undefined): void => {
+            if (!values) return;
+            // the centroid RDM is C × C: one row per class present
+            const n = v === 'centroids' ? idx!.present.length : stimuli.n;
+            ctx.cache.put(keys.get(v)![li]![ii]!, n, values, { metric: opts.metric, variant: v, describe });
+            computed++;
+          };
+          put('full', r.full);
+          if (centroids) {
+            put('centroids', r.centroids);
+            put('centroid-removed', r.removed);
+          }
+        });
+        ctx.timer.progress('extraction', zoo.name, act.index + 1, run.length);
+      }
+    } finally {
+      await iterator.return?.(undefined);
+    }
+  }
+  ctx.timer.finish('extraction', zoo.name);
+
+  const layerInfo = layers.map((l) => ({ name: l.name, n: stimuli.n, d: l.size }));
+  const set = new CachedRdmSet(ctx.cache, layerInfo, zoo.instances.map((i) => i.name), stimuli.n, centroids, keys);
+  const all = predictions.every((p): p is Int32Array => p !== null);
+  return { set, predictions: labelKeys && all ? { predictions, width } : null, computed, reused };
+}
