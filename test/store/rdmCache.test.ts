@@ -28,7 +28,7 @@ const INFO = { metric: 'correlation', variant: 'full' as const, describe: { mode
 /** Runs an ES module snippet in a child node that can import the built store as `store`. */
 function storeScript(body: string): string {
   const url = (f: string): string => pathToFileURL(join(packageRoot, 'dist', 'src', 'store', f)).href;
-  return `import * as store from '${url('index.js')}'; import * as staging from '${url('stagingDirs.js')}'; import * as fs from 'node:fs';\n${body}`;
+  return `import * as store from '${url('rdmCache.js')}'; import * as staging from '${url('stagingDirs.js')}'; import * as fs from 'node:fs';\n${body}`;
 }
 
 test('cache keys: key order does not matter, every field does', () => {
