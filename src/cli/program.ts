@@ -16,6 +16,7 @@ import { registerExtract } from './extract.js';
 import { registerRdm } from './rdm.js';
 import { registerPermtest } from './permtest.js';
 import { registerBootstrap } from './bootstrap.js';
+import { registerZoo } from './zoo.js';
 
 const EXIT_CODES = `
 Exit codes:
@@ -42,6 +43,7 @@ export function buildProgram(): Command {
   registerExtract(program);
   registerPermtest(program);
   registerBootstrap(program);
+  registerZoo(program);
   return program;
 }
 
