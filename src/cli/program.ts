@@ -17,6 +17,7 @@ import { registerRdm } from './rdm.js';
 import { registerPermtest } from './permtest.js';
 import { registerBootstrap } from './bootstrap.js';
 import { registerCache } from './cache.js';
+import { registerZoo } from './zoo.js';
 
 const EXIT_CODES = `
 Exit codes:
@@ -44,6 +45,7 @@ export function buildProgram(): Command {
   registerPermtest(program);
   registerBootstrap(program);
   registerCache(program);
+  registerZoo(program);
   return program;
 }
 

@@ -11,6 +11,7 @@ import { UserError } from '../errors.js';
 /** Files that mark a folder as an earlier output of a command, safe to replace. */
 export const RUN_MARKERS = ['results.json', 'report.html'];
 export const EXTRACT_MARKERS = ['manifest.json'];
+export const ZOO_MARKERS = ['zoo.json'];
 
 /**
  * Throws unless `target` is absent, empty, or an earlier output of ours (it

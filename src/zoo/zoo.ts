@@ -62,7 +62,7 @@ function fixedBatchOf(model: OnnxModel): number | null {
 }
 
 /** Checks the manifest's input, output and layer tensors against the reference graph. */
-function checkManifestAgainstGraph(m: ZooManifest, model: OnnxModel, manifestFile: string): void {
+export function checkManifestAgainstGraph(m: ZooManifest, model: OnnxModel, manifestFile: string): void {
   const input = imageInput(model);
   if (input.name !== m.input.name) {
     throw new UserError(`${manifestFile}: input.name: expected the model's input '${input.name}' (${model.file}) but received "${m.input.name}"`);
