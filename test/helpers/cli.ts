@@ -64,15 +64,15 @@ export async function runCliJson<T>(args: string[], opts: CliOptions = {}): Prom
 }
 
 /**
- * Runs the CLI and sends it SIGINT (Ctrl-C) once, as soon as its stderr so
- * far satisfies `when`; `interrupted` says whether that happened.
+ * Runs the CLI and sends it SIGINT (Ctrl-C; or `signal`) once, as soon as its
+ * stderr so far satisfies `when`; `interrupted` says whether that happened.
  */
-export async function interruptCli(args: string[], when: (stderr: string) => boolean, opts: CliOptions = {}): Promise<CliResult & { interrupted: boolean }> {
+export async function interruptCli(args: string[], when: (stderr: string) => boolean, opts: CliOptions & { signal?: NodeJS.Signals } = {}): Promise<CliResult & { interrupted: boolean }> {
   let interrupted = false;
   const r = await spawnCli(args, opts, (stderr, child) => {
     if (!interrupted && when(stderr)) {
       interrupted = true;
-      child.kill('SIGINT');
+      child.kill(opts.signal ?? 'SIGINT');
     }
   });
   return { ...r, interrupted };
