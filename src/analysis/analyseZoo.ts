@@ -56,12 +56,13 @@ export async function analyseZoo(name: string, set: RdmSet, predictions: ZooPred
   const empty: ConsistencySummary = { mean_r: NaN, mean_r2: NaN, entries: (n * (n - 1)) / 2, matrix_r2: [[1]] };
   for (const [li, layer] of set.layers.entries()) {
     opts.checkCancelled?.();
-    const full = await readLayer(set, li, 'full');
+    // One layer's K RDMs at a time; the order below lets `full` go before the large
+    // between-category subsets are compared, so at most two sets of K vectors are held.
+    let full: Float64Array[] | null = await readLayer(set, li, 'full');
     const result = await timer.time('consistency', async (): Promise<LayerResult> => {
-      const main = await consistencyOfLayer(full);
+      const main = await consistencyOfLayer(full!);
       if (main) observed.push(main.matrix);
-      const within = split ? await consistencyOfLayer(full.map((v) => gather(v, split.within))) : null;
-      const between = split ? await consistencyOfLayer(full.map((v) => gather(v, split.between))) : null;
+      const within = split ? await consistencyOfLayer(full!.map((v) => gather(v, split.within))) : null;
       const summary = main?.summary ?? empty;
       return {
         name: layer.name,
@@ -70,18 +71,28 @@ export async function analyseZoo(name: string, set: RdmSet, predictions: ZooPred
         consistency: { ...summary, method: opts.compare, matrix_r: main ? toRows(main.matrix, k) : [[1]], ci95: null, ci_method: null, pairs: [] },
         centroid: null,
         within_category: within?.summary ?? null,
-        between_category: between?.summary ?? null,
+        between_category: null,
         centroid_removed: null,
       };
     });
     if (k >= 2 && opts.bootstrap > 0) {
       await timer.time('bootstrap', async () => {
-        const b = await engines.stats.bootstrapMean({ rdms: full, n, method: statMethod, samples: opts.bootstrap, seed: opts.seed, threads: opts.threads });
+        const b = await engines.stats.bootstrapMean({ rdms: full!, n, method: statMethod, samples: opts.bootstrap, seed: opts.seed, threads: opts.threads });
         result.consistency.ci95 = [b.lo, b.hi];
         result.consistency.ci_method = `${b.over === 'both' ? 'two-factor bootstrap (stimuli × instances)' : `bootstrap over ${b.over}`}, ${b.interval}, ${opts.bootstrap} samples, mean ${statMethod}`;
         timer.progress('bootstrap', name, li + 1, set.layers.length);
       });
     }
+    if (split) {
+      await timer.time('consistency', async () => {
+        const between = full!.map((v) => gather(v, split.between));
+        full = null;
+    opts.release?.();
+        result.between_category = (await consistencyOfLayer(between))?.summary ?? null;
+      });
+    }
+    full = null;
+    opts.release?.();
     if (set.hasCentroids) {
       await timer.time('consistency', async () => {
         result.centroid = (await consistencyOfLayer(await readLayer(set, li, 'centroids')))?.summary ?? null;
@@ -103,7 +114,13 @@ export async function analyseZoo(name: string, set: RdmSet, predictions: ZooPred
     if (opts.permutations > 0) {
       await timer.time('mantel', async () => {
         const m = await engines.stats.mantelFamily({
-          layers: { count: set.layers.length, load: (li) => readLayer(set, li, 'full') },
+          layers: {
+            count: set.layers.length,
+            load: (li) => {
+              opts.release?.();
+              return readLayer(set, li, 'full');
+            },
+          },
           observed: observed.length === set.layers.length ? observed : undefined,
           n, method, permutations: opts.permutations, seed: opts.seed, threads: opts.threads,
           onProgress: timer.reporter('mantel', name),

@@ -33,10 +33,22 @@ export function hasCentroidVariants(stimuli: StimulusLabels, idx: ClassIndex | u
   return Boolean(stimuli.labels && idx && idx.present.length >= 2);
 }
 
-/** The instance's RDMs, in its layer order (null for layers not wanted). */
+/**
+ * The instance's RDMs, in its layer order (null for layers not wanted). With
+ * `sink`, each layer's RDMs are handed over as soon as they are computed and
+ * not kept (the result is then all null): one layer's RDMs in memory at a time.
+ */
 export async function instanceRdms(inst: InstanceActivations, stimuli: StimulusLabels, idx: ClassIndex | undefined,
-  opts: InstanceRdmOptions, engines: AnalysisEngines): Promise<(InstanceLayerRdms | null)[]> {
+  opts: InstanceRdmOptions, engines: AnalysisEngines, sink?: (layer: number, rdms: InstanceLayerRdms) => void): Promise<(InstanceLayerRdms | null)[]> {
   const out: (InstanceLayerRdms | null)[] = [];
+  const keep = (li: number, r: InstanceLayerRdms): void => {
+    if (sink) {
+      sink(li, r);
+      out.push(null);
+    } else {
+      out.push(r);
+    }
+  };
   const centroidsToo = hasCentroidVariants(stimuli, idx);
   for (const [li, layer] of inst.layers.entries()) {
     if (opts.wanted && !opts.wanted[li]) {
@@ -47,11 +59,11 @@ export async function instanceRdms(inst: InstanceActivations, stimuli: StimulusL
     const req = { n: layer.n, d: layer.d, metric: opts.metric, threads: opts.threads, label: `${inst.instance} ${layer.name}` };
     const full = await engines.rdm.rdm({ ...req, data: layer.data });
     if (!centroidsToo) {
-      out.push({ full });
+      keep(li, { full });
     } else {
       // the activations are ours to drop now, so the centroids are removed in place
       const centroids = await splitCentroids(engines, { data: layer.data, n: layer.n, d: layer.d, labels: stimuli.labels!, idx: idx!, threads: opts.threads });
-      out.push({
+      keep(li, {
         full,
         centroids: await engines.rdm.rdm({ ...req, data: centroids, n: idx!.present.length, label: `${req.label} class centroids` }),
         removed: await engines.rdm.rdm({ ...req, data: layer.data, label: `${req.label} centroids removed` }),

@@ -34,6 +34,8 @@ export interface AnalysisOptions {
   threads: number;
   /** bytes of RDMs the analysis may hold at once (second-order tiles); default 4 GiB */
   memory?: number;
+  /** called between steps that dropped large arrays, so their memory returns before the next step's (the pipeline collects garbage) */
+  release?: () => void;
   /** the run's one timer, which also carries progress events to the caller; a private one when absent */
   timer?: PhaseTimer;
   /** checked between steps; throws to stop */

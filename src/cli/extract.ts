@@ -38,7 +38,8 @@ export function registerExtract(program: Command): void {
       const zoo = loadZoos(opts, { single: true })[0]!;
       const layers = await resolveLayers(zoo, opts.layers ?? []);
       const stimuli = await loadStimuli(opts.stimuli, zoo.input, { perClass: opts.perClass ?? null, resize: opts.resize });
-      const batch = await planBatch(zoo, stimuli.n, { batch: opts.batch, memoryMB: opts.memory });
+      // a batch's tensors get an eighth of the budget (at most 512 MiB): the rest holds the instance's activations
+      const batch = await planBatch(zoo, stimuli.n, { batch: opts.batch, memoryMB: opts.memory === undefined ? undefined : Math.max(16, Math.min(512, (opts.memory * 1024) / 8)) });
       info(mode, `extracting ${layers.length} layers of ${zoo.instances.length} instances (${zoo.name}) over ${stimuli.n} stimuli, batch ${batch}`);
       // one bar over all instances: a 10-instance zoo gives ten lines in a CI log, not a hundred
       const bar = new ProgressBar('extract', !mode.quiet && !mode.json);

@@ -85,7 +85,7 @@ export function addExtractionOptions(cmd: Command): Command {
   return cmd
     .addOption(new Option('--layers <spec>', "layers: short names, tensor names, patterns ('relu*'), op:Relu; repeatable or comma-separated (default: the zoo's layers, or every nonlinearity plus the output)").argParser(listArg))
     .addOption(new Option('--batch <n>', 'images per batch (default: from --memory)').argParser(intArg(1, 65536)))
-    .addOption(new Option('--memory <MiB>', 'memory budget for one batch, in MiB (default 512)').argParser(intArg(1, 1 << 30)))
+    .addOption(new Option('--memory <GiB>', 'memory the command may use, in GiB (default: half the machine\'s, at most 16); batches and step sizes are chosen to fit').argParser(numberArg(0.05, 1 << 20)))
     .addOption(threadsOption())
     .addOption(new Option('--device <d>', `where onnxruntime runs: ${DEVICES.join('|')}`).argParser(choiceArg(DEVICES)).default('cpu'));
 }

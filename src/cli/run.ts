@@ -7,7 +7,8 @@ import { Option, type Command } from 'commander';
 import type { AnalysisEngines } from '../analysis/engines.js';
 import { nativeEngines } from '../analysis/nativeEngines.js';
 import { DEFAULT_ZOO } from '../pipeline/loadZoos.js';
-import { runPipeline, type RunOptions } from '../pipeline/runPipeline.js';
+import { fmtGiB, type RunPlan } from '../pipeline/planRun.js';
+import { planPipeline, runPipeline, type RunOptions } from '../pipeline/runPipeline.js';
 import type { ResultsDocument, ZooSection } from '../report/results.js';
 import { DEFAULT_STIMULI } from '../stimuli/loadStimuli.js';
 import { interruptController } from './interrupt.js';
@@ -53,6 +54,18 @@ export function summaryTable(doc: ResultsDocument, outputDir: string): string {
   return lines.join('\n') + '\n';
 }
 
+export function planText(plan: RunPlan): string {
+  const lines = [`memory: about ${fmtGiB(plan.peak_bytes)} at the peak, of a budget of ${fmtGiB(plan.budget_bytes)} (--memory)`];
+  for (const st of plan.steps) lines.push(`  ${fmtGiB(st.bytes).padStart(10)}  ${st.step}`);
+  for (const z of plan.extraction_passes) {
+    lines.push(`extraction of ${z.zoo}: ${z.passes.length} pass${z.passes.length === 1 ? '' : 'es'} per instance (${z.passes.map((p) => p.join(',')).join(' | ')}), batches of ${plan.batch_mib} MiB`);
+  }
+  lines.push(`second-order tiles: ${plan.second_order_group} RDM(s) per group`);
+  const free = plan.disk.free_bytes === null ? 'unknown' : fmtGiB(plan.disk.free_bytes);
+  lines.push(`disk: ${fmtGiB(plan.disk.need_bytes)} of new RDMs in ${plan.disk.cache_dir} (${free} free)`);
+  return lines.join('\n') + '\n';
+}
+
 export function registerRun(program: Command, engines: () => AnalysisEngines = () => nativeEngines({ warn })): void {
   const cmd = program
     .command('run')
@@ -72,7 +85,14 @@ export function registerRun(program: Command, engines: () => AnalysisEngines = (
     .addOption(new Option('--no-cache', 'keep this run\'s RDMs in a temporary folder removed afterwards (nothing is reused or left behind)'))
     .addOption(jsonOption('print results.json to stdout (and nothing else there)'))
     .addOption(quietOption())
-    .action(async (opts: RunOptions & { json?: boolean; quiet?: boolean }) => {
+    .option('--plan', 'print the plan (memory, disk, step sizes) and exit without running')
+    .action(async (opts: RunOptions & { json?: boolean; quiet?: boolean; plan?: boolean }) => {
+      if (opts.plan) {
+        const plan = await planPipeline(opts);
+        if (opts.json) printJson(plan);
+        else process.stdout.write(planText(plan));
+        return;
+      }
       const { doc, outputDir } = await runPipeline(opts, {
         command: ['seedscope', ...process.argv.slice(2)].join(' '),
         engines: engines(),

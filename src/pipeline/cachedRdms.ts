@@ -11,7 +11,7 @@ import { classIndex } from '../analysis/classStructure.js';
 import type { AnalysisEngines, Metric } from '../analysis/engines.js';
 import { hasCentroidVariants, instancePredictions, instanceRdms } from '../analysis/instanceRdms.js';
 import type { PhaseTimer } from '../analysis/phases.js';
-import type { RdmLayerInfo, RdmSet, RdmVariant } from '../analysis/rdmSet.js';
+import type { InstanceLayerRdms, RdmLayerInfo, RdmSet, RdmVariant } from '../analysis/rdmSet.js';
 import type { StimulusLabels } from '../analysis/types.js';
 import type { DeviceChoice } from '../extract/device.js';
 import { RDM_FORMAT } from '../store/entryMeta.js';
@@ -58,7 +58,10 @@ export interface ZooRdmOptions {
   threads: number;
   device: DeviceChoice;
   batch?: number;
-  memory?: number;
+  /** MiB of model tensors per extraction batch */
+  batchMemory?: number;
+  /** the layer names each extraction pass of an instance holds at once (default: all in one pass) */
+  passes?: readonly (readonly string[])[];
   /** false: images of another size than the model input are an error */
   resize: boolean;
 }
@@ -70,6 +73,8 @@ export interface ZooRdmContext {
   signal: AbortSignal;
   warn: (message: string) => void;
   checkCancelled: () => void;
+  /** called after each instance's RDMs are stored (the pipeline collects garbage) */
+  release?: () => void;
 }
 
 export interface ZooRdms {
@@ -85,7 +90,7 @@ export interface ZooRdms {
  * images exactly as the models saw them (and their labels); the input spec is
  * named as well so that a key says what it depends on.
  */
-function preprocessingOf(zoo: Zoo, opts: ZooRdmOptions): Record<string, unknown> {
+function preprocessingOf(zoo: Zoo, opts: Pick<ZooRdmOptions, 'resize'>): Record<string, unknown> {
   return { ...zoo.input, resize: opts.resize };
 }
 
@@ -94,22 +99,49 @@ function labelsKey(modelSha: string, tensor: string, stimuli: StimulusSet, prepr
   return createHash('sha256').update(doc).digest('hex');
 }
 
-export async function zooRdmsThroughCache(zoo: Zoo, stimuli: StimulusSet, labels: StimulusLabels, layers: readonly ResolvedLayer[],
-  opts: ZooRdmOptions, ctx: ZooRdmContext): Promise<ZooRdms> {
+/** The cache keys of a zoo's RDMs (keys[variant][layer][instance]) and predicted labels. */
+export interface ZooRdmKeys {
+  variants: readonly RdmVariant[];
+  keys: Map<RdmVariant, string[][]>;
+  /** per instance; null when the zoo names no output */
+  labelKeys: string[] | null;
+}
+
+export function zooRdmKeys(zoo: Zoo, stimuli: StimulusSet, labels: StimulusLabels, layers: readonly ResolvedLayer[], opts: Pick<ZooRdmOptions, 'metric' | 'resize'>): ZooRdmKeys {
   const idx = labels.labels ? classIndex(labels.labels) : undefined;
-  const centroids = hasCentroidVariants(labels, idx);
-  const variants: readonly RdmVariant[] = centroids ? VARIANTS_WITH_CENTROIDS : ['full'];
+  const variants: readonly RdmVariant[] = hasCentroidVariants(labels, idx) ? VARIANTS_WITH_CENTROIDS : ['full'];
   const preprocessing = preprocessingOf(zoo, opts);
   const keys = new Map<RdmVariant, string[][]>(variants.map((v) => [v, layers.map((layer) => zoo.instances.map((inst) => cacheKey({
     models: [inst.sha256], tensor: layer.tensor, stimuli: stimuli.checksum, preprocessing, metric: opts.metric, perFeature: false, variant: v,
   })))]));
-  const labelCache = new LabelCache(ctx.cache.dir);
   const labelKeys = zoo.output ? zoo.instances.map((inst) => labelsKey(inst.sha256, zoo.output!, stimuli, preprocessing)) : null;
+  return { variants, keys, labelKeys };
+}
+
+/** How many of the keys have an entry in place (meta.json present; not verified). */
+export function countCached(cache: RdmCache, k: ZooRdmKeys): { cached: number; entries: number } {
+  let cached = 0;
+  let entries = 0;
+  for (const byLayer of k.keys.values()) {
+    for (const row of byLayer) {
+      for (const key of row) {
+        entries++;
+        if (cache.has(key)) cached++;
+      }
+    }
+  }
+  return { cached, entries };
+}
+
+export async function zooRdmsThroughCache(zoo: Zoo, stimuli: StimulusSet, labels: StimulusLabels, layers: readonly ResolvedLayer[],
+  opts: ZooRdmOptions, ctx: ZooRdmContext): Promise<ZooRdms> {
+  const idx = labels.labels ? classIndex(labels.labels) : undefined;
+  const centroids = hasCentroidVariants(labels, idx);
+  const { variants, keys, labelKeys } = zooRdmKeys(zoo, stimuli, labels, layers, opts);
+  const labelCache = new LabelCache(ctx.cache.dir);
 
   // what is missing (or damaged: one warning line, then recomputed)
   const missing = layers.map(() => zoo.instances.map(() => false));
-  const predictions: (Int32Array | null)[] = zoo.instances.map(() => null);
-  let width = 0;
   let reused = 0;
   for (const [li] of layers.entries()) {
     for (const [ii, inst] of zoo.instances.entries()) {
@@ -130,6 +162,8 @@ export async function zooRdmsThroughCache(zoo: Zoo, stimuli: StimulusSet, labels
     }
   }
   const needsRun = zoo.instances.map((_, ii) => missing.some((row) => row[ii]));
+  const predictions: (Int32Array | null)[] = zoo.instances.map(() => null);
+  let width = 0;
   if (labelKeys) {
     labelKeys.forEach((key, ii) => {
       const r = labelCache.get(key);
@@ -148,12 +182,23 @@ export async function zooRdmsThroughCache(zoo: Zoo, stimuli: StimulusSet, labels
 
   let computed = 0;
   const run = zoo.instances.filter((_, ii) => needsRun[ii]);
-  if (run.length > 0) {
-    // the layers some instance still needs (at least one, so that the model runs for its predictions)
-    let runLayers = layers.filter((_, li) => missing[li]!.some((m, ii) => m && needsRun[ii]));
-    if (runLayers.length === 0) runLayers = [layers[0]!];
-    const sub: Zoo = { ...zoo, instances: run };
-    const stream = activationsOf(sub, stimuli, runLayers, opts, { signal: ctx.signal, warn: ctx.warn, timer: ctx.timer });
+  // A pass holds the activations of some layers of one instance; several passes bound memory
+  // at the cost of running the model again. Predictions come with the first pass that runs.
+  const passes = (opts.passes ?? [layers.map((l) => l.name)]).map((names) => layers.filter((l) => names.includes(l.name)));
+  let passIndex = 0;
+  for (const pass of passes) {
+    const firstPass = passIndex++ === 0;
+    let runLayers = pass.filter((l) => missing[layers.indexOf(l)]!.some((m, ii) => m && needsRun[ii]));
+    const predictionsMissing = firstPass && predictions.some((p, ii) => p === null && needsRun[ii]) && labelKeys !== null;
+    // at least one layer, so that the model runs for its predictions
+    if (runLayers.length === 0 && predictionsMissing) runLayers = [pass[0] ?? layers[0]!];
+    if (runLayers.length === 0) continue;
+    const runInstances = run.filter((inst) => {
+      const ii = zoo.instances.indexOf(inst);
+      return runLayers.some((l) => missing[layers.indexOf(l)]![ii]) || (predictionsMissing && predictions[ii] === null);
+    });
+    const sub: Zoo = { ...zoo, instances: runInstances };
+    const stream = activationsOf(sub, stimuli, runLayers, { ...opts, memory: opts.batchMemory }, { signal: ctx.signal, warn: ctx.warn, timer: ctx.timer });
     const iterator = stream[Symbol.asyncIterator]();
     try {
       for (;;) {
@@ -161,19 +206,19 @@ export async function zooRdmsThroughCache(zoo: Zoo, stimuli: StimulusSet, labels
         if (next.done) break;
         const act = next.value;
         ctx.checkCancelled();
-        const ii = zoo.instances.indexOf(run[act.index]!);
+        const ii = zoo.instances.indexOf(runInstances[act.index]!);
         // predictions first: the logits may be a layer, which the centroid split changes in place
         const p = instancePredictions(act, stimuli.n);
-        if (p && labelKeys) {
+        if (p && labelKeys && predictions[ii] === null) {
           predictions[ii] = p.predictions;
           width = p.width;
           labelCache.put(labelKeys[ii]!, p.predictions, p.width);
         }
         const wanted = runLayers.map((l) => missing[layers.indexOf(l)]![ii]!);
-        const rdms = await ctx.timer.time('rdms', () => instanceRdms(act, labels, idx, { metric: opts.metric, threads: opts.threads, wanted, checkCancelled: ctx.checkCancelled }, ctx.engines));
-        rdms.forEach((r, rl) => {
-          if (!r) return;
+        // each layer's RDMs go to the cache as soon as they are computed (one layer's in memory)
+        const store = (rl: number, r: InstanceLayerRdms): void => {
           const li = layers.indexOf(runLayers[rl]!);
+          missing[li]![ii] = false;
           const describe = { zoo: zoo.name, instance: zoo.instances[ii]!.name, layer: layers[li]!.name, tensor: layers[li]!.tensor };
           const put = (v: RdmVariant, values: Float64Array | undefined): void => {
             if (!values) return;
@@ -187,8 +232,10 @@ export async function zooRdmsThroughCache(zoo: Zoo, stimuli: StimulusSet, labels
             put('centroids', r.centroids);
             put('centroid-removed', r.removed);
           }
-        });
-        ctx.timer.progress('extraction', zoo.name, act.index + 1, run.length);
+        };
+        await ctx.timer.time('rdms', () => instanceRdms(act, labels, idx, { metric: opts.metric, threads: opts.threads, wanted, checkCancelled: ctx.checkCancelled }, ctx.engines, store));
+        ctx.timer.progress('extraction', zoo.name, (passIndex - 1) * runInstances.length + act.index + 1, passes.length * runInstances.length);
+        ctx.release?.();
       }
     } finally {
       await iterator.return?.(undefined);

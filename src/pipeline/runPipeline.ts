@@ -22,7 +22,9 @@ import type { ResultsDocument, RunMeta, ZooInfo } from '../report/results.js';
 import { loadStimuli, type StimulusSet } from '../stimuli/loadStimuli.js';
 import { resolveLayers, type ResolvedLayer } from '../zoo/resolveLayers.js';
 import type { Zoo } from '../zoo/zoo.js';
-import { zooRdmsThroughCache } from './cachedRdms.js';
+import { countCached, zooRdmKeys, zooRdmsThroughCache } from './cachedRdms.js';
+import { collectGarbage } from './collectGarbage.js';
+import { GIB, checkPlan, defaultMemoryBudget, planRun, type RunPlan } from './planRun.js';
 import { DEFAULT_ZOO, loadZoos, type ZooSources } from './loadZoos.js';
 import { runVersions } from './systemInfo.js';
 import { saveRdms, writeRunOutput } from './writeRunOutput.js';
@@ -35,7 +37,7 @@ export interface RunOptions extends ZooSources {
   resize: boolean;
   layers?: string[];
   batch?: number;
-  /** MiB for one extraction batch */
+  /** GiB the run may use (default: half the machine's memory, at most 16) */
   memory?: number;
   device: DeviceChoice;
   metric: Metric;
@@ -65,6 +67,15 @@ export interface RunContext {
 export interface RunOutcome {
   doc: ResultsDocument;
   outputDir: string;
+  plan: RunPlan;
+}
+
+/** One zoo, loaded with its stimuli and layers, before any work. */
+interface PreparedZoo {
+  zoo: Zoo;
+  stimuli: StimulusSet;
+  labels: StimulusLabels;
+  layers: ResolvedLayer[];
 }
 
 function zooInfo(z: Zoo, layers: readonly ResolvedLayer[]): ZooInfo {
@@ -89,46 +100,82 @@ function recordedOptions(opts: RunOptions): Record<string, unknown> {
   };
 }
 
+/** Every zoo with its stimuli (zoos of the same input share one preprocessed set) and layers. */
+async function prepareZoos(opts: RunOptions): Promise<PreparedZoo[]> {
+  const zoos = loadZoos(opts);
+  const stimuliByInput = new Map<string, StimulusSet>();
+  const prepared: PreparedZoo[] = [];
+  for (const zoo of zoos) {
+    const key = JSON.stringify(zoo.input);
+    let stimuli = stimuliByInput.get(key);
+    if (!stimuli) {
+      stimuli = await loadStimuli(opts.stimuli, zoo.input, { perClass: opts.perClass ?? null, resize: opts.resize });
+      stimuliByInput.set(key, stimuli);
+    }
+    const first = prepared[0]?.stimuli;
+    if (first && first.n !== stimuli.n) throw new UserError(`zoo ${zoo.name}: the stimuli give ${stimuli.n} images for this zoo's input but ${first.n} for the first zoo`);
+    const labels: StimulusLabels = { n: stimuli.n, labels: stimuli.labels ?? undefined, classes: stimuli.classes ?? zoo.classes ?? undefined };
+    prepared.push({ zoo, stimuli, labels, layers: await resolveLayers(zoo, opts.layers ?? []) });
+  }
+  return prepared;
+}
+
+/** The plan of a run (memory, disk, step sizes) without running anything: `seedscope run --plan`. */
+export async function planPipeline(opts: RunOptions): Promise<RunPlan> {
+  const cacheDir = opts.cache === false ? tmpdir() : resolveCacheDir(opts.cache);
+  return planFor(await prepareZoos(opts), opts, cacheDir);
+}
+
+function planFor(prepared: readonly PreparedZoo[], opts: RunOptions, cacheDir: string): RunPlan {
+  const cache = new RdmCache(cacheDir);
+  const first = prepared[0]!;
+  const classes = first.labels.labels ? new Set(first.labels.labels).size : 0;
+  return planRun({
+    n: first.stimuli.n,
+    classes,
+    zoos: prepared.map((p) => ({
+      name: p.zoo.name,
+      instances: p.zoo.instances.length,
+      layers: p.layers,
+      inputSize: p.zoo.input.shape.reduce((a, b) => a * b, 1),
+      ...countCached(cache, zooRdmKeys(p.zoo, p.stimuli, p.labels, p.layers, opts)),
+    })),
+    permutations: opts.permutations,
+    bootstrap: opts.bootstrap,
+    budget: opts.memory !== undefined ? opts.memory * GIB : defaultMemoryBudget(),
+    cacheDir,
+  });
+}
+
 export async function runPipeline(opts: RunOptions, ctx: RunContext): Promise<RunOutcome> {
   const started = performance.now();
   const timer = new PhaseTimer(ctx.onEvent);
   const checkCancelled = (): void => {
     if (ctx.signal.aborted) throw new CancelledError();
   };
-  const staged = new StagedDir(opts.output, RUN_MARKERS);
+  const prepared = await timer.time('load', () => prepareZoos(opts));
   const cacheOption = opts.cache;
+  const cacheDir = cacheOption === false ? tmpdir() : resolveCacheDir(cacheOption);
+  const plan = planFor(prepared, opts, cacheDir);
+  checkPlan(plan);
+  const staged = new StagedDir(opts.output, RUN_MARKERS);
   const temporaryCache = cacheOption === false ? mkdtempSync(join(tmpdir(), 'seedscope-rdms-')) : null;
-  const cache = new RdmCache(cacheOption === false ? temporaryCache! : resolveCacheDir(cacheOption));
+  const cache = new RdmCache(temporaryCache ?? cacheDir);
   const rdmCounts = { computed: 0, reused: 0 };
   try {
-    const zoos = await timer.time('load', () => loadZoos(opts));
-    // zoos with the same input share one preprocessed stimulus set
-    const stimuliByInput = new Map<string, StimulusSet>();
-    const stimuliFor = async (z: Zoo): Promise<StimulusSet> => {
-      const key = JSON.stringify(z.input);
-      let s = stimuliByInput.get(key);
-      if (!s) {
-        s = await loadStimuli(opts.stimuli, z.input, { perClass: opts.perClass ?? null, resize: opts.resize });
-        stimuliByInput.set(key, s);
-      }
-      return s;
-    };
     const analyses: ZooAnalysisOutput[] = [];
     const infos: ZooInfo[] = [];
-    let first: { stimuli: StimulusSet; labels: StimulusLabels } | undefined;
     const analysisOptions: AnalysisOptions = {
       metric: opts.metric, compare: opts.compare, permutations: opts.permutations, bootstrap: opts.bootstrap,
       seed: opts.seed, threads: opts.threads, timer, checkCancelled,
+      memory: Math.max(plan.budget_bytes - 0.2 * GIB, 0),
+      release: collectGarbage,
     };
-    for (const z of zoos) {
+    for (const [zi, { zoo: z, stimuli, labels, layers }] of prepared.entries()) {
       checkCancelled();
-      const stimuli = await timer.time('load', () => stimuliFor(z));
-      const layers = await timer.time('load', () => resolveLayers(z, opts.layers ?? []));
-      const labels: StimulusLabels = { n: stimuli.n, labels: stimuli.labels ?? undefined, classes: stimuli.classes ?? z.classes ?? undefined };
-      first ??= { stimuli, labels };
-      if (first.stimuli.n !== stimuli.n) throw new UserError(`zoo ${z.name}: the stimuli give ${stimuli.n} images for this zoo's input but ${first.stimuli.n} for the first zoo`);
-      const rdms = await zooRdmsThroughCache(z, stimuli, labels, layers, opts, {
-        cache, engines: ctx.engines, timer, signal: ctx.signal, warn: ctx.warn, checkCancelled,
+      const passes = plan.extraction_passes[zi]!.passes;
+      const rdms = await zooRdmsThroughCache(z, stimuli, labels, layers, { ...opts, passes, batchMemory: plan.batch_mib }, {
+        cache, engines: ctx.engines, timer, signal: ctx.signal, warn: ctx.warn, checkCancelled, release: collectGarbage,
       });
       rdmCounts.computed += rdms.computed;
       rdmCounts.reused += rdms.reused;
@@ -136,7 +183,7 @@ export async function runPipeline(opts: RunOptions, ctx: RunContext): Promise<Ru
       analyses.push(await analyseZoo(z.name, rdms.set, rdms.predictions, labels, analysisOptions, ctx.engines));
       infos.push(zooInfo(z, layers));
     }
-    const { stimuli, labels } = first!;
+    const { stimuli, labels } = prepared[0]!;
     let difference: ZooDifference | null = null;
     if (analyses.length >= 2) {
       if (analyses.length > 2) ctx.warn(`${analyses.length} zoos: the difference test compares the first two (${analyses[0]!.result.name}, ${analyses[1]!.result.name})`);
@@ -164,7 +211,7 @@ export async function runPipeline(opts: RunOptions, ctx: RunContext): Promise<Ru
     const doc = await writeRunOutput(staged, { meta, analyses: analyses.map((a) => a.result), difference, figures }, timer, started);
     checkCancelled();
     staged.commit();
-    return { doc, outputDir: staged.target };
+    return { doc, outputDir: staged.target, plan };
   } catch (err) {
     staged.discard();
     throw err;

@@ -50,7 +50,12 @@ export async function writeRunOutput(staged: StagedDir, products: RunProducts, t
     }
     for (const [name, text] of Object.entries(resultTables(sections, difference))) writeFileAtomic(staged.file(name), text);
   });
-  const timing = { total_seconds: Math.round(performance.now() - started) / 1000, phases: timer.snapshot() };
+  const timing = {
+    total_seconds: Math.round(performance.now() - started) / 1000,
+    phases: timer.snapshot(),
+    // maxRSS is in KiB: the process's high-water mark, the figure /usr/bin/time -f %M reports
+    peak_rss_mib: Math.round(process.resourceUsage().maxRSS / 1024),
+  };
   const doc = buildResults(meta, sections, difference, timing);
   writeFileAtomic(staged.file('report.html'), reportHtml(doc, figures));
   writeFileAtomic(staged.file('results.json'), jsonText(doc));

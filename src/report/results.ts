@@ -71,7 +71,8 @@ export interface ResultsDocument extends ZooSection {
   rdm_cache: RunMeta['rdm_cache'];
   zoos?: ZooSection[];
   zoo_difference?: ZooDifference | null;
-  timing: { total_seconds: number; phases: Record<string, number> };
+  /** wall time per phase; peak resident memory of the process so far (MiB, as the OS counts it) */
+  timing: { total_seconds: number; phases: Record<string, number>; peak_rss_mib: number };
 }
 
 /** Each zoo's part of the document: its description beside its analysis. */

@@ -1,0 +1,20 @@
+/**
+ * A full garbage collection, on demand. The run drops a layer's RDMs (tens to
+ * hundreds of MB of typed arrays) between steps; V8 frees such buffers only
+ * when it next collects, so without this the process holds the previous
+ * step's arrays beside the next one's and overshoots its --memory budget
+ * (measured: 1.3 GiB instead of 1.1 at N = 3,000). A collection costs
+ * milliseconds, once per layer, tile or instance.
+ */
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+
+let gc: (() => void) | undefined;
+
+export function collectGarbage(): void {
+  if (!gc) {
+    setFlagsFromString('--expose-gc');
+    gc = runInNewContext('gc') as () => void;
+  }
+  gc();
+}

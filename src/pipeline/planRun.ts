@@ -1,0 +1,166 @@
+/**
+ * The memory and disk a run will need, decided before any work: from N, each
+ * layer's features, K instances, L layers and the analyses asked for, the
+ * largest step is estimated and checked against the budget (--memory), and
+ * the step sizes are chosen to fit: how many layers one extraction pass of an
+ * instance holds, the images per batch, and how many layers the second-order
+ * tiles hold. A budget that cannot be met is refused in one line that says
+ * what would be needed and what lowers it. `run --plan` prints the plan.
+ */
+import { statfsSync, existsSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { totalmem } from 'node:os';
+import { UserError } from '../errors.js';
+import type { ResolvedLayer } from '../zoo/resolveLayers.js';
+
+export const GIB = 1024 ** 3;
+const MIB = 1024 ** 2;
+
+/** Default budget: half the machine's memory, at most 16 GiB. */
+export function defaultMemoryBudget(): number {
+  return Math.min(16 * GIB, totalmem() / 2);
+}
+
+/** Node, onnxruntime and the modules before any data (measured: 0.16 GiB resident for `seedscope run`, plus a margin). */
+const BASELINE = 0.2 * GIB;
+
+export interface ZooPlanInput {
+  name: string;
+  instances: number;
+  layers: readonly ResolvedLayer[];
+  /** floats per stimulus of the model input */
+  inputSize: number;
+  /** RDM entries already in the cache (not computed, not written again) */
+  cached: number;
+  /** entries the zoo needs in all (instances × layers × variants) */
+  entries: number;
+}
+
+export interface PlanInput {
+  n: number;
+  /** classes present (the centroid RDMs are C × C); 0 without labels */
+  classes: number;
+  zoos: readonly ZooPlanInput[];
+  permutations: number;
+  bootstrap: number;
+  budget: number;
+  /** where the RDM cache lives (its free space is checked) */
+  cacheDir: string;
+}
+
+export interface PlanStep {
+  step: string;
+  bytes: number;
+}
+
+export interface RunPlan {
+  budget_bytes: number;
+  peak_bytes: number;
+  /** the estimate of every step; the peak is the largest plus the baseline */
+  steps: PlanStep[];
+  /** per zoo, the layers each extraction pass of an instance holds at once */
+  extraction_passes: { zoo: string; passes: string[][] }[];
+  /** MiB of model tensors per extraction batch */
+  batch_mib: number;
+  /** (instance, layer) RDMs per second-order tile group */
+  second_order_group: number;
+  disk: { cache_dir: string; need_bytes: number; free_bytes: number | null };
+}
+
+const condensed = (n: number): number => (n * (n - 1)) / 2;
+
+/** Layers grouped so that one pass's activations (N × ΣD float32) fit `bytes`; a layer larger than that is alone. */
+function passesFor(layers: readonly ResolvedLayer[], n: number, bytes: number): ResolvedLayer[][] {
+  const passes: ResolvedLayer[][] = [];
+  let current: ResolvedLayer[] = [];
+  let used = 0;
+  for (const l of layers) {
+    const b = n * l.size * 4;
+    if (current.length > 0 && used + b > bytes) {
+      passes.push(current);
+      current = [];
+      used = 0;
+    }
+    current.push(l);
+    used += b;
+  }
+  if (current.length > 0) passes.push(current);
+  return passes;
+}
+
+function freeBytes(dir: string): number | null {
+  let d = dir;
+  while (!existsSync(d) && dirname(d) !== d) d = dirname(d);
+  try {
+    const s = statfsSync(d);
+    return Number(s.bavail) * Number(s.bsize);
+  } catch {
+    return null;
+  }
+}
+
+export const fmtGiB = (b: number): string => `${(b / GIB).toFixed(b < 10 * GIB ? 2 : 1)} GiB`;
+
+export function planRun(input: PlanInput): RunPlan {
+  const { n, budget } = input;
+  const rdm64 = condensed(n) * 8;
+  const maxK = Math.max(...input.zoos.map((z) => z.instances));
+  const steps: PlanStep[] = [];
+  // The analysis of one layer holds its K RDMs (float64). Measured at N = 3,000, K = 10
+  // (RSS over a 0.17 GiB baseline): the consistencies with the between-category subsets
+  // and the comparison's working copies about 3 × that, the Mantel engine (its square
+  // float32 rows, residuals and byte screen beside the inputs) about 4.5 ×.
+  steps.push({ step: `consistency of one layer (${maxK} RDMs of ${n} stimuli and their subsets)`, bytes: 3 * maxK * rdm64 });
+  if (input.permutations > 0 && maxK >= 2) steps.push({ step: `Mantel tests of one layer (${maxK} RDMs)`, bytes: 4.5 * maxK * rdm64 });
+  // Computing one RDM: the activations of one layer and three condensed outputs (full, centroids, removed).
+  const largestLayer = Math.max(...input.zoos.flatMap((z) => z.layers.map((l) => l.size)));
+  steps.push({ step: `RDMs of the largest layer (${largestLayer} features)`, bytes: n * largestLayer * 4 + 3 * rdm64 });
+  const stimuliBytes = Math.max(...input.zoos.map((z) => z.inputSize)) * n * 4 * 2;
+  steps.push({ step: 'the stimuli (raw and preprocessed)', bytes: stimuliBytes });
+  // What is left for one extraction pass's activations and a batch of model tensors. Measured
+  // at N = 3,000 (default zoo's layers): a pass peaks at about twice its activations (the
+  // worker's output buffers beside the arrays the RDMs are computed from) plus onnxruntime's
+  // arena for a batch, which grows to a few times the batch's tensors.
+  const room = budget - BASELINE - stimuliBytes;
+  const batchMib = Math.max(16, Math.min(512, Math.floor((room / 16) / MIB)));
+  const passBytes = Math.max((room - 4 * batchMib * MIB - 3 * rdm64) / 2, 0);
+  const extraction = input.zoos.map((z) => ({ zoo: z.name, passes: passesFor(z.layers, n, passBytes).map((p) => p.map((l) => l.name)) }));
+  const largestPass = Math.max(...input.zoos.map((z) => Math.max(...passesFor(z.layers, n, passBytes).map((p) => p.reduce((a, l) => a + n * l.size * 4, 0)))));
+  steps.push({ step: 'one extraction pass (activations of the layers it holds, twice) and a batch', bytes: 2 * largestPass + 4 * batchMib * MIB + 3 * rdm64 });
+  // second-order tiles: two groups of (instance, layer) RDMs and the comparison's copies (secondOrder.ts)
+  const items = Math.max(...input.zoos.map((z) => z.layers.length * z.instances));
+  const group = Math.max(1, Math.min(items, Math.floor(Math.max(budget - BASELINE, 0) / (2 * 2 * rdm64))));
+  steps.push({ step: `second-order tiles (${group} RDM${group === 1 ? '' : 's'} per group)`, bytes: 2 * 2 * group * rdm64 });
+  const peak = BASELINE + stimuliBytes + Math.max(...steps.filter((s) => !s.step.startsWith('the stimuli')).map((s) => s.bytes));
+
+  const perEntry = condensed(n) * 4 + 256;
+  const perCentroid = condensed(Math.max(2, input.classes)) * 4 + 256;
+  let need = 0;
+  for (const z of input.zoos) {
+    const missing = Math.max(0, z.entries - z.cached);
+    // two of every three variants are N × N; the third is C × C
+    need += input.classes >= 2 ? (missing * (2 * perEntry + perCentroid)) / 3 : missing * perEntry;
+  }
+  return {
+    budget_bytes: budget,
+    peak_bytes: peak,
+    steps,
+    extraction_passes: extraction,
+    batch_mib: batchMib,
+    second_order_group: group,
+    disk: { cache_dir: input.cacheDir, need_bytes: Math.round(need), free_bytes: freeBytes(input.cacheDir) },
+  };
+}
+
+/** Refuses, in one line, a plan whose memory or disk cannot be met. */
+export function checkPlan(plan: RunPlan): void {
+  if (plan.peak_bytes > plan.budget_bytes) {
+    const largest = [...plan.steps].sort((a, b) => b.bytes - a.bytes)[0]!;
+    throw new UserError(`--memory ${fmtGiB(plan.budget_bytes)}: the run needs about ${fmtGiB(plan.peak_bytes)} (largest step: ${largest.step}, ${fmtGiB(largest.bytes)}); ` +
+      `give --memory ${Math.ceil((plan.peak_bytes / GIB) * 10) / 10} or lower it with --per-class (fewer stimuli: memory grows with N²) or fewer --layers/instances`);
+  }
+  const { need_bytes: need, free_bytes: free, cache_dir: dir } = plan.disk;
+  if (free !== null && need > free) {
+    throw new UserError(`--cache ${dir}: the run writes about ${fmtGiB(need)} of RDMs but only ${fmtGiB(free)} is free there; free space, choose another --cache, or lower --per-class`);
+  }
+}
