@@ -91,15 +91,26 @@ SEEDSCOPE_AVX512 inline __m512d load8_avx512(const float* p, __mmask8 m) {
   return _mm512_cvtps_pd(_mm256_maskz_loadu_ps(m, p));
 }
 SEEDSCOPE_AVX512 inline __m512d load8_avx512(const double* p, __mmask8 m) { return _mm512_maskz_loadu_pd(m, p); }
+SEEDSCOPE_AVX512 inline __m512d load8_avx512(const float* p) { return _mm512_cvtps_pd(_mm256_loadu_ps(p)); }
+SEEDSCOPE_AVX512 inline __m512d load8_avx512(const double* p) { return _mm512_loadu_pd(p); }
 
 template <typename T>
 SEEDSCOPE_AVX512 void kernel_avx512(const T* const* a, const T* const* b, std::size_t d, double (*s)[4]) {
   __m512d acc[4][4];
   for (int r = 0; r < 4; ++r)
     for (int q = 0; q < 4; ++q) acc[r][q] = _mm512_setzero_pd();
-  for (std::size_t k = 0; k < d; k += 8) {
-    // the last step reads only the columns that are left (masked loads give 0)
-    const __mmask8 m = d - k >= 8 ? __mmask8(0xFF) : static_cast<__mmask8>((1u << (d - k)) - 1u);
+  std::size_t k = 0;
+  for (; k + 8 <= d; k += 8) {
+    __m512d bv[4];
+    for (int q = 0; q < 4; ++q) bv[q] = load8_avx512(b[q] + k);
+    for (int r = 0; r < 4; ++r) {
+      const __m512d av = load8_avx512(a[r] + k);
+      for (int q = 0; q < 4; ++q) acc[r][q] = _mm512_fmadd_pd(av, bv[q], acc[r][q]);
+    }
+  }
+  if (k < d) {
+    // the last columns: masked loads read only those left and give 0 elsewhere
+    const __mmask8 m = static_cast<__mmask8>((1u << (d - k)) - 1u);
     __m512d bv[4];
     for (int q = 0; q < 4; ++q) bv[q] = load8_avx512(b[q] + k, m);
     for (int r = 0; r < 4; ++r) {
