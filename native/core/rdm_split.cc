@@ -42,6 +42,7 @@
 #include <limits>
 #include <memory>
 
+#include "cpu_features.h"
 #include "cross_dots.h"
 #include "gram.h"
 #include "thread_pool.h"
@@ -61,6 +62,11 @@ std::size_t condensed_index(std::size_t i, std::size_t j, std::size_t n) {
 
 // Sums, squared norms and the exact constant / all-zero tests of a row and of
 // the row minus its centroid, values rounded to T as the kernel packs them.
+// The tests are sums too (so the loop vectorises): a row is all zeros when
+// Σ v² = 0 and constant when Σ (v − v₀)² = 0. For float input both are exact
+// in float64 (differences and squares of floats neither round to 0 nor
+// overflow); for double input a row varying by less than ~1e-154 counts as
+// constant.
 struct RowStats {
   double sum = 0, sq = 0;            // of x − base (base: the Euclidean offset, or none)
   double sum_r = 0, sq_r = 0;        // of x − μ_class
@@ -70,55 +76,68 @@ struct RowStats {
 };
 
 template <typename T, bool kBase>
-RowStats row_stats(const T* x, const T* base, const T* centroid, std::size_t d) {
+__attribute__((always_inline)) inline RowStats row_stats_body(const T* x, const T* base, const T* centroid,
+                                                               std::size_t d) {
   constexpr std::size_t L = 8;  // independent partial sums (vectorisable, fixed order)
-  double s[L] = {}, q[L] = {}, sr[L] = {}, qr[L] = {};
-  const T f0 = kBase ? T(x[0] - base[0]) : x[0];
-  const T r0 = x[0] - centroid[0];
-  int diff = 0, nonzero = 0, diff_r = 0, nonzero_r = 0;
+  double s[L] = {}, q[L] = {}, sr[L] = {}, qr[L] = {}, dv[L] = {}, dr[L] = {};
+  const double f0 = static_cast<double>(kBase ? T(x[0] - base[0]) : x[0]);
+  const double r0 = static_cast<double>(T(x[0] - centroid[0]));
+  auto add = [&](std::size_t l, std::size_t k) {
+    const double v = static_cast<double>(kBase ? T(x[k] - base[k]) : x[k]);
+    const double r = static_cast<double>(T(x[k] - centroid[k]));
+    s[l] += v;
+    q[l] += v * v;
+    sr[l] += r;
+    qr[l] += r * r;
+    dv[l] += (v - f0) * (v - f0);
+    dr[l] += (r - r0) * (r - r0);
+  };
   std::size_t k = 0;
-  for (; k + L <= d; k += L) {
-    for (std::size_t l = 0; l < L; ++l) {
-      const T v = kBase ? T(x[k + l] - base[k + l]) : x[k + l];
-      const T r = x[k + l] - centroid[k + l];
-      const double vd = static_cast<double>(v), rd = static_cast<double>(r);
-      s[l] += vd;
-      q[l] += vd * vd;
-      sr[l] += rd;
-      qr[l] += rd * rd;
-      diff |= v != f0;
-      nonzero |= v != T(0);
-      diff_r |= r != r0;
-      nonzero_r |= r != T(0);
-    }
-  }
-  for (; k < d; ++k) {
-    const T v = kBase ? T(x[k] - base[k]) : x[k];
-    const T r = x[k] - centroid[k];
-    const double vd = static_cast<double>(v), rd = static_cast<double>(r);
-    s[0] += vd;
-    q[0] += vd * vd;
-    sr[0] += rd;
-    qr[0] += rd * rd;
-    diff |= v != f0;
-    nonzero |= v != T(0);
-    diff_r |= r != r0;
-    nonzero_r |= r != T(0);
-  }
+  for (; k + L <= d; k += L)
+    for (std::size_t l = 0; l < L; ++l) add(l, k + l);
+  for (; k < d; ++k) add(0, k);
   RowStats st;
+  double dev = 0, dev_r = 0;
   for (std::size_t l = 0; l < L; ++l) {
     st.sum += s[l];
     st.sq += q[l];
     st.sum_r += sr[l];
     st.sq_r += qr[l];
+    dev += dv[l];
+    dev_r += dr[l];
   }
-  st.constant = !diff;
-  st.zero = !nonzero;
-  st.constant_r = !diff_r;
-  st.zero_r = !nonzero_r;
-  st.first = static_cast<double>(f0);
-  st.first_r = static_cast<double>(r0);
+  st.constant = dev == 0.0;
+  st.zero = st.sq == 0.0;
+  st.constant_r = dev_r == 0.0;
+  st.zero_r = st.sq_r == 0.0;
+  st.first = f0;
+  st.first_r = r0;
   return st;
+}
+
+// The same loop compiled for each instruction set (wider vectors, the same
+// order of sums; where the ISA has FMA, a product may be rounded once less).
+template <typename T, bool kBase>
+__attribute__((target("avx512f,avx512dq,avx512bw,avx512vl,fma"))) RowStats row_stats_avx512(
+    const T* x, const T* base, const T* centroid, std::size_t d) {
+  return row_stats_body<T, kBase>(x, base, centroid, d);
+}
+template <typename T, bool kBase>
+__attribute__((target("avx2,fma"))) RowStats row_stats_avx2(const T* x, const T* base, const T* centroid,
+                                                            std::size_t d) {
+  return row_stats_body<T, kBase>(x, base, centroid, d);
+}
+template <typename T, bool kBase>
+RowStats row_stats_portable(const T* x, const T* base, const T* centroid, std::size_t d) {
+  return row_stats_body<T, kBase>(x, base, centroid, d);
+}
+template <typename T, bool kBase>
+RowStats row_stats(Isa isa, const T* x, const T* base, const T* centroid, std::size_t d) {
+  switch (isa) {
+    case Isa::Avx512: return row_stats_avx512<T, kBase>(x, base, centroid, d);
+    case Isa::Avx2: return row_stats_avx2<T, kBase>(x, base, centroid, d);
+    default: return row_stats_portable<T, kBase>(x, base, centroid, d);
+  }
 }
 
 // Per stimulus (or class) of one output: the squared norm after centring, the
@@ -272,6 +291,7 @@ RdmSplitNan split_impl(const T* x, std::size_t n, std::size_t d, const std::int3
 
   // One pass over the rows: their statistics and X·μᵀ (n × nm).
   std::vector<RowStats> stats(n);
+  const Isa isa = active_isa();
   std::vector<double> xm(n * nm);
   {
     const std::size_t tasks = (n + kRowsPerTask - 1) / kRowsPerTask;
@@ -281,7 +301,7 @@ RdmSplitNan split_impl(const T* x, std::size_t n, std::size_t d, const std::int3
       for (std::size_t i = i0; i < i1; ++i) {
         const T* xi = x + i * d;
         const T* ci = mu.data() + row_of[i] * d;
-        stats[i] = eucl ? row_stats<T, true>(xi, base, ci, d) : row_stats<T, false>(xi, nullptr, ci, d);
+        stats[i] = eucl ? row_stats<T, true>(isa, xi, base, ci, d) : row_stats<T, false>(isa, xi, nullptr, ci, d);
       }
       cross_dots(x + i0 * d, i1 - i0, mu.data(), nm, d, xm.data() + i0 * nm, nm);
     });
