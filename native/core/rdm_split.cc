@@ -310,22 +310,33 @@ RdmSplitNan split_impl(const T* x, std::size_t n, std::size_t d, const std::int3
 
   // How each row is packed: f = 1 minus its centroid, f = 0 as it is (minus
   // the offset o for the Euclidean metrics); the shorter version (centred for
-  // correlation) is packed, so the derived one is the longer. A row whose
-  // removed version is not finite (its centroid is not) is packed as it is; a
-  // row that is degenerate in one version is packed in that version, so its
-  // zeros are exact.
+  // correlation) is packed, so the derived one is the longer. For correlation
+  // the packing rounds x − μ before the row's mean is shifted out, an error of
+  // ε/2·|x − μ| against the Gram's ≈ 20·ε/2·|P| (fp32 sums of 512 terms): a
+  // removed row whose mean is far above its spread is charged that too
+  // (kRounding · its uncentred norm). A row whose removed version is not
+  // finite (its centroid is not) is packed as it is; a row that is degenerate
+  // in one version is packed in that version, so its zeros are exact.
+  constexpr double kRounding = 1.0 / 16;
   std::vector<char> f(n, 0);
   std::vector<double> shift(corr ? n : 0, 0.0);
   std::vector<const T*> offsets(n, base);
-  auto centred = [&](double sum, double sq) { return corr ? sq - sum * sum / dd : sq; };
   for (std::size_t i = 0; i < n; ++i) {
     const RowStats& s = stats[i];
     const bool finite_r = std::isfinite(s.sq_r);
     const bool degenerate = (corr && s.constant) || (cosine && s.zero);
     const bool degenerate_r = (corr && s.constant_r) || (cosine && s.zero_r);
-    if (!finite_r || degenerate) f[i] = 0;
-    else if (degenerate_r) f[i] = 1;
-    else f[i] = centred(s.sum_r, s.sq_r) < centred(s.sum, s.sq);
+    if (!finite_r || degenerate) {
+      f[i] = 0;
+    } else if (degenerate_r) {
+      f[i] = 1;
+    } else if (corr) {
+      const double full_c = std::sqrt(std::max(0.0, s.sq - s.sum * s.sum / dd));
+      const double removed_c = std::sqrt(std::max(0.0, s.sq_r - s.sum_r * s.sum_r / dd));
+      f[i] = removed_c + kRounding * std::sqrt(s.sq_r) < full_c;
+    } else {
+      f[i] = s.sq_r < s.sq;
+    }
     if (f[i]) offsets[i] = mu.data() + row_of[i] * d;
     if (corr) {
       // the exact mean of what the packing's first subtraction gives (the

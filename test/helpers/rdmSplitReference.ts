@@ -24,17 +24,17 @@ export interface SplitParts {
 }
 
 /**
- * Activations with a class structure: row i is a row offset (3 + N(0, 1) + offset) plus
- * centroidScale times its class's random pattern plus N(0, 1) noise.
+ * Activations with a class structure: row i is a row offset (3 + rowOffsetScale · N(0, 1) + offset,
+ * rowOffsetScale 1 unless given) plus centroidScale times its class's random pattern plus N(0, 1) noise.
  */
 export function classActs(n: number, d: number, labels: Int32Array,
-  opts: { f32: boolean; seed: number; centroidScale: number; offset?: number }): Float32Array | Float64Array {
+  opts: { f32: boolean; seed: number; centroidScale: number; offset?: number; rowOffsetScale?: number }): Float32Array | Float64Array {
   const rng = new TestRng(opts.seed);
   const patterns = new Map<number, Float64Array>();
   for (const l of labels) if (!patterns.has(l)) patterns.set(l, rng.normals(d));
   const x = opts.f32 ? new Float32Array(n * d) : new Float64Array(n * d);
   for (let i = 0; i < n; i++) {
-    const off = 3 + rng.normal() + (opts.offset ?? 0);
+    const off = 3 + (opts.rowOffsetScale ?? 1) * rng.normal() + (opts.offset ?? 0);
     const p = patterns.get(labels[i]!)!;
     for (let k = 0; k < d; k++) x[i * d + k] = off + opts.centroidScale * p[k]! + rng.normal();
   }
