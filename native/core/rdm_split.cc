@@ -23,11 +23,12 @@
 // |w_a| ≤ |P_i| + |t_i| ≤ 2|t_i|, and float64 rounding in A and B (including
 // the cancellation of their raw products) stays ~1e-16·|x|² — far below
 // ε·|t|² unless the centroids are more than ~1e4 times the rest, where
-// float32 activations could not hold X − μ either. The one difference between
-// the packed rows and the exact P_i (the packing rounds x − μ and the shift to
-// float) is below ε/2·|P_i| per element and enters only through A, so its
-// error is at most ε·|t_i||t_j| too. Measured against the direct computation
-// (two products, float32 X − μ): see test/native/rdmSplit.test.ts.
+// float32 activations could not hold X − μ either. The packing rounds x − μ
+// to float, as the direct computation does (ε/2 of each element), and then
+// subtracts the row's mean; that rounding only matters when x − μ has a mean
+// far above its spread, and for correlation the choice of how to pack a row
+// charges it (see below). Measured against the direct computation (two
+// products, float32 X − μ) and the float64 reference: rdmSplit.test.ts.
 //
 // Row statistics. Centring (correlation) and the undefined-distance rules use
 // per-row sums computed exactly as the definitions read: a row is constant
