@@ -223,6 +223,19 @@ test('the addon rejects bad arguments with TypeError/RangeError naming them, and
   assert.ok(Math.abs(r.full.rdm[0]! - 2) < 1e-12);
 });
 
+test('cancelAll stops a running split: the promise rejects with code ECANCELLED, and later work runs', async () => {
+  const n = 600, d = 30000;
+  const x = new Float32Array(n * d).fill(1);
+  for (let i = 0; i < x.length; i += 7) x[i] = 2;
+  const labels = Int32Array.from({ length: n }, (_, i) => i % 4);
+  const pending = computeRdmSplit(x, n, d, labels);
+  await new Promise((resolve) => setTimeout(resolve, 5));
+  loadAddon().cancelAll();
+  await assert.rejects(pending, (e: unknown) => (e as { code?: string }).code === 'ECANCELLED');
+  const r = await computeRdmSplit(new Float64Array([1, 2, 3, 3, 2, 1]), 2, 3, Int32Array.from([0, 1]));
+  assert.ok(Math.abs(r.full.rdm[0]! - 2) < 1e-12);
+});
+
 test('largest differences seen', (t) => {
   // Absolute for correlation and cosine; for the Euclidean metrics relative to 1 + max |d| (the
   // tolerance's scale). The assertions above hold every one to 1e-5.
