@@ -170,18 +170,21 @@ void finish_row(RowFinish& f, std::size_t i, RdmMetric metric, bool non_finite, 
 }
 
 // The distance from the (centred) product c_ij of two rows. For the
-// Euclidean metrics, a squared distance within the Gram product's error bound
-// of zero (kTieBound · (|P_i|² + |P_j|²), P the rows as packed) is taken from
-// `exact` instead: the square root would turn an error δ of d² = 0 into √δ.
-// compute_rdm gets 0 for identical rows because it packs them identically;
-// here identical stimuli of two classes may be packed differently.
-constexpr double kTieBound = 1e-4;  // ≥ the worst case of fp32 sums over 512 terms (512 · 2⁻²⁴ ≈ 3e-5), twice
+// Euclidean metrics, a squared distance within `tie_bound` of zero is taken
+// from `exact` instead (tie_bound < 0: never): the square root would turn an
+// error δ of d² = 0 into √δ. compute_rdm gets 0 for identical rows because it
+// packs them identically, so the product's rounding is the same in G_ii, G_jj
+// and G_ij; here identical stimuli of two classes may be packed differently.
+// The caller gives identical rows distance 0 itself (identical_rows) and sets
+// the bound only for pairs packed differently, so the O(D) recomputation is
+// left to near-ties, not to, say, the many all-zero rows of a sparse layer.
+constexpr double kTieBound = 1e-4;  // × (|P_i|² + |P_j|²): ≥ the worst case of fp32 sums over 512 terms (512 · 2⁻²⁴ ≈ 3e-5), twice
 template <typename Exact>
 inline double distance(RdmMetric metric, double scale, const RowFinish& f, std::size_t i, std::size_t j, double c,
-                       double packed_sq, const Exact& exact) {
+                       double tie_bound, const Exact& exact) {
   if (metric == RdmMetric::Euclidean || metric == RdmMetric::SqEuclidean) {
     double v = f.sq[i] + f.sq[j] - 2.0 * c;
-    if (!(v > kTieBound * packed_sq)) v = exact();
+    if (tie_bound >= 0.0 && !(v > tie_bound)) v = exact();
     v = std::max(0.0, v) * scale;
     return metric == RdmMetric::Euclidean ? std::sqrt(v) : v;
   }
@@ -199,6 +202,37 @@ double exact_sq_distance(const T* a, const T* b, const T* ca, const T* cb, std::
     s += u * u;
   }
   return s;
+}
+
+// For each row, the first row identical to it (itself if none), among the
+// rows with a finite key. Identical rows have identical keys (float64 sums of
+// their values, in one order), so only rows sharing a key are compared, each
+// with the first row of every distinct content seen under that key: O(N log N)
+// plus O(D) per row that shares its key, which in practice is a true twin.
+template <typename Same>
+std::vector<std::size_t> identical_rows(const std::vector<std::pair<double, double>>& key, const Same& same) {
+  const std::size_t n = key.size();
+  std::vector<std::size_t> first(n), order;
+  for (std::size_t i = 0; i < n; ++i) {
+    first[i] = i;
+    if (std::isfinite(key[i].first) && std::isfinite(key[i].second)) order.push_back(i);
+  }
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return key[a] < key[b]; });
+  std::vector<std::size_t> seen;  // the distinct contents under the current key
+  for (std::size_t t = 0; t < order.size(); ++t) {
+    const std::size_t i = order[t];
+    if (t == 0 || key[order[t - 1]] != key[i]) seen.clear();
+    bool found = false;
+    for (std::size_t r : seen) {
+      if (same(r, i)) {
+        first[i] = r;
+        found = true;
+        break;
+      }
+    }
+    if (!found) seen.push_back(i);
+  }
+  return first;
 }
 
 // T_ij = G_ij + α_j A_{i,b} + α_i A_{j,a} + α_i α_j B_ab, adding only the
@@ -407,6 +441,29 @@ RdmSplitNan split_impl(const T* x, std::size_t n, std::size_t d, const std::int3
                (corr && s.constant_r) || (cosine && s.zero_r), diag(alpha_removed[i]) - corr_term);
   }
 
+  // Euclidean metrics: stimuli identical as an RDM holds them are at distance
+  // exactly 0, as in compute_rdm (see distance). Rows packed alike get there
+  // by themselves; the rest would each need an O(D) recomputation.
+  std::vector<std::size_t> twin_full, twin_removed;
+  if (eucl) {
+    std::vector<std::pair<double, double>> key(n);
+    for (std::size_t i = 0; i < n; ++i) key[i] = {stats[i].sum, stats[i].sq};
+    twin_full = identical_rows(key, [&](std::size_t i, std::size_t j) {
+      return std::equal(x + i * d, x + (i + 1) * d, x + j * d);
+    });
+    for (std::size_t i = 0; i < n; ++i) key[i] = {stats[i].sum_r, stats[i].sq_r};
+    twin_removed = identical_rows(key, [&](std::size_t i, std::size_t j) {
+      const T* xi = x + i * d;
+      const T* xj = x + j * d;
+      const T* ci = mu.data() + row_of[i] * d;
+      const T* cj = mu.data() + row_of[j] * d;
+      for (std::size_t k = 0; k < d; ++k)
+        if (T(xi[k] - ci[k]) != T(xj[k] - cj[k])) return false;
+      return true;
+    });
+  }
+  progress.check();
+
   // Both condensed outputs, rows in blocks over threads (each value written once).
   const double scale = opt.per_feature && eucl ? 1.0 / dd : 1.0;
   constexpr std::size_t kOutRows = 16;
@@ -423,18 +480,26 @@ RdmSplitNan split_impl(const T* x, std::size_t n, std::size_t d, const std::int3
         auto product = [&](int ai, int aj) {
           return derived(gij, ai, aj, across[i * nc + bcls], across[j * nc + a], b[a * nc + bcls]) - cc;
         };
-        const double packed_sq = eucl ? g[i * n + i] + g[j * n + j] : 0.0;
+        // the tie rule (see distance) for output rows that are not the packed
+        // rows plus one same vector
+        auto tie_bound = [&](int ai, int aj) {
+          const bool alike = offsets[i] == offsets[j] && ai == aj && (ai == 0 || a == bcls);
+          return eucl && !alike ? kTieBound * (g[i * n + i] + g[j * n + j]) : -1.0;
+        };
         const T* xi = x + i * d;
         const T* xj = x + j * d;
         const std::size_t o = base_index + (j - i - 1);
-        out.full[o] = full.bad[i] || full.bad[j]
-                          ? nan
-                          : distance(metric, scale, full, i, j, product(alpha_full[i], alpha_full[j]), packed_sq,
+        const int fi = alpha_full[i], fj = alpha_full[j], ri = alpha_removed[i], rj = alpha_removed[j];
+        out.full[o] = full.bad[i] || full.bad[j] ? nan
+                      : eucl && twin_full[i] == twin_full[j]
+                          ? 0.0
+                          : distance(metric, scale, full, i, j, product(fi, fj), tie_bound(fi, fj),
                                      [&] { return exact_sq_distance<T>(xi, xj, nullptr, nullptr, d); });
         out.removed[o] =
-            removed.bad[i] || removed.bad[j]
-                ? nan
-                : distance(metric, scale, removed, i, j, product(alpha_removed[i], alpha_removed[j]), packed_sq, [&] {
+            removed.bad[i] || removed.bad[j] ? nan
+            : eucl && twin_removed[i] == twin_removed[j]
+                ? 0.0
+                : distance(metric, scale, removed, i, j, product(ri, rj), tie_bound(ri, rj), [&] {
                     return exact_sq_distance<T>(xi, xj, mu.data() + a * d, mu.data() + bcls * d, d);
                   });
       }
@@ -451,8 +516,8 @@ RdmSplitNan split_impl(const T* x, std::size_t n, std::size_t d, const std::int3
       out.centroids[condensed_index(c, e, nc)] =
           cent.bad[c] || cent.bad[e]
               ? nan
-              : distance(metric, scale, cent, c, e, b[c * nc + e], 0.0,  // float64 throughout: no bound to widen
-                         [&] { return b[c * nc + c] + b[e * nc + e] - 2.0 * b[c * nc + e]; });
+              : distance(metric, scale, cent, c, e, b[c * nc + e], -1.0,  // float64 throughout: no tie rule
+                         [] { return 0.0; });
 
   RdmSplitNan result;
   result.full = std::move(full.nan);

@@ -115,6 +115,18 @@ test('ties: duplicate stimuli are at distance 0 in the full RDM and, within a cl
   }
 });
 
+test('many all-zero stimuli across classes (a sparse layer): Euclidean distances among them are 0', async () => {
+  const n = 300, d = 2000;
+  const labels = Int32Array.from({ length: n }, (_, i) => i % 5);
+  const x = classActs(n, d, labels, { f32: true, seed: 41, centroidScale: 2 }) as Float32Array;
+  for (let i = 0; i < n; i += 2) x.fill(0, i * d, (i + 1) * d);  // every other stimulus silent
+  for (const metric of ['euclidean', 'sqeuclidean'] as const) {
+    const r = await check(x, n, d, labels, metric);
+    const at = (i: number, j: number): number => i * n - (i * (i + 1)) / 2 + (j - i - 1);
+    for (let i = 0; i < n; i += 2) for (let j = i + 2; j < n; j += 2) assert.equal(r.full.rdm[at(i, j)], 0, `${metric} (${i}, ${j})`);
+  }
+});
+
 test('constant, zero, NaN and Inf rows, a class of one stimulus and unused class ids: the same NaN entries and reasons as the direct computation', async () => {
   const n = 14, d = 33;
   // classes 2, 5, 9, 12 (ids between unused); class 12 holds stimulus 13 alone
