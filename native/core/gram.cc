@@ -179,8 +179,8 @@ Blocking blocking(std::size_t n, int threads) {
 
 template <typename T>
 void gram_driver(const T* a, std::size_t n, std::size_t d, const double* row_shift,
-                 const T* col_offset, double* c, double* row_sums, int threads,
-                 const Progress& progress) {
+                 const T* col_offset, const T* const* row_offsets, double* c, double* row_sums,
+                 int threads, const Progress& progress) {
   if (n == 0) return;
   for (std::size_t i = 0; i < n; ++i) std::fill(c + i * n + i, c + i * n + n, 0.0);
   if (row_sums) std::fill(row_sums, row_sums + n, 0.0);
@@ -272,7 +272,7 @@ void gram_driver(const T* a, std::size_t n, std::size_t d, const double* row_shi
         const std::size_t k0 = task.chunk * chunk;
         PackJob<T> job{a, n, d, task.index * kPackRows, std::min((task.index + 1) * kPackRows, n_pad),
                        k0, std::min(chunk, d - k0), row_shift, col_offset,
-                       panels[task.chunk % n_panels], stride, row_sums};
+                       panels[task.chunk % n_panels], stride, row_sums, row_offsets};
         kern.pack(job);
         packs_done[task.chunk].fetch_add(1, std::memory_order_acq_rel);
         return;
@@ -300,21 +300,32 @@ void gram_driver(const T* a, std::size_t n, std::size_t d, const double* row_shi
 
 void gram_upper(const float* a, std::size_t n, std::size_t d, double* c, int threads,
                 const Progress& progress) {
-  gram_driver<float>(a, n, d, nullptr, nullptr, c, nullptr, threads, progress);
+  gram_driver<float>(a, n, d, nullptr, nullptr, nullptr, c, nullptr, threads, progress);
 }
 void gram_upper(const double* a, std::size_t n, std::size_t d, double* c, int threads,
                 const Progress& progress) {
-  gram_driver<double>(a, n, d, nullptr, nullptr, c, nullptr, threads, progress);
+  gram_driver<double>(a, n, d, nullptr, nullptr, nullptr, c, nullptr, threads, progress);
 }
 void gram_upper_shifted(const float* a, std::size_t n, std::size_t d, const double* row_shift,
                         const float* col_offset, double* c, double* row_sums, int threads,
                         const Progress& progress) {
-  gram_driver<float>(a, n, d, row_shift, col_offset, c, row_sums, threads, progress);
+  gram_driver<float>(a, n, d, row_shift, col_offset, nullptr, c, row_sums, threads, progress);
 }
 void gram_upper_shifted(const double* a, std::size_t n, std::size_t d, const double* row_shift,
                         const double* col_offset, double* c, double* row_sums, int threads,
                         const Progress& progress) {
-  gram_driver<double>(a, n, d, row_shift, col_offset, c, row_sums, threads, progress);
+  gram_driver<double>(a, n, d, row_shift, col_offset, nullptr, c, row_sums, threads, progress);
+}
+
+void gram_upper_row_offsets(const float* a, std::size_t n, std::size_t d, const double* row_shift,
+                            const float* const* row_offsets, double* c, double* row_sums, int threads,
+                            const Progress& progress) {
+  gram_driver<float>(a, n, d, row_shift, nullptr, row_offsets, c, row_sums, threads, progress);
+}
+void gram_upper_row_offsets(const double* a, std::size_t n, std::size_t d, const double* row_shift,
+                            const double* const* row_offsets, double* c, double* row_sums, int threads,
+                            const Progress& progress) {
+  gram_driver<double>(a, n, d, row_shift, nullptr, row_offsets, c, row_sums, threads, progress);
 }
 
 const char* gram_kernel_name() { return kernels_for<float>(active_isa()).name; }

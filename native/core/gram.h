@@ -36,6 +36,19 @@ void gram_upper_shifted(const double* a, std::size_t n, std::size_t d, const dou
                         const double* col_offset, double* c, double* row_sums, int threads,
                         const Progress& progress);
 
+// The same product with an offset vector per row, subtracted before the row
+// shift: P[i][k] = (a[i][k] − row_offsets[i][k]) − row_shift[i], where
+// row_offsets[i] (d values) may be null for no offset and row_shift may be
+// null. Subtracting first keeps the one rounding of a[i][k] − row_offsets[i][k]
+// that a caller subtracting the vector itself would get (rdm_split.h packs
+// each row either as it is or minus its class centroid). row_sums as above.
+void gram_upper_row_offsets(const float* a, std::size_t n, std::size_t d, const double* row_shift,
+                            const float* const* row_offsets, double* c, double* row_sums, int threads,
+                            const Progress& progress);
+void gram_upper_row_offsets(const double* a, std::size_t n, std::size_t d, const double* row_shift,
+                            const double* const* row_offsets, double* c, double* row_sums, int threads,
+                            const Progress& progress);
+
 // Name of the micro-kernel set the current process uses ("avx512", "avx2",
 // "portable").
 const char* gram_kernel_name();

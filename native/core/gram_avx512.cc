@@ -177,6 +177,9 @@ SEEDSCOPE_AVX512 void pack_avx512_f32(const PackJob<float>& job) {
       shift[r] = _mm512_set1_ps(live[r] && job.row_shift ? float(job.row_shift[row]) : 0.0f);
     }
     const float* off = job.col_offset ? job.col_offset + job.k0 : nullptr;
+    const float* row_off[16];
+    for (int r = 0; r < 16; ++r)
+      row_off[r] = live[r] && job.row_offsets && job.row_offsets[s0 + r] ? job.row_offsets[s0 + r] + job.k0 : nullptr;
     __m512 run = _mm512_setzero_ps();
     __m512d total_lo = _mm512_setzero_pd(), total_hi = _mm512_setzero_pd();
     std::size_t in_run = 0;
@@ -185,9 +188,18 @@ SEEDSCOPE_AVX512 void pack_avx512_f32(const PackJob<float>& job) {
       const __mmask16 m = static_cast<__mmask16>((1u << kn) - 1u);
       const __m512 o = off ? _mm512_maskz_loadu_ps(m, off + k) : _mm512_setzero_ps();
       __m512 v[16];
-      for (int r = 0; r < 16; ++r) {
-        v[r] = live[r] ? _mm512_sub_ps(_mm512_sub_ps(_mm512_maskz_loadu_ps(m, src[r] + k), shift[r]), o)
-                       : _mm512_setzero_ps();
+      if (job.row_offsets) {
+        // a vector per row, subtracted before the scalar shift (gram_internal.h)
+        for (int r = 0; r < 16; ++r) {
+          const __m512 ro = row_off[r] ? _mm512_maskz_loadu_ps(m, row_off[r] + k) : _mm512_setzero_ps();
+          v[r] = live[r] ? _mm512_sub_ps(_mm512_sub_ps(_mm512_maskz_loadu_ps(m, src[r] + k), ro), shift[r])
+                         : _mm512_setzero_ps();
+        }
+      } else {
+        for (int r = 0; r < 16; ++r) {
+          v[r] = live[r] ? _mm512_sub_ps(_mm512_sub_ps(_mm512_maskz_loadu_ps(m, src[r] + k), shift[r]), o)
+                         : _mm512_setzero_ps();
+        }
       }
       transpose16(v);
       float* out = dst + k * 16;
@@ -248,15 +260,26 @@ SEEDSCOPE_AVX512 void pack_avx512_f64(const PackJob<double>& job) {
       shift[r] = _mm512_set1_pd(live[r] && job.row_shift ? job.row_shift[row] : 0.0);
     }
     const double* off = job.col_offset ? job.col_offset + job.k0 : nullptr;
+    const double* row_off[8];
+    for (int r = 0; r < 8; ++r)
+      row_off[r] = live[r] && job.row_offsets && job.row_offsets[s0 + r] ? job.row_offsets[s0 + r] + job.k0 : nullptr;
     __m512d total = _mm512_setzero_pd();
     for (std::size_t k = 0; k < job.k_len; k += 8) {
       const std::size_t kn = job.k_len - k < 8 ? job.k_len - k : 8;
       const __mmask8 m = static_cast<__mmask8>((1u << kn) - 1u);
       const __m512d o = off ? _mm512_maskz_loadu_pd(m, off + k) : _mm512_setzero_pd();
       __m512d v[8];
-      for (int r = 0; r < 8; ++r) {
-        v[r] = live[r] ? _mm512_sub_pd(_mm512_sub_pd(_mm512_maskz_loadu_pd(m, src[r] + k), shift[r]), o)
-                       : _mm512_setzero_pd();
+      if (job.row_offsets) {
+        for (int r = 0; r < 8; ++r) {
+          const __m512d ro = row_off[r] ? _mm512_maskz_loadu_pd(m, row_off[r] + k) : _mm512_setzero_pd();
+          v[r] = live[r] ? _mm512_sub_pd(_mm512_sub_pd(_mm512_maskz_loadu_pd(m, src[r] + k), ro), shift[r])
+                         : _mm512_setzero_pd();
+        }
+      } else {
+        for (int r = 0; r < 8; ++r) {
+          v[r] = live[r] ? _mm512_sub_pd(_mm512_sub_pd(_mm512_maskz_loadu_pd(m, src[r] + k), shift[r]), o)
+                         : _mm512_setzero_pd();
+        }
       }
       transpose8(v);
       double* out = dst + k * 8;

@@ -55,7 +55,13 @@ struct TileJob {
 // Packs rows [row_begin, row_end) (multiples of W; rows ≥ n become zeros) of
 // columns [k0, k0 + k_len) into their slivers:
 //   P[i][k] = x[i][k0+k] − row_shift[i] − col_offset[k0+k]
-// (either shift may be null). With row_sums, adds Σ_k P[i][k] to row_sums[i].
+// (either shift may be null). With row_offsets (then col_offset is null), each
+// row has its own offset vector (or none where row_offsets[i] is null), and it
+// is subtracted first:
+//   P[i][k] = (x[i][k0+k] − row_offsets[i][k0+k]) − row_shift[i]
+// so a row offset by a value close to it keeps the one correctly rounded
+// difference a caller would have computed itself. With row_sums, adds
+// Σ_k P[i][k] to row_sums[i].
 template <typename T>
 struct PackJob {
   const T* x;
@@ -67,6 +73,7 @@ struct PackJob {
   T* panel;
   std::size_t sliver_stride;
   double* row_sums;
+  const T* const* row_offsets;
 };
 
 // Micro-kernel: an MR × NR block of C (rows from `a`, columns from the NR/W

@@ -30,7 +30,10 @@ void pack_sliver(const PackJob<T>& job, std::size_t s0) {
       }
       const T* src = job.x + row * job.d + job.k0 + kb;
       const T shift = job.row_shift ? static_cast<T>(job.row_shift[row]) : T(0);
-      if (job.col_offset) {
+      if (job.row_offsets && job.row_offsets[row]) {
+        const T* off = job.row_offsets[row] + job.k0 + kb;
+        for (std::size_t k = 0; k < kn; ++k) out[k * W] = (src[k] - off[k]) - shift;
+      } else if (job.col_offset) {
         const T* off = job.col_offset + job.k0 + kb;
         for (std::size_t k = 0; k < kn; ++k) out[k * W] = (src[k] - shift) - off[k];
       } else {

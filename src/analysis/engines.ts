@@ -27,9 +27,35 @@ export interface RdmRequest {
   label?: string;
 }
 
+export interface RdmWithCentroidsRequest extends RdmRequest {
+  /** class of each stimulus, all ≥ 0, at least two distinct classes */
+  labels: Int32Array;
+}
+
+/** The three condensed float64 RDMs of one layer that the centroid/exemplar analysis needs. */
+export interface RdmWithCentroids {
+  /** the RDM of the activations (what `rdm` gives) */
+  full: Float64Array;
+  /** the RDM of the class centroids, classes present in ascending id (C(C−1)/2 entries) */
+  centroids: Float64Array;
+  /** the RDM of each stimulus minus its class centroid */
+  removed: Float64Array;
+  /** the class ids present, ascending: the rows of `centroids` */
+  classes: number[];
+  /** per RDM, the rows whose entries are NaN (for `centroids`: positions in `classes`) */
+  nanStimuli: { full: number[]; centroids: number[]; removed: number[] };
+}
+
 export interface RdmEngine {
   /** Condensed RDM (upper triangle, i < j, row-major), float64. */
   rdm(req: RdmRequest): Promise<Float64Array>;
+  /**
+   * Optional, for speed: the full RDM, the class-centroid RDM and the centroid-removed RDM
+   * of one layer from one product of the activations (instead of `rdm` of the data, of its
+   * centroids and of the data with them removed). The same values within 1e-5; `data` is left
+   * unchanged.
+   */
+  rdmWithCentroids?(req: RdmWithCentroidsRequest): Promise<RdmWithCentroids>;
   /**
    * Optional, for speed: classCentroids of src/analysis/classStructure.ts followed by
    * subtractCentroidsInPlace, with identical results. Returns the centroids; `data` is

@@ -5,7 +5,8 @@
  */
 import { compareRdms } from '../native/compare.js';
 import { bootstrapPearson } from '../native/bootstrapPearson.js';
-import { computeRdm } from '../native/rdm.js';
+import { computeRdm, type NanReason } from '../native/rdm.js';
+import { computeRdmSplit } from '../native/rdmSplit.js';
 import { nativeClassCentroids } from '../native/centroids.js';
 import { percentileInterval } from '../stats/intervals.js';
 import { bootstrapConsistency } from '../stats/bootstrap.js';
@@ -18,21 +19,41 @@ const MAX_NAN_WARNINGS = 5;
 
 export function nativeEngines(opts: { warn?: (message: string) => void } = {}): AnalysisEngines {
   let nanWarnings = 0;
+  /** One warning per RDM with undefined distances, at most MAX_NAN_WARNINGS in all. */
+  const warnNan = (label: string, nanStimuli: number[], nanReasons: NanReason[]): void => {
+    if (nanStimuli.length === 0 || !opts.warn) return;
+    nanWarnings++;
+    if (nanWarnings <= MAX_NAN_WARNINGS) {
+      const shown = nanStimuli.slice(0, 10).join(', ') + (nanStimuli.length > 10 ? ', …' : '');
+      opts.warn(`${label}: ${nanStimuli.length} stimuli have undefined distances (${[...new Set(nanReasons)].join(', ')}): ${shown}; their entries are NaN and left out of comparisons`);
+    } else if (nanWarnings === MAX_NAN_WARNINGS + 1) {
+      opts.warn('more RDMs have stimuli with undefined distances (warnings left out)');
+    }
+  };
   const rdm: RdmEngine = {
     async rdm(req) {
       const r = await computeRdm(req.data, req.n, req.d, {
         metric: req.metric, perFeature: req.perFeature, outDtype: 'float64', condensed: true, threads: req.threads,
       });
-      if (r.nanStimuli.length > 0 && opts.warn) {
-        nanWarnings++;
-        if (nanWarnings <= MAX_NAN_WARNINGS) {
-          const shown = r.nanStimuli.slice(0, 10).join(', ') + (r.nanStimuli.length > 10 ? ', …' : '');
-          opts.warn(`${req.label ?? 'RDM'}: ${r.nanStimuli.length} stimuli have undefined distances (${[...new Set(r.nanReasons)].join(', ')}): ${shown}; their entries are NaN and left out of comparisons`);
-        } else if (nanWarnings === MAX_NAN_WARNINGS + 1) {
-          opts.warn('more RDMs have stimuli with undefined distances (warnings left out)');
-        }
-      }
+      warnNan(req.label ?? 'RDM', r.nanStimuli, r.nanReasons);
       return r.rdm as Float64Array;
+    },
+    async rdmWithCentroids(req) {
+      const r = await computeRdmSplit(req.data, req.n, req.d, req.labels, {
+        metric: req.metric, perFeature: req.perFeature, threads: req.threads,
+      });
+      // the same warnings, in the same order, as rdm of the data, of its centroids and of the data without them
+      const label = req.label ?? 'RDM';
+      warnNan(label, r.full.nanStimuli, r.full.nanReasons);
+      warnNan(`${label} class centroids`, r.centroids.nanStimuli, r.centroids.nanReasons);
+      warnNan(`${label} centroids removed`, r.removed.nanStimuli, r.removed.nanReasons);
+      return {
+        full: r.full.rdm,
+        centroids: r.centroids.rdm,
+        removed: r.removed.rdm,
+        classes: r.classes,
+        nanStimuli: { full: r.full.nanStimuli, centroids: r.centroids.nanStimuli, removed: r.removed.nanStimuli },
+      };
     },
     splitCentroids(req) {
       const rowOf = Int32Array.from(req.labels, (l) => req.idx.rowOf[l]!);

@@ -8,8 +8,11 @@ import type { RdmAddon } from './types/rdm.js';
 import type { StatsAddon } from './types/stats.js';
 import type { BootstrapPearsonAddon } from './types/bootstrapPearson.js';
 import type { CentroidsAddon } from './types/centroids.js';
+import type { RdmSplitAddon } from './types/rdmSplit.js';
 
 export type { BuildInfo, ProgressCallback } from './types/core.js';
 export type { RdmMetric, RdmNativeOptions, RdmNativeResult, NanReason, PeakNativeResult } from './types/rdm.js';
+export type { RdmSplitNativeOptions, RdmSplitNativeResult, RdmSplitPart } from './types/rdmSplit.js';
 
-export type Addon = CoreAddon & RdmAddon & CompareAddon & StatsAddon & BootstrapPearsonAddon & CentroidsAddon;
+export type Addon = CoreAddon & RdmAddon & CompareAddon & StatsAddon & BootstrapPearsonAddon & CentroidsAddon
+  & RdmSplitAddon;
