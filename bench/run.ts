@@ -35,6 +35,8 @@ function generatedZoo(dir: string): string {
 }
 
 export interface BenchRunOptions {
+  /** the RDM cache to use (default: none, a cold run) */
+  cache?: string;
   zoo?: string;
   stimuli?: string;
   permutations?: number;
@@ -70,7 +72,8 @@ export async function benchRun(opts: BenchRunOptions = {}, ctx: { signal?: Abort
     const warn = ctx.warn ?? ((): void => undefined);
     const { doc } = await runPipeline({
       zoo: zoo ? [zoo] : undefined, stimuli, resize: true, device: 'cpu', metric: 'correlation', compare: 'r2', permutations, bootstrap,
-      seed: 0, threads, output: join(out, 'out'), saveRdms: false,
+      // a cold run unless a cache is given: the benchmark measures the computation
+      seed: 0, threads, output: join(out, 'out'), saveRdms: false, cache: opts.cache ?? false,
     }, { command: 'seedscope bench run', engines: nativeEngines({ warn }), signal: ctx.signal ?? new AbortController().signal, warn });
     return {
       op: 'run',

@@ -19,6 +19,15 @@ import { secondOrder } from './secondOrder.js';
 import { firstMiddleLast, stimulusMaps, type StimulusMaps } from './stimulusMds.js';
 import type { AnalysisOptions, ConsistencySummary, InstanceActivations, LayerResult, StimulusLabels, ZooAnalysis, ZooRdms } from './types.js';
 
+/**
+ * RDMs the Mantel engine may hold at once within `memory` bytes: it keeps, beside
+ * each float64 condensed input, square float32 rows, residuals and a byte screen
+ * (measured: about 4.5 × the input per RDM). At least 2.
+ */
+export function mantelRdmsWithin(memory: number, n: number): number {
+  return Math.max(2, Math.floor(memory / (4.5 * ((n * (n - 1)) / 2) * 8)));
+}
+
 /** Predicted labels of every instance (for behaviour), with the number of logits. */
 export interface ZooPredictions {
   predictions: Int32Array[];
@@ -124,6 +133,7 @@ export async function analyseZoo(name: string, set: RdmSet, predictions: ZooPred
           observed: observed.length === set.layers.length ? observed : undefined,
           n, method, permutations: opts.permutations, seed: opts.seed, threads: opts.threads,
           onProgress: timer.reporter('mantel', name),
+          maxRdms: opts.memory === undefined ? undefined : mantelRdmsWithin(opts.memory, n),
         });
         timer.finish('mantel', name);
         m.p.forEach((p, li) => tests[li] = { p, pCorrected: m.pCorrected[li]! });

@@ -102,6 +102,8 @@ export interface MantelFamilyRequest {
   seed: number;
   threads: number;
   onProgress?: Progress;
+  /** at most this many RDMs in memory at once (pairs are then tested in blocks; the p-values do not change) */
+  maxRdms?: number;
 }
 
 export interface MantelFamilyResult {

@@ -57,17 +57,23 @@ export async function instanceRdms(inst: InstanceActivations, stimuli: StimulusL
     }
     if (layer.n !== stimuli.n) throw new UserError(`instance ${inst.instance}, layer ${layer.name}: expected activations for ${stimuli.n} stimuli but received ${layer.n}`);
     const req = { n: layer.n, d: layer.d, metric: opts.metric, threads: opts.threads, label: `${inst.instance} ${layer.name}` };
-    const full = await engines.rdm.rdm({ ...req, data: layer.data });
-    if (!centroidsToo) {
-      keep(li, { full });
+    if (centroidsToo && engines.rdm.rdmWithCentroids && stimuli.labels!.every((l) => l >= 0)) {
+      // one product gives all three (docs/definitions.md, "Centroid and exemplar analysis")
+      const r = await engines.rdm.rdmWithCentroids({ ...req, data: layer.data, labels: stimuli.labels! });
+      keep(li, { full: r.full, centroids: r.centroids, removed: r.removed });
     } else {
-      // the activations are ours to drop now, so the centroids are removed in place
-      const centroids = await splitCentroids(engines, { data: layer.data, n: layer.n, d: layer.d, labels: stimuli.labels!, idx: idx!, threads: opts.threads });
-      keep(li, {
-        full,
-        centroids: await engines.rdm.rdm({ ...req, data: centroids, n: idx!.present.length, label: `${req.label} class centroids` }),
-        removed: await engines.rdm.rdm({ ...req, data: layer.data, label: `${req.label} centroids removed` }),
-      });
+      const full = await engines.rdm.rdm({ ...req, data: layer.data });
+      if (!centroidsToo) {
+        keep(li, { full });
+      } else {
+        // the activations are ours to drop now, so the centroids are removed in place
+        const centroids = await splitCentroids(engines, { data: layer.data, n: layer.n, d: layer.d, labels: stimuli.labels!, idx: idx!, threads: opts.threads });
+        keep(li, {
+          full,
+          centroids: await engines.rdm.rdm({ ...req, data: centroids, n: idx!.present.length, label: `${req.label} class centroids` }),
+          removed: await engines.rdm.rdm({ ...req, data: layer.data, label: `${req.label} centroids removed` }),
+        });
+      }
     }
     opts.checkCancelled?.();
   }

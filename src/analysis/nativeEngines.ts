@@ -68,7 +68,7 @@ export function nativeEngines(opts: { warn?: (message: string) => void } = {}): 
     async mantelFamily(req) {
       const layers = Array.from({ length: req.layers.count }, (_, i) => ({ name: `layer ${i}`, rdms: () => req.layers.load(i), n: req.n, observed: req.observed?.[i] }));
       const fam = await permtestFamily(layers, {
-        method: req.method, permutations: req.permutations, seed: req.seed, threads: req.threads, onProgress: req.onProgress,
+        method: req.method, permutations: req.permutations, seed: req.seed, threads: req.threads, onProgress: req.onProgress, maxRdmsPerCall: req.maxRdms,
       });
       return {
         statistic: fam.layers.map((l) => l.statistic),

@@ -11,6 +11,7 @@ import { benchPeak } from '../../bench/peak.js';
 import { benchPermtest, type BenchPermtestParams } from '../../bench/permtest.js';
 import { benchRdm } from '../../bench/rdm.js';
 import { benchRun, type BenchRunOptions } from '../../bench/run.js';
+import { SCALE_CASES, benchScale, type ScaleCase } from '../../bench/scale.js';
 import { readBaseline, runSuite, suiteEntries } from '../../bench/suite.js';
 import { UserError } from '../errors.js';
 import type { CompareMethod } from '../native/compare.js';
@@ -156,6 +157,24 @@ function registerPermtestBench(bench: Command): void {
     });
 }
 
+function registerScaleBench(bench: Command): void {
+  bench
+    .command('scale')
+    .description('how seedscope scales: N = 10,000 on the default zoo, 100 synthetic instances, and the default run from a warm cache; wall time, phases, peak RSS, disk, cost per unit')
+    .addOption(new Option('--cases <list>', `cases to run, comma-separated: ${SCALE_CASES.join(',')}`).argParser((v: string) => v.split(',').map((c) => c.trim()).filter((c) => c.length > 0)).default([...SCALE_CASES]))
+    .addOption(permutationsOption(1000, 0, 'permutations of every run'))
+    .addOption(intOpt('--bootstrap <n>', 'bootstrap samples of every run', 0, 1e8, 1000))
+    .addOption(new Option('--memory <GiB>', 'memory budget of every run (default: the run\'s default)').argParser(numberArg(0.05, 1 << 20)))
+    .addOption(threadsOption())
+    .option('--work-dir <dir>', 'keep the caches and outputs here (default: a temporary folder, removed afterwards)')
+    .addOption(jsonOption('print one JSON document (the default output anyway)'))
+    .action(async (o: { cases: string[]; permutations: number; bootstrap: number; memory?: number; threads: number; workDir?: string }) => {
+      const bad = o.cases.filter((c) => !(SCALE_CASES as readonly string[]).includes(c));
+      if (bad.length > 0) throw new UserError(`--cases: expected some of ${SCALE_CASES.join(',')} but received ${bad.join(',')}`, 2);
+      printJson(await benchScale({ ...o, cases: o.cases as ScaleCase[] }, (line) => process.stderr.write(line + '\n')));
+    });
+}
+
 /** `seedscope bench` alone: the whole suite, optionally against a baseline. */
 function registerSuite(bench: Command): void {
   bench
@@ -190,7 +209,7 @@ export function registerBench(program: Command): void {
   const bench = program
     .command('bench')
     .description('benchmarks of the native core and the pipeline; with no operation, the whole suite as one JSON document');
-  for (const register of [registerRunBench, registerCompareBench, registerExtractBench, registerRdmBench, registerPeakBench, registerPermtestBench, registerSuite]) {
+  for (const register of [registerRunBench, registerScaleBench, registerCompareBench, registerExtractBench, registerRdmBench, registerPeakBench, registerPermtestBench, registerSuite]) {
     register(bench);
   }
 }

@@ -10,6 +10,7 @@
 import { statfsSync, existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { totalmem } from 'node:os';
+import { mantelRdmsWithin } from '../analysis/analyseZoo.js';
 import { UserError } from '../errors.js';
 import type { ResolvedLayer } from '../zoo/resolveLayers.js';
 
@@ -111,7 +112,11 @@ export function planRun(input: PlanInput): RunPlan {
   // and the comparison's working copies about 3 × that, the Mantel engine (its square
   // float32 rows, residuals and byte screen beside the inputs) about 4.5 ×.
   steps.push({ step: `consistency of one layer (${maxK} RDMs of ${n} stimuli and their subsets)`, bytes: 3 * maxK * rdm64 });
-  if (input.permutations > 0 && maxK >= 2) steps.push({ step: `Mantel tests of one layer (${maxK} RDMs)`, bytes: 4.5 * maxK * rdm64 });
+  if (input.permutations > 0 && maxK >= 2) {
+    // more RDMs than fit are tested in blocks of instances (stats/permtest.ts), same p-values
+    const held = Math.min(maxK, mantelRdmsWithin(Math.max(budget - BASELINE, 0), n));
+    steps.push({ step: `Mantel tests of one layer (${held} of its ${maxK} RDMs at a time)`, bytes: 4.5 * held * rdm64 });
+  }
   // Computing one RDM: the activations of one layer and three condensed outputs (full, centroids, removed).
   const largestLayer = Math.max(...input.zoos.flatMap((z) => z.layers.map((l) => l.size)));
   steps.push({ step: `RDMs of the largest layer (${largestLayer} features)`, bytes: n * largestLayer * 4 + 3 * rdm64 });

@@ -13,7 +13,7 @@
  */
 import { UserError } from '../errors.js';
 import { compareRdms } from '../native/compare.js';
-import { mantelTest } from '../native/stats.js';
+import { mantelTest, type MantelNativeOptions, type MantelNativeResult } from '../native/stats.js';
 import type { CompareMethod } from '../native/compare.js';
 import type { ProgressCallback } from '../native/AddonTypes.js';
 import { benjaminiHochberg, holm, maxStatistic, pFromCount, type Correction } from './corrections.js';
@@ -25,6 +25,8 @@ export interface PermtestOptions {
   seed?: number;
   threads?: number;
   onProgress?: ProgressCallback;
+  /** families: at most this many RDMs in one native call (memory); pairs are then tested in blocks of instances */
+  maxRdmsPerCall?: number;
 }
 
 export interface PairPermtest {
@@ -36,7 +38,7 @@ export interface PairPermtest {
   seed: number;
 }
 
-function resolved(opts: PermtestOptions): Required<Omit<PermtestOptions, 'onProgress' | 'threads'>> & PermtestOptions {
+function resolved(opts: PermtestOptions): Required<Omit<PermtestOptions, 'onProgress' | 'threads' | 'maxRdmsPerCall'>> & PermtestOptions {
   const permutations = opts.permutations ?? 10000;
   const seed = opts.seed ?? 0;
   checkResampling('permutations', permutations, seed);
@@ -128,6 +130,62 @@ async function familyFloor(layers: readonly FamilyLayer[], method: CompareMethod
   return Number.isFinite(floor) ? floor : undefined;
 }
 
+type AllPairsResult = Pick<MantelNativeResult, 'statistic' | 'count' | 'permutations' | 'exact' | 'nullMax'>;
+
+/**
+ * Every pair of K RDMs, in one native call or, when K exceeds `maxRdms`, in
+ * blocks: the instances are cut into groups of maxRdms / 2, and each pair of
+ * groups is tested together. Permutation p is the same in every call (it is
+ * keyed by the seed and p alone), so each pair's statistic and count are the
+ * ones a single call gives, and the maximum over blocks of each call's null
+ * maximum is the family's. Only memory changes: 2 groups' RDMs per call.
+ */
+async function mantelAllPairs(rdms: Float64Array[], n: number, opts: MantelNativeOptions, maxRdms: number | undefined): Promise<AllPairsResult> {
+  const k = rdms.length;
+  if (maxRdms === undefined || k <= maxRdms) return mantelTest(rdms, n, opts);
+  const h = Math.max(1, Math.floor(maxRdms / 2));
+  const groups: number[][] = [];
+  for (let s = 0; s < k; s += h) groups.push(Array.from({ length: Math.min(h, k - s) }, (_, i) => s + i));
+  const statistic = new Float64Array(k * k).fill(Number.NaN);
+  const count = new Float64Array(k * k).fill(Number.NaN);
+  let nullMax: Float64Array | undefined;
+  let permutations = 0;
+  let exact = false;
+  const calls = (groups.length * (groups.length + 1)) / 2;
+  let call = 0;
+  for (let a = 0; a < groups.length; a++) {
+    for (let b = a; b < groups.length; b++) {
+      const idx = a === b ? groups[a]! : [...groups[a]!, ...groups[b]!];
+      const thisCall = call++;
+      if (idx.length < 2) continue;
+      const r = await mantelTest(idx.map((i) => rdms[i]!), n, {
+        ...opts,
+        onProgress: opts.onProgress ? (d, t) => opts.onProgress!(thisCall * t + d, calls * t) : undefined,
+      });
+      permutations = r.permutations;
+      exact = r.exact;
+      const m = idx.length;
+      const inA = (x: number): boolean => x < groups[a]!.length;
+      for (let x = 0; x < m; x++) {
+        for (let y = x + 1; y < m; y++) {
+          // within a group only from its own call; across groups from theirs
+          if (a !== b && inA(x) === inA(y)) continue;
+          const gx = idx[x]!;
+          const gy = idx[y]!;
+          for (const [p, q] of [[gx, gy], [gy, gx]] as const) {
+            statistic[p * k + q] = r.statistic[x * m + y]!;
+            count[p * k + q] = r.count[x * m + y]!;
+          }
+        }
+      }
+      const nm = r.nullMax!;
+      if (!nullMax) nullMax = Float64Array.from(nm);
+      else for (let p = 0; p < nm.length; p++) if (!Number.isNaN(nm[p]!) && (Number.isNaN(nullMax[p]!) || nm[p]! > nullMax[p]!)) nullMax[p] = nm[p]!;
+    }
+  }
+  return { statistic, count, permutations, exact, nullMax };
+}
+
 /**
  * All pairs of every layer, with one set of permutations shared by all layers.
  * Progress is reported over the whole family.
@@ -149,10 +207,10 @@ export async function permtestFamily(layers: readonly FamilyLayer[], opts: Permt
     if (ks.length > 0 && rdms.length !== ks[0]) throw new UserError(`layer ${l.name ?? '?'}: expected ${ks[0]} RDMs like the first layer but received ${rdms.length}`);
     checkComparable(rdms.map((values, i) => ({ values, name: l.labels?.[i] ?? `${l.name ?? 'layer'} RDM ${i}` })));
     ks.push(rdms.length);
-    const r = await mantelTest(rdms, n, {
+    const r = await mantelAllPairs(rdms, n, {
       method: o.method, permutations: o.permutations, seed: o.seed, threads: o.threads, allPairs: true, keepNullMax: true, nullFloor,
       onProgress: o.onProgress ? (done, total) => o.onProgress!(li * total + done, layers.length * total) : undefined,
-    });
+    }, o.maxRdmsPerCall);
     results.push(r);
   }
   const first = results[0]!;

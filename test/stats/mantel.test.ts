@@ -165,3 +165,23 @@ test('max-statistic correction over pairs × layers controls the family-wise err
   assert.ok(anyCorrected / families <= 0.12, `FWER ${anyCorrected / families}`);
   assert.ok(anyRaw > anyCorrected, 'uncorrected tests reject more often');
 });
+
+test('a family tested in blocks of instances (bounded memory) gives exactly the p-values of one call', async () => {
+  const rng = new TestRng(41);
+  const n = 12;
+  const shared = randomCondensed(() => rng.normal(), n);
+  const layers = [0, 1].map((l) => ({
+    name: `l${l}`, n, rdms: Array.from({ length: 7 }, () => shared.map((v) => v + (l + 1) * rng.normal())),
+  }));
+  for (const method of ['pearson', 'spearman'] as const) {
+    const whole = await permtestFamily(layers, { method, permutations: 200, seed: 5 });
+    for (const maxRdmsPerCall of [2, 3, 4, 6]) {
+      const blocked = await permtestFamily(layers, { method, permutations: 200, seed: 5, maxRdmsPerCall });
+      whole.layers.forEach((l, li) => {
+        assert.deepEqual(Array.from(blocked.layers[li]!.statistic), Array.from(l.statistic), `${method} statistic, blocks of ${maxRdmsPerCall}`);
+        assert.deepEqual(Array.from(blocked.layers[li]!.p), Array.from(l.p), `${method} p, blocks of ${maxRdmsPerCall}`);
+        assert.deepEqual(Array.from(blocked.layers[li]!.pMaxstat), Array.from(l.pMaxstat), `${method} corrected p, blocks of ${maxRdmsPerCall}`);
+      });
+    }
+  }
+});
