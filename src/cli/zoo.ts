@@ -4,23 +4,14 @@
  * speed tests; the work is src/zoo/synthZoo.ts.
  */
 import { Option, type Command } from 'commander';
-import { MAX_SYNTH_INSTANCES, synthZoo } from '../zoo/synthZoo.js';
+import { MAX_SYNTH_INSTANCES, synthZoo, type SynthOptions } from '../zoo/synthZoo.js';
 import { interruptController } from './interrupt.js';
 import { info, printJson } from './output.js';
 import { jsonOption, quietOption, seedOption } from './options.js';
 import { intArg, numberArg } from './parsers.js';
 import { ProgressBar } from './progressBar.js';
 
-interface SynthCliOptions {
-  from: string;
-  instances: number;
-  noise: number;
-  seed: number;
-  output: string;
-  name?: string;
-  json?: boolean;
-  quiet?: boolean;
-}
+type SynthCliOptions = Pick<SynthOptions, 'from' | 'instances' | 'noise' | 'seed' | 'output' | 'name'> & { json?: boolean; quiet?: boolean };
 
 export function registerZoo(program: Command): void {
   const zoo = program.command('zoo').description('make zoos');

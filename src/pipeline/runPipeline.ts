@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyseZoo, type ZooAnalysisOutput } from '../analysis/analyseZoo.js';
-import type { AnalysisEngines, CompareMethod, Metric } from '../analysis/engines.js';
+import type { AnalysisEngines } from '../analysis/engines.js';
 import { PhaseTimer, type PhaseListener } from '../analysis/phases.js';
 import type { AnalysisOptions, StimulusLabels } from '../analysis/types.js';
 import { analyseZooDifference, type ZooDifference } from '../analysis/zooDifference.js';
@@ -30,7 +30,7 @@ import { runVersions } from './systemInfo.js';
 import { saveRdms, writeRunOutput } from './writeRunOutput.js';
 
 /** Everything a run needs to know, as plain values (the CLI's options, or a benchmark's). */
-export interface RunOptions extends ZooSources {
+export interface RunOptions extends ZooSources, Pick<AnalysisOptions, 'metric' | 'compare' | 'permutations' | 'bootstrap' | 'seed' | 'threads'> {
   stimuli: string;
   perClass?: number;
   /** false: images of another size than the model input are an error */
@@ -40,12 +40,6 @@ export interface RunOptions extends ZooSources {
   /** GiB the run may use (default: half the machine's memory, at most 16) */
   memory?: number;
   device: DeviceChoice;
-  metric: Metric;
-  compare: CompareMethod;
-  permutations: number;
-  bootstrap: number;
-  seed: number;
-  threads: number;
   output: string;
   saveRdms: boolean;
   /** the RDM cache folder; false: a temporary one, removed after the run (--no-cache); absent: the default */
