@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "args.h"
+#include "rdm_args.h"
 #include "gram.h"
 #include "peak.h"
 #include "promise_worker.h"
@@ -18,9 +19,6 @@ namespace seedscope_binding {
 
 namespace {
 
-// n² values must fit one typed array (and the float64 Gram matrix in memory).
-constexpr std::int64_t kMaxStimuli = 46340;
-constexpr std::int64_t kMaxFeatures = std::int64_t(1) << 40;
 
 class RdmWorker : public PromiseWorker {
  public:
@@ -70,27 +68,15 @@ class RdmWorker : public PromiseWorker {
   std::vector<seedscope::NanStimulus> nan_;
 };
 
-seedscope::RdmMetric ParseMetric(const Napi::Value& v) {
-  if (v.IsUndefined()) return seedscope::RdmMetric::Correlation;
-  const std::string m = GetEnum(v, "options.metric", {"correlation", "cosine", "euclidean", "sqeuclidean"});
-  if (m == "cosine") return seedscope::RdmMetric::Cosine;
-  if (m == "euclidean") return seedscope::RdmMetric::Euclidean;
-  if (m == "sqeuclidean") return seedscope::RdmMetric::SqEuclidean;
-  return seedscope::RdmMetric::Correlation;
-}
-
 Napi::Value ComputeRdm(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  FloatArrayArg acts = GetFloatArray(info[0], "acts");
-  const auto n = static_cast<std::size_t>(GetInteger(info[1], "n", 2, kMaxStimuli));
-  const auto d = static_cast<std::size_t>(GetInteger(info[2], "d", 1, kMaxFeatures));
-  const std::size_t expected = CheckedProduct(env, n, d, "acts");
-  if (acts.length != expected)
-    ThrowRange(env, "Expected n*d = " + std::to_string(expected) + " elements for acts but received " +
-                        std::to_string(acts.length));
+  const ActivationsArg a = GetActivations(info);
+  const FloatArrayArg acts = a.acts;
+  const std::size_t n = a.n;
+  const std::size_t d = a.d;
   Napi::Object options = GetOptions(info[3], "options");
   seedscope::RdmOptions opt;
-  opt.metric = ParseMetric(options.Get("metric"));
+  opt.metric = GetRdmMetric(options.Get("metric"));
   opt.per_feature = GetOptionalBool(options.Get("perFeature"), "options.perFeature", false);
   opt.condensed = GetOptionalBool(options.Get("condensed"), "options.condensed", false);
   opt.threads = static_cast<int>(GetOptionalInteger(options.Get("threads"), "options.threads", 0, 1024, 0));

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "args.h"
+#include "rdm_args.h"
 #include "gram.h"
 #include "promise_worker.h"
 #include "rdm_split.h"
@@ -18,9 +19,6 @@ namespace seedscope_binding {
 
 namespace {
 
-// n² float64 values (the Gram matrix) must fit in memory, n(n−1)/2 in one typed array.
-constexpr std::int64_t kMaxStimuli = 46340;
-constexpr std::int64_t kMaxFeatures = std::int64_t(1) << 40;
 
 Napi::Object NanList(Napi::Env env, const std::vector<seedscope::NanStimulus>& nan, Napi::Float64Array rdm) {
   Napi::Object o = Napi::Object::New(env);
@@ -84,24 +82,12 @@ class RdmSplitWorker : public PromiseWorker {
   seedscope::RdmSplitNan nan_;
 };
 
-seedscope::RdmMetric ParseMetric(const Napi::Value& v) {
-  if (v.IsUndefined()) return seedscope::RdmMetric::Correlation;
-  const std::string m = GetEnum(v, "options.metric", {"correlation", "cosine", "euclidean", "sqeuclidean"});
-  if (m == "cosine") return seedscope::RdmMetric::Cosine;
-  if (m == "euclidean") return seedscope::RdmMetric::Euclidean;
-  if (m == "sqeuclidean") return seedscope::RdmMetric::SqEuclidean;
-  return seedscope::RdmMetric::Correlation;
-}
-
 Napi::Value ComputeRdmSplit(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  FloatArrayArg acts = GetFloatArray(info[0], "acts");
-  const auto n = static_cast<std::size_t>(GetInteger(info[1], "n", 2, kMaxStimuli));
-  const auto d = static_cast<std::size_t>(GetInteger(info[2], "d", 1, kMaxFeatures));
-  const std::size_t expected = CheckedProduct(env, n, d, "acts");
-  if (acts.length != expected)
-    ThrowRange(env, "Expected n*d = " + std::to_string(expected) + " elements for acts but received " +
-                        std::to_string(acts.length));
+  const ActivationsArg a = GetActivations(info);
+  const FloatArrayArg acts = a.acts;
+  const std::size_t n = a.n;
+  const std::size_t d = a.d;
   if (!info[3].IsTypedArray() || info[3].As<Napi::TypedArray>().TypedArrayType() != napi_int32_array)
     ThrowType(env, "an Int32Array", "labels", info[3]);
   Napi::Int32Array label_array = info[3].As<Napi::Int32Array>();
@@ -121,7 +107,7 @@ Napi::Value ComputeRdmSplit(const Napi::CallbackInfo& info) {
 
   Napi::Object options = GetOptions(info[4], "options");
   seedscope::RdmOptions opt;
-  opt.metric = ParseMetric(options.Get("metric"));
+  opt.metric = GetRdmMetric(options.Get("metric"));
   opt.per_feature = GetOptionalBool(options.Get("perFeature"), "options.perFeature", false);
   opt.condensed = true;
   opt.threads = static_cast<int>(GetOptionalInteger(options.Get("threads"), "options.threads", 0, 1024, 0));
