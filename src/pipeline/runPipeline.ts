@@ -1,7 +1,8 @@
 /**
  * One run, from plain options to the results document: load the zoos and
- * the stimuli, stream every zoo's instances through extraction into the
- * analysis, compare the zoos, draw the figures, and write everything into a
+ * the stimuli, plan memory and disk, get every zoo's RDMs through the cache
+ * (extracting and computing only what is missing), analyse them a layer at
+ * a time, compare the zoos, draw the figures, and write everything into a
  * staged output folder that is renamed into place only when complete.
  * Progress leaves as phase events; one PhaseTimer times every phase.
  */
