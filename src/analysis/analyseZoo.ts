@@ -20,12 +20,17 @@ import { firstMiddleLast, stimulusMaps, type StimulusMaps } from './stimulusMds.
 import type { AnalysisOptions, ConsistencySummary, InstanceActivations, LayerResult, StimulusLabels, ZooAnalysis, ZooRdms } from './types.js';
 
 /**
- * RDMs the Mantel engine may hold at once within `memory` bytes: it keeps, beside
- * each float64 condensed input, square float32 rows, residuals and a byte screen
- * (measured: about 4.5 × the input per RDM). At least 2.
+ * RDMs the Mantel engine may take in one call: within `memory` bytes (beside
+ * each float64 condensed input it keeps square float32 rows, residuals and a
+ * byte screen: measured about 4.5 × the input per RDM), and few enough that
+ * its fast dot engine applies: native/core/mantel.cc switches to the slow
+ * generic engine when N²·(10k − 4) bytes exceed 2 GiB (at N = 10,000 that is
+ * k = 3, which ran > 20 min per layer instead of minutes). At least 2.
  */
 export function mantelRdmsWithin(memory: number, n: number): number {
-  return Math.max(2, Math.floor(memory / (4.5 * ((n * (n - 1)) / 2) * 8)));
+  const byMemory = Math.floor(memory / (4.5 * ((n * (n - 1)) / 2) * 8));
+  const byDotEngine = Math.floor((2 * 1024 ** 3 / (n * n) + 4) / 10);
+  return Math.max(2, Math.min(byMemory, byDotEngine));
 }
 
 /** Predicted labels of every instance (for behaviour), with the number of logits. */
@@ -133,7 +138,7 @@ export async function analyseZoo(name: string, set: RdmSet, predictions: ZooPred
           observed: observed.length === set.layers.length ? observed : undefined,
           n, method, permutations: opts.permutations, seed: opts.seed, threads: opts.threads,
           onProgress: timer.reporter('mantel', name),
-          maxRdms: opts.memory === undefined ? undefined : mantelRdmsWithin(opts.memory, n),
+          maxRdms: mantelRdmsWithin(opts.memory ?? Number.POSITIVE_INFINITY, n),
         });
         timer.finish('mantel', name);
         m.p.forEach((p, li) => tests[li] = { p, pCorrected: m.pCorrected[li]! });
