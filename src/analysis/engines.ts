@@ -83,6 +83,14 @@ export interface CompareEngine {
    * value of a vector with itself.
    */
   compareAll(vectors: readonly Float64Array[], method: BaseMethod, threads: number): Promise<Float64Array>;
+  /**
+   * Optional, for streaming: adds Σ_k (data[i][k] − shift[i])(data[j][k] − shift[j]) to
+   * gram[i][j] (rows × rows, both triangles) and Σ_k (data[i][k] − shift[i]) to rowSums[i],
+   * for data of rows × cols (row-major, float64 throughout). Products too large to hold
+   * are summed over blocks of columns this way.
+   */
+  gramAccumulate?(data: Float64Array, rows: number, cols: number, shift: Float64Array, gram: Float64Array,
+    rowSums: Float64Array, threads: number): Promise<void>;
 }
 
 /** Per layer, the K condensed RDMs, read when asked for (one layer in memory at a time). */

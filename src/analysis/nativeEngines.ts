@@ -13,6 +13,7 @@ import { bootstrapConsistency } from '../stats/bootstrap.js';
 import { permtestFamily } from '../stats/permtest.js';
 import { compareZoos } from '../stats/zoo.js';
 import type { AnalysisEngines, CompareEngine, RdmEngine, StatsEngine } from './engines.js';
+import { gramAccumulate } from '../native/gram.js';
 
 /** At most this many warnings about undefined distances; then one line says more were left out. */
 const MAX_NAN_WARNINGS = 5;
@@ -63,6 +64,7 @@ export function nativeEngines(opts: { warn?: (message: string) => void } = {}): 
   };
   const compare: CompareEngine = {
     compareAll: (vectors, method, threads) => compareRdms(vectors, method, { threads }),
+    gramAccumulate: (data, rows, cols, shift, gram, rowSums, threads) => gramAccumulate(data, rows, cols, shift, gram, rowSums, { threads }),
   };
   const stats: StatsEngine = {
     async mantelFamily(req) {

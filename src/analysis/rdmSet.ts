@@ -25,6 +25,8 @@ export interface RdmSet {
   readonly hasCentroids: boolean;
   /** a condensed RDM, float64 (a fresh array the caller may keep or drop) */
   read(layer: number, instance: number, variant: RdmVariant): Promise<Float64Array>;
+  /** entries [start, end) of a condensed RDM into out (float64) from outOffset: a block, without reading the whole RDM */
+  readRange(layer: number, instance: number, variant: RdmVariant, start: number, end: number, out: Float64Array, outOffset: number): Promise<void>;
 }
 
 /** The K RDMs of one layer in instance order. */
@@ -80,5 +82,9 @@ export class MemoryRdmSet implements RdmSet {
     const r = this.rdms.get(variant)?.[layer]?.[instance];
     if (!r) return Promise.reject(new Error(`no ${variant} RDM of layer ${layer}, instance ${instance}`));
     return Promise.resolve(r);
+  }
+
+  async readRange(layer: number, instance: number, variant: RdmVariant, start: number, end: number, out: Float64Array, outOffset: number): Promise<void> {
+    out.set((await this.read(layer, instance, variant)).subarray(start, end), outOffset);
   }
 }

@@ -60,7 +60,9 @@ export function planText(plan: RunPlan): string {
   for (const z of plan.extraction_passes) {
     lines.push(`extraction of ${z.zoo}: ${z.passes.length} pass${z.passes.length === 1 ? '' : 'es'} per instance (${z.passes.map((p) => p.join(',')).join(' | ')}), batches of ${plan.batch_mib} MiB`);
   }
-  lines.push(`second-order tiles: ${plan.second_order_group} RDM(s) per group`);
+  lines.push(plan.second_order_block_entries !== null
+    ? `second order: streamed, blocks of ${plan.second_order_block_entries} entries of every RDM`
+    : `second-order tiles: ${plan.second_order_group} RDM(s) per group`);
   const free = plan.disk.free_bytes === null ? 'unknown' : fmtGiB(plan.disk.free_bytes);
   lines.push(`disk: ${fmtGiB(plan.disk.need_bytes)} of new RDMs in ${plan.disk.cache_dir} (${free} free)`);
   return lines.join('\n') + '\n';

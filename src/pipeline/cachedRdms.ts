@@ -18,6 +18,7 @@ import { RDM_FORMAT } from '../store/entryMeta.js';
 import { cacheKey, canonicalJson } from '../store/cacheKey.js';
 import { LabelCache } from '../store/labelCache.js';
 import type { RdmCache } from '../store/rdmCache.js';
+import type { RdmEntry } from '../store/rdmEntry.js';
 import type { StimulusSet } from '../stimuli/loadStimuli.js';
 import type { ResolvedLayer } from '../zoo/resolveLayers.js';
 import type { Zoo } from '../zoo/zoo.js';
@@ -38,15 +39,29 @@ export class CachedRdmSet implements RdmSet {
   ) {}
 
   read(layer: number, instance: number, variant: RdmVariant): Promise<Float64Array> {
+    return this.withEntry(layer, instance, variant, (entry) => {
+      const out = new Float64Array(entry.length);
+      entry.readRange(0, entry.length, out);
+      return out;
+    });
+  }
+
+  readRange(layer: number, instance: number, variant: RdmVariant, start: number, end: number, out: Float64Array, outOffset: number): Promise<void> {
+    return this.withEntry(layer, instance, variant, (entry) => {
+      entry.readRange(start, end, out, outOffset);
+    });
+  }
+
+  private withEntry<T>(layer: number, instance: number, variant: RdmVariant, use: (entry: RdmEntry) => T): Promise<T> {
     const key = this.keys.get(variant)?.[layer]?.[instance];
     if (!key) return Promise.reject(new Error(`no ${variant} RDM of layer ${layer}, instance ${instance}`));
     // checked when the run looked it up; the size and header are checked again here
     const r = this.cache.get(key, { verify: false });
     if (r.status !== 'hit') return Promise.reject(new Error(`the cached RDM ${key} disappeared during the run (${r.status === 'corrupt' ? r.reason : 'missing'})`));
     try {
-      const out = new Float64Array(r.entry.length);
-      r.entry.readRange(0, r.entry.length, out);
-      return Promise.resolve(out);
+      return Promise.resolve(use(r.entry));
+    } catch (e) {
+      return Promise.reject(e);
     } finally {
       r.entry.close();
     }

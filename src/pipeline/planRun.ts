@@ -11,6 +11,7 @@ import { statfsSync, existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { totalmem } from 'node:os';
 import { mantelRdmsWithin } from '../analysis/analyseZoo.js';
+import { entriesPerBlock } from '../analysis/secondOrder.js';
 import { UserError } from '../errors.js';
 import type { ResolvedLayer } from '../zoo/resolveLayers.js';
 
@@ -44,6 +45,8 @@ export interface PlanInput {
   zoos: readonly ZooPlanInput[];
   permutations: number;
   bootstrap: number;
+  /** the second-order comparison is pearson (r, r²), which is streamed in blocks of entries (secondOrder.ts) */
+  secondOrderStreamed: boolean;
   budget: number;
   /** where the RDM cache lives (its free space is checked) */
   cacheDir: string;
@@ -63,8 +66,10 @@ export interface RunPlan {
   extraction_passes: { zoo: string; passes: string[][] }[];
   /** MiB of model tensors per extraction batch */
   batch_mib: number;
-  /** (instance, layer) RDMs per second-order tile group */
+  /** (instance, layer) RDMs per second-order tile group (the tiled comparison: rank methods, NaN entries) */
   second_order_group: number;
+  /** entries of every (instance, layer) RDM per block of the streamed second-order comparison (pearson); null when tiled */
+  second_order_block_entries: number | null;
   disk: { cache_dir: string; need_bytes: number; free_bytes: number | null };
 }
 
@@ -135,7 +140,14 @@ export function planRun(input: PlanInput): RunPlan {
   // second-order tiles: two groups of (instance, layer) RDMs and the comparison's copies (secondOrder.ts)
   const items = Math.max(...input.zoos.map((z) => z.layers.length * z.instances));
   const group = Math.max(1, Math.min(items, Math.floor(Math.max(budget - BASELINE, 0) / (2 * 2 * rdm64))));
-  steps.push({ step: `second-order tiles (${group} RDM${group === 1 ? '' : 's'} per group)`, bytes: 2 * 2 * group * rdm64 });
+  const blockEntries = input.secondOrderStreamed ? entriesPerBlock(items, condensed(n), Math.max(budget - BASELINE, 0)) : null;
+  if (blockEntries !== null) {
+    // pearson reads blocks of entries of every RDM at once (a block and the kernel's packed copy);
+    // RDMs with NaN entries fall back to the tiles, which fit the same budget
+    steps.push({ step: `second-order blocks (${blockEntries} entries of each of ${items} RDMs)`, bytes: 2 * 8 * items * blockEntries });
+  } else {
+    steps.push({ step: `second-order tiles (${group} RDM${group === 1 ? '' : 's'} per group)`, bytes: 2 * 2 * group * rdm64 });
+  }
   const peak = BASELINE + stimuliBytes + Math.max(...steps.filter((s) => !s.step.startsWith('the stimuli')).map((s) => s.bytes));
 
   const perEntry = condensed(n) * 4 + 256;
@@ -153,6 +165,7 @@ export function planRun(input: PlanInput): RunPlan {
     extraction_passes: extraction,
     batch_mib: batchMib,
     second_order_group: group,
+    second_order_block_entries: blockEntries,
     disk: { cache_dir: input.cacheDir, need_bytes: Math.round(need), free_bytes: freeBytes(input.cacheDir) },
   };
 }

@@ -137,6 +137,7 @@ function planFor(prepared: readonly PreparedZoo[], opts: RunOptions, cacheDir: s
     })),
     permutations: opts.permutations,
     bootstrap: opts.bootstrap,
+    secondOrderStreamed: opts.compare === 'pearson' || opts.compare === 'r2',
     budget: opts.memory !== undefined ? opts.memory * GIB : defaultMemoryBudget(),
     cacheDir,
   });

@@ -35,9 +35,10 @@ test('N = 3,000 with --memory 1: planned in passes and tiles, peak resident memo
   const args = ['run', '--zoo', zoo, '--stimuli', IDX, '--per-class', '300', '--memory', '1', '--permutations', '20', '--bootstrap', '20', '--cache', join(dir, 'cache')];
   const plan = await runCli([...args, '--plan', '--json']);
   assert.equal(plan.code, 0, plan.stderr);
-  const p = JSON.parse(plan.stdout) as { extraction_passes: { passes: string[][] }[]; second_order_group: number };
+  const p = JSON.parse(plan.stdout) as { extraction_passes: { passes: string[][] }[]; second_order_group: number; second_order_block_entries: number | null };
   assert.ok(p.extraction_passes[0]!.passes.length > 1, 'one pass would hold every layer of an instance');
-  assert.ok(p.second_order_group < 36, 'the second-order comparison is tiled');
+  assert.ok(p.second_order_group < 36, 'the tiled second-order comparison holds fewer than all 36 RDMs');
+  assert.ok(p.second_order_block_entries !== null && p.second_order_block_entries < (3000 * 2999) / 2, 'pearson is streamed in blocks of entries');
   const r = await runCli([...args, '-o', join(dir, 'out'), '--quiet'], { timeoutMs: 600_000 });
   assert.equal(r.code, 0, r.stderr);
   const doc = JSON.parse(readFileSync(join(dir, 'out', 'results.json'), 'utf8')) as { stimuli: { n: number }; timing: { peak_rss_mib: number } };
