@@ -66,7 +66,7 @@ export interface RunOutcome {
 }
 
 /** One zoo, loaded with its stimuli and layers, before any work. */
-interface PreparedZoo {
+export interface PreparedZoo {
   zoo: Zoo;
   stimuli: StimulusSet;
   labels: StimulusLabels;
@@ -96,7 +96,7 @@ function recordedOptions(opts: RunOptions): Record<string, unknown> {
 }
 
 /** Every zoo with its stimuli (zoos of the same input share one preprocessed set) and layers. */
-async function prepareZoos(opts: RunOptions): Promise<PreparedZoo[]> {
+export async function prepareZoos(opts: RunOptions): Promise<PreparedZoo[]> {
   const zoos = loadZoos(opts);
   const stimuliByInput = new Map<string, StimulusSet>();
   const prepared: PreparedZoo[] = [];
