@@ -4,7 +4,6 @@
  * measurements live in bench/<op>.ts.
  */
 import { Option, type Command } from 'commander';
-import { compareWithBaseline } from '../../bench/baseline.js';
 import { benchCompare } from '../../bench/compare.js';
 import { benchExtract, type BenchExtractOptions } from '../../bench/extract.js';
 import { benchPeak } from '../../bench/peak.js';
@@ -12,12 +11,12 @@ import { benchPermtest, type BenchPermtestParams } from '../../bench/permtest.js
 import { benchRdm } from '../../bench/rdm.js';
 import { benchRun, type BenchRunOptions } from '../../bench/run.js';
 import { SCALE_CASES, benchScale, type ScaleCase } from '../../bench/scale.js';
-import { readBaseline, runSuite, suiteEntries } from '../../bench/suite.js';
 import { UserError } from '../errors.js';
 import type { CompareMethod } from '../native/compare.js';
 import type { RdmMetric } from '../native/rdm.js';
 import { DEFAULT_STIMULI } from '../stimuli/loadStimuli.js';
 import { interruptController } from './interrupt.js';
+import { registerSuite } from './benchSuite.js';
 import { compareMethodOption, jsonOption, metricOption, permutationsOption, threadsOption } from './options.js';
 import { printJson, warn } from './output.js';
 import { choiceArg, intArg, numberArg, repeatArg } from './parsers.js';
@@ -172,36 +171,6 @@ function registerScaleBench(bench: Command): void {
       const bad = o.cases.filter((c) => !(SCALE_CASES as readonly string[]).includes(c));
       if (bad.length > 0) throw new UserError(`--cases: expected some of ${SCALE_CASES.join(',')} but received ${bad.join(',')}`, 2);
       printJson(await benchScale({ ...o, cases: o.cases as ScaleCase[] }, (line) => process.stderr.write(line + '\n')));
-    });
-}
-
-/** `seedscope bench` alone: the whole suite, optionally against a baseline. */
-function registerSuite(bench: Command): void {
-  bench
-    .option('--baseline <file>', 'compare with an earlier suite result; exit 1 naming every figure slower than the tolerance')
-    .addOption(new Option('--tolerance <x>', 'allowed slowdown as a fraction (0.10 = 10 %)').argParser(numberArg(0, 100)).default(0.1))
-    .option('--only <ops>', 'run only these operations (comma-separated)')
-    .action(async (opts: { baseline?: string; tolerance: number; only?: string }) => {
-      const baseline = opts.baseline ? readBaseline(opts.baseline) : undefined;
-      let entries = suiteEntries({ signal: interruptController.signal });
-      if (opts.only) {
-        const want = opts.only.split(',').map((s) => s.trim());
-        const unknown = want.filter((w) => !entries.some((e) => e.name === w));
-        if (unknown.length) throw new UserError(`--only: expected some of ${entries.map((e) => e.name).join(', ')} but received ${unknown.join(', ')}`);
-        entries = entries.filter((e) => want.includes(e.name));
-      }
-      const doc = await runSuite(entries, (line) => process.stderr.write(line + '\n'));
-      if (baseline === undefined) {
-        printJson(doc);
-        return;
-      }
-      const cmp = compareWithBaseline(baseline, doc, opts.tolerance);
-      doc.baseline = { file: opts.baseline!, ...cmp };
-      printJson(doc);
-      for (const r of cmp.regressions) {
-        process.stderr.write(`seedscope: slower than the baseline by ${(r.slowdown * 100).toFixed(1)} % (tolerance ${(opts.tolerance * 100).toFixed(0)} %): ${r.figure} ${r.baseline} → ${r.current}\n`);
-      }
-      if (cmp.regressions.length > 0) process.exitCode = 1;
     });
 }
 
