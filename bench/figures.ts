@@ -3,9 +3,9 @@
  * tracked, in which unit, which way is better, and what limits them (so
  * which machine probe normalises them). Each figure is measured once per
  * repeat; a series keeps every value, and its normalised twin divides out the
- * machine's speed measured in the same repeat.
+ * machine's speed measured in the same run.
  */
-import { PROBES, type Bound, type MachineSpeed } from './machineSpeed.js';
+import { fasterOf, PROBES, type Bound, type MachineSpeed } from './machineSpeed.js';
 
 export type Better = 'smaller' | 'bigger';
 
@@ -116,14 +116,28 @@ function addValue(series: Map<string, FigureSeries>, name: string, base: Omit<Fi
   s.max = Math.max(s.max, value);
 }
 
+/**
+ * The machine's speed for a whole run: the best reading of each probe over
+ * all its repeats. The probes and the operations take turns, never overlap,
+ * so a per-repeat reading would add the probe's own noise to every figure's
+ * range (measured on a busy 2-core machine: the RDM's spread grew from 12 %
+ * to 40 %); the best reading is the machine's capability, the same for every
+ * repeat, and ranges stay those of the figures themselves.
+ */
+export function runSpeed(runs: readonly { speed?: MachineSpeed }[]): MachineSpeed | undefined {
+  const speeds = runs.map((r) => r.speed).filter((s): s is MachineSpeed => s !== undefined);
+  return speeds.length ? speeds.reduce(fasterOf) : undefined;
+}
+
 /** Every figure of every repeat, measured and normalised, in a stable order (as measured, each followed by its normalised twin). */
 export function collectFigures(runs: readonly { speed?: MachineSpeed; results: Record<string, unknown> }[]): FigureSeries[] {
+  const speed = runSpeed(runs);
   const series = new Map<string, FigureSeries>();
   for (const run of runs) {
     for (const m of measured(run.results)) {
       const { unit, better, bound } = m.spec;
       addValue(series, m.name, { unit, better, bound, normalised_by: null }, m.value);
-      const n = run.speed ? normalise(m.value, m.spec, run.speed) : undefined;
+      const n = speed ? normalise(m.value, m.spec, speed) : undefined;
       if (n && Number.isFinite(n.value)) {
         const probe = PROBES[bound].suffix;
         addValue(series, `${m.name}@${probe}`, { unit: n.unit, better, bound, normalised_by: probe }, n.value);

@@ -35,7 +35,7 @@ export function githubBenchmarkEntries(figures: readonly FigureSeries[], better:
     const value = better === 'smaller' ? f.min : f.max;
     const lines = [`best of ${f.values.length} repeat${f.values.length === 1 ? '' : 's'}: ${f.values.map(short).join(', ')}`];
     if (f.normalised_by) {
-      lines.push(`normalised: ${better === 'smaller' ? 'seconds ×' : 'rate ÷'} ${PROBE_TEXT[f.normalised_by]} measured in the same repeat`);
+      lines.push(`normalised: ${better === 'smaller' ? 'seconds ×' : 'rate ÷'} ${PROBE_TEXT[f.normalised_by]} measured in the same run (its best reading)`);
     }
     if (machine) lines.push(`${machine.isa}, ${machine.threads} threads`);
     const entry: GithubBenchmarkEntry = { name: f.name, unit: f.unit, value: short(value) };

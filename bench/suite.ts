@@ -8,7 +8,7 @@ import { collectInfo } from '../src/pipeline/systemInfo.js';
 import type { BaselineComparison } from './baseline.js';
 import { benchCompare } from './compare.js';
 import { benchExtract } from './extract.js';
-import { collectFigures, type FigureSeries } from './figures.js';
+import { collectFigures, runSpeed, type FigureSeries } from './figures.js';
 import { fasterOf, measureMachineSpeed, type MachineSpeed } from './machineSpeed.js';
 import { benchPermtest } from './permtest.js';
 import { benchRdm } from './rdm.js';
@@ -23,7 +23,7 @@ export interface SuiteEntry {
 }
 
 export interface SuiteRun {
-  /** the machine's speed in this repeat (the better of a probe before and one after its operations) */
+  /** the machine's speed read in this repeat (the better of a probe before and one after its operations) */
   speed: MachineSpeed;
   results: Record<string, unknown>;
 }
@@ -33,6 +33,8 @@ export interface SuiteDocument {
   created: string;
   machine: { isa: string; threads: number; build: string; node: string; seedscope: string };
   repeat: number;
+  /** the best reading of each probe over all repeats: what the normalised figures are divided by */
+  speed: MachineSpeed | null;
   runs: SuiteRun[];
   figures: FigureSeries[];
   seconds: number;
@@ -69,6 +71,7 @@ export async function runSuite(entries: readonly SuiteEntry[], log: (line: strin
     created: new Date().toISOString(),
     machine: { isa: info.isa, threads: info.threads, build: `${info.build} ${info.build_type}`, node: info.node, seedscope: info.version },
     repeat: opts.repeat,
+    speed: runSpeed(runs) ?? null,
     runs,
     figures: collectFigures(runs),
     seconds: Math.round(performance.now() - t0) / 1000,

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { collectFigures, normalise, RUN_PHASE_BOUND, SUITE_FIGURES } from '../../bench/figures.js';
+import { collectFigures, normalise, RUN_PHASE_BOUND, runSpeed, SUITE_FIGURES } from '../../bench/figures.js';
 import type { MachineSpeed } from '../../bench/machineSpeed.js';
 
 const speed: MachineSpeed = { peak_gflops: 800, triad_gb_per_s: 25, gather_g_per_s: 1.5 };
@@ -20,11 +20,14 @@ test('times are multiplied by the probe of their bound, rates divided by it', ()
   assert.equal(normalise(2, { unit: 's', better: 'smaller', bound: 'stream' }, { ...speed, triad_gb_per_s: NaN }), undefined);
 });
 
-test('every repeat adds a value to each figure and its normalised twin, with its own machine speed', () => {
+test('every repeat adds a value to each figure and its normalised twin, divided by the best probe reading of the run', () => {
   const runs = [
     { speed, results: { rdm: { seconds_min: 1.0, gflops: 98.3, seconds_median: 1.1 }, compare: { seconds_min: 0.2 } } },
-    { speed: { ...speed, peak_gflops: 400, triad_gb_per_s: 10 }, results: { rdm: { seconds_min: 2.0, gflops: 49.1 }, compare: { seconds_min: 0.5 } } },
+    // a repeat whose probes read slower (contention while they ran): the machine is still the one of the first reading
+    { speed: { ...speed, peak_gflops: 400, triad_gb_per_s: 40 }, results: { rdm: { seconds_min: 2.0, gflops: 49.1 }, compare: { seconds_min: 0.5 } } },
   ];
+  assert.deepEqual(runSpeed(runs), { peak_gflops: 800, triad_gb_per_s: 40, gather_g_per_s: 1.5 });
+  assert.equal(runSpeed([{}]), undefined);
   const f = new Map(collectFigures(runs).map((s) => [s.name, s]));
   assert.deepEqual([...f.keys()], [
     'rdm.seconds_min', 'rdm.seconds_min@peak', 'rdm.gflops', 'rdm.gflops@peak', 'compare.seconds_min', 'compare.seconds_min@triad',
@@ -32,13 +35,26 @@ test('every repeat adds a value to each figure and its normalised twin, with its
   assert.deepEqual(f.get('rdm.seconds_min')!.values, [1, 2]);
   assert.equal(f.get('rdm.seconds_min')!.min, 1);
   assert.equal(f.get('rdm.seconds_min')!.max, 2);
-  // twice the time on a machine of half the peak: the same work at peak
-  assert.deepEqual(f.get('rdm.seconds_min@peak')!.values, [800, 800]);
+  assert.deepEqual(f.get('rdm.seconds_min@peak')!.values, [800, 1600]);
   assert.equal(f.get('rdm.seconds_min@peak')!.normalised_by, 'peak');
   assert.equal(f.get('rdm.seconds_min')!.normalised_by, null);
-  assert.deepEqual(f.get('compare.seconds_min@triad')!.values, [5, 5]);
+  assert.deepEqual(f.get('compare.seconds_min@triad')!.values, [8, 20]);
+  // the normalised range is the measured one, scaled: the probe adds no noise of its own
+  for (const name of ['rdm.seconds_min', 'rdm.gflops', 'compare.seconds_min']) {
+    const raw = f.get(name)!;
+    const norm = f.get(`${name}@${name.startsWith('compare') ? 'triad' : 'peak'}`)!;
+    assert.ok(Math.abs(norm.max / norm.min - raw.max / raw.min) < 1e-12, name);
+  }
   assert.equal(f.get('rdm.gflops')!.better, 'bigger');
   assert.equal(f.get('rdm.gflops@peak')!.better, 'bigger');
+});
+
+test('runners of different speed give the same normalised figures', () => {
+  const fast = collectFigures([{ speed, results: { rdm: { seconds_min: 1.0 }, permtest: { seconds: 0.3 } } }]);
+  const slow = collectFigures([{ speed: { peak_gflops: 400, triad_gb_per_s: 12.5, gather_g_per_s: 0.75 }, results: { rdm: { seconds_min: 2.0 }, permtest: { seconds: 0.6 } } }]);
+  const norm = (fs: typeof fast): number[] => fs.filter((s) => s.normalised_by !== null).map((s) => s.min);
+  assert.deepEqual(norm(fast), norm(slow));
+  assert.notDeepEqual(fast.map((s) => s.min), slow.map((s) => s.min));
 });
 
 test("the run's phases are figures too, each normalised by what limits it; untracked and non-finite numbers are not", () => {

@@ -35,6 +35,7 @@ test('bench --format github-action-benchmark --repeat 2 --output-dir: valid arra
     for (const run of doc.runs) {
       for (const k of ['peak_gflops', 'triad_gb_per_s', 'gather_g_per_s']) assert.ok(run.speed[k] > 0, `${k} measured in every repeat`);
     }
+    for (const k of ['peak_gflops', 'triad_gb_per_s', 'gather_g_per_s']) assert.equal(doc.speed[k], Math.max(doc.runs[0].speed[k], doc.runs[1].speed[k]), `${k}: the run's best reading`);
     assert.ok(doc.figures.every((f: { values: number[] }) => f.values.length === 2));
     assert.deepEqual(doc.baseline.regressions.map((x: { figure: string }) => x.figure), ['permtest.permutations_per_second']);
     assert.deepEqual(doc.baseline.missing, ['rdm.seconds_min']);
