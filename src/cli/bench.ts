@@ -6,6 +6,7 @@
 import { Option, type Command } from 'commander';
 import { benchCompare } from '../../bench/compare.js';
 import { benchExtract, type BenchExtractOptions } from '../../bench/extract.js';
+import { benchMemory } from '../../bench/memory.js';
 import { benchPeak } from '../../bench/peak.js';
 import { benchPermtest, type BenchPermtestParams } from '../../bench/permtest.js';
 import { benchRdm } from '../../bench/rdm.js';
@@ -136,6 +137,24 @@ function registerPeakBench(bench: Command): void {
     });
 }
 
+function registerMemoryBench(bench: Command): void {
+  bench
+    .command('memory')
+    .description('memory speed of this machine: streaming triad (GB/s) and permuted gather (1e9 elements/s), all threads')
+    .addOption(new Option('--seconds <s>', 'how long to run (half triad, half gather)').argParser(numberArg(0.01, 60)).default(1))
+    .addOption(threadsOption())
+    .addOption(jsonOption())
+    .action(async (o: { seconds: number; threads: number; json?: boolean }) => {
+      const r = await benchMemory(o);
+      if (o.json) {
+        printJson(r);
+        return;
+      }
+      process.stdout.write(`memory on ${r.threads} threads: triad ${r.triad_gb_per_s.toFixed(1)} GB/s (3 × ${(r.triad_array_bytes / 2 ** 20).toFixed(0)} MiB), ` +
+        `permuted gather ${r.gather_g_per_s.toFixed(2)} G elements/s (${r.gather_n} × ${r.gather_n} float32)\n`);
+    });
+}
+
 function registerPermtestBench(bench: Command): void {
   bench
     .command('permtest')
@@ -178,7 +197,7 @@ export function registerBench(program: Command): void {
   const bench = program
     .command('bench')
     .description('benchmarks of the native core and the pipeline; with no operation, the whole suite as one JSON document');
-  for (const register of [registerRunBench, registerScaleBench, registerCompareBench, registerExtractBench, registerRdmBench, registerPeakBench, registerPermtestBench, registerSuite]) {
+  for (const register of [registerRunBench, registerScaleBench, registerCompareBench, registerExtractBench, registerRdmBench, registerPeakBench, registerMemoryBench, registerPermtestBench, registerSuite]) {
     register(bench);
   }
 }

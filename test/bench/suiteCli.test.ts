@@ -66,3 +66,14 @@ test('bench: a baseline that is not a suite document fails in one line before me
     assert.ok(isOneLineError(usage.stderr), usage.stderr);
   });
 });
+
+test('bench memory --json: both rates of the probe the suite normalises by', async () => {
+  const r = await runCli(['bench', 'memory', '--seconds', '0.1', '--threads', '1', '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stderr, '');
+  const doc = JSON.parse(r.stdout);
+  assert.equal(doc.op, 'memory');
+  assert.equal(doc.threads, 1);
+  assert.ok(doc.triad_gb_per_s > 0 && doc.gather_g_per_s > 0);
+  assert.equal(doc.gather_n, 1000);
+});
