@@ -1,58 +1,81 @@
 /**
  * The whole benchmark suite (rdm, compare, permtest, extract, run) side by
- * side in one document, each operation at its standard size; `seedscope
+ * side in one document, each operation at its standard size, measured
+ * `repeat` times with the machine's speed probed in each repeat; `seedscope
  * bench` with no operation prints it, and compares it with a baseline.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { UserError } from '../src/errors.js';
 import { collectInfo } from '../src/pipeline/systemInfo.js';
 import type { BaselineComparison } from './baseline.js';
 import { benchCompare } from './compare.js';
 import { benchExtract } from './extract.js';
+import { collectFigures, runSpeed, type FigureSeries } from './figures.js';
+import { fasterOf, measureMachineSpeed, type MachineSpeed } from './machineSpeed.js';
 import { benchPermtest } from './permtest.js';
 import { benchRdm } from './rdm.js';
 import { benchRun } from './run.js';
 
-export const BENCH_FORMAT = 'seedscope-bench/1';
+/** Format 2: every repeat's results and machine speed, and the figures drawn from them (format 1 had one `results`). */
+export const BENCH_FORMAT = 'seedscope-bench/2';
 
 export interface SuiteEntry {
   name: string;
   run: () => Promise<unknown>;
 }
 
+export interface SuiteRun {
+  /** the machine's speed read in this repeat (the better of a probe before and one after its operations) */
+  speed: MachineSpeed;
+  results: Record<string, unknown>;
+}
+
 export interface SuiteDocument {
   format: string;
   created: string;
   machine: { isa: string; threads: number; build: string; node: string; seedscope: string };
-  results: Record<string, unknown>;
+  repeat: number;
+  /** the best reading of each probe over all repeats: what the normalised figures are divided by */
+  speed: MachineSpeed | null;
+  runs: SuiteRun[];
+  figures: FigureSeries[];
   seconds: number;
   baseline?: BaselineComparison & { file: string };
 }
 
-export async function runSuite(entries: readonly SuiteEntry[], log: (line: string) => void): Promise<SuiteDocument> {
+export interface SuiteOptions {
+  /** times every operation is measured (rounds of the whole suite, so a slow spell of the machine touches every figure alike) */
+  repeat: number;
+  /** seconds of each machine-speed probe (half FMA peak, half memory) */
+  probeSeconds: number;
+  threads: number;
+}
+
+export async function runSuite(entries: readonly SuiteEntry[], log: (line: string) => void,
+  opts: SuiteOptions = { repeat: 1, probeSeconds: 1, threads: 0 }): Promise<SuiteDocument> {
   const info = collectInfo();
   const t0 = performance.now();
-  const results: Record<string, unknown> = {};
-  for (const e of entries) {
-    log(`bench ${e.name} …`);
-    results[e.name] = await e.run();
+  const runs: SuiteRun[] = [];
+  for (let r = 0; r < opts.repeat; r++) {
+    const tag = opts.repeat > 1 ? ` (repeat ${r + 1} of ${opts.repeat})` : '';
+    log(`bench machine speed${tag} …`);
+    const before = await measureMachineSpeed({ seconds: opts.probeSeconds, threads: opts.threads });
+    const results: Record<string, unknown> = {};
+    for (const e of entries) {
+      log(`bench ${e.name}${tag} …`);
+      results[e.name] = await e.run();
+    }
+    const after = await measureMachineSpeed({ seconds: opts.probeSeconds, threads: opts.threads });
+    runs.push({ speed: fasterOf(before, after), results });
   }
   return {
     format: BENCH_FORMAT,
     created: new Date().toISOString(),
     machine: { isa: info.isa, threads: info.threads, build: `${info.build} ${info.build_type}`, node: info.node, seedscope: info.version },
-    results,
+    repeat: opts.repeat,
+    speed: runSpeed(runs) ?? null,
+    runs,
+    figures: collectFigures(runs),
     seconds: Math.round(performance.now() - t0) / 1000,
   };
-}
-
-export function readBaseline(file: string): unknown {
-  if (!existsSync(file)) throw new UserError(`--baseline ${file}: file not found`);
-  try {
-    return JSON.parse(readFileSync(file, 'utf8'));
-  } catch (err) {
-    throw new UserError(`--baseline ${file}: expected the JSON of an earlier \`seedscope bench\` but it cannot be parsed (${(err as Error).message})`);
-  }
 }
 
 /** The operations of the suite, each at the standard size its issue names. */

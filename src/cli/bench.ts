@@ -4,20 +4,20 @@
  * measurements live in bench/<op>.ts.
  */
 import { Option, type Command } from 'commander';
-import { compareWithBaseline } from '../../bench/baseline.js';
 import { benchCompare } from '../../bench/compare.js';
 import { benchExtract, type BenchExtractOptions } from '../../bench/extract.js';
+import { benchMemory } from '../../bench/memory.js';
 import { benchPeak } from '../../bench/peak.js';
 import { benchPermtest, type BenchPermtestParams } from '../../bench/permtest.js';
 import { benchRdm } from '../../bench/rdm.js';
 import { benchRun, type BenchRunOptions } from '../../bench/run.js';
 import { SCALE_CASES, benchScale, type ScaleCase } from '../../bench/scale.js';
-import { readBaseline, runSuite, suiteEntries } from '../../bench/suite.js';
 import { UserError } from '../errors.js';
 import type { CompareMethod } from '../native/compare.js';
 import type { RdmMetric } from '../native/rdm.js';
 import { DEFAULT_STIMULI } from '../stimuli/loadStimuli.js';
 import { interruptController } from './interrupt.js';
+import { registerSuite } from './benchSuite.js';
 import { compareMethodOption, jsonOption, metricOption, permutationsOption, threadsOption } from './options.js';
 import { printJson, warn } from './output.js';
 import { choiceArg, intArg, numberArg, repeatArg } from './parsers.js';
@@ -137,6 +137,24 @@ function registerPeakBench(bench: Command): void {
     });
 }
 
+function registerMemoryBench(bench: Command): void {
+  bench
+    .command('memory')
+    .description('memory speed of this machine: streaming triad (GB/s) and permuted gather (1e9 elements/s), all threads')
+    .addOption(new Option('--seconds <s>', 'how long to run (half triad, half gather)').argParser(numberArg(0.01, 60)).default(1))
+    .addOption(threadsOption())
+    .addOption(jsonOption())
+    .action(async (o: { seconds: number; threads: number; json?: boolean }) => {
+      const r = await benchMemory(o);
+      if (o.json) {
+        printJson(r);
+        return;
+      }
+      process.stdout.write(`memory on ${r.threads} threads: triad ${r.triad_gb_per_s.toFixed(1)} GB/s (3 × ${(r.triad_array_bytes / 2 ** 20).toFixed(0)} MiB), ` +
+        `permuted gather ${r.gather_g_per_s.toFixed(2)} G elements/s (${r.gather_n} × ${r.gather_n} float32)\n`);
+    });
+}
+
 function registerPermtestBench(bench: Command): void {
   bench
     .command('permtest')
@@ -175,41 +193,11 @@ function registerScaleBench(bench: Command): void {
     });
 }
 
-/** `seedscope bench` alone: the whole suite, optionally against a baseline. */
-function registerSuite(bench: Command): void {
-  bench
-    .option('--baseline <file>', 'compare with an earlier suite result; exit 1 naming every figure slower than the tolerance')
-    .addOption(new Option('--tolerance <x>', 'allowed slowdown as a fraction (0.10 = 10 %)').argParser(numberArg(0, 100)).default(0.1))
-    .option('--only <ops>', 'run only these operations (comma-separated)')
-    .action(async (opts: { baseline?: string; tolerance: number; only?: string }) => {
-      const baseline = opts.baseline ? readBaseline(opts.baseline) : undefined;
-      let entries = suiteEntries({ signal: interruptController.signal });
-      if (opts.only) {
-        const want = opts.only.split(',').map((s) => s.trim());
-        const unknown = want.filter((w) => !entries.some((e) => e.name === w));
-        if (unknown.length) throw new UserError(`--only: expected some of ${entries.map((e) => e.name).join(', ')} but received ${unknown.join(', ')}`);
-        entries = entries.filter((e) => want.includes(e.name));
-      }
-      const doc = await runSuite(entries, (line) => process.stderr.write(line + '\n'));
-      if (baseline === undefined) {
-        printJson(doc);
-        return;
-      }
-      const cmp = compareWithBaseline(baseline, doc, opts.tolerance);
-      doc.baseline = { file: opts.baseline!, ...cmp };
-      printJson(doc);
-      for (const r of cmp.regressions) {
-        process.stderr.write(`seedscope: slower than the baseline by ${(r.slowdown * 100).toFixed(1)} % (tolerance ${(opts.tolerance * 100).toFixed(0)} %): ${r.figure} ${r.baseline} → ${r.current}\n`);
-      }
-      if (cmp.regressions.length > 0) process.exitCode = 1;
-    });
-}
-
 export function registerBench(program: Command): void {
   const bench = program
     .command('bench')
     .description('benchmarks of the native core and the pipeline; with no operation, the whole suite as one JSON document');
-  for (const register of [registerRunBench, registerScaleBench, registerCompareBench, registerExtractBench, registerRdmBench, registerPeakBench, registerPermtestBench, registerSuite]) {
+  for (const register of [registerRunBench, registerScaleBench, registerCompareBench, registerExtractBench, registerRdmBench, registerPeakBench, registerMemoryBench, registerPermtestBench, registerSuite]) {
     register(bench);
   }
 }

@@ -32,7 +32,10 @@ export function buildProgram(): Command {
     .version(seedscopeVersion)
     // commander's own errors (bad option values, unknown options) in the one-line shape of every other error
     .configureOutput({ outputError: (message, write) => write(`seedscope: ${message.replace(/^error: /, '').trim()} (see --help)\n`) })
-    .addHelpText('after', EXIT_CODES);
+    .addHelpText('after', EXIT_CODES)
+    // each command's options belong to it alone: `bench --repeat` (the suite) and
+    // `bench rdm --repeat` (the rdm benchmark) must not capture each other's
+    .enablePositionalOptions();
   program.exitOverride();
   registerInfo(program);
   registerRun(program);
