@@ -170,7 +170,7 @@ export async function analyseZoo(name: string, set: RdmSet, predictions: ZooPred
     result: { name, instances, layers, behaviour, second_order, mantel, skipped },
     rdmSet: set,
     shown,
-    stimulusMaps: await timer.time('second_order', () => stimulusMaps(shown)),
+    stimulusMaps: await timer.time('second_order', () => stimulusMaps(shown, engines.mds, opts.threads)),
   };
 }
 

@@ -161,10 +161,21 @@ export interface StatsEngine {
   zooDifference(req: ZooDifferenceRequest): Promise<ZooDifferenceResult>;
 }
 
+export interface MdsEngine {
+  /**
+   * The k largest eigenvalues (descending) of classical MDS's −½·J·D²·J and their unit
+   * eigenvectors, from a condensed distance vector (NaN/±inf distances count as the mean
+   * finite squared distance, as mds.ts's doubleCentre).
+   */
+  topEigen(condensed: Float64Array, n: number, k: number, threads: number): Promise<{ values: number[]; vectors: Float64Array[] }>;
+}
+
 export interface AnalysisEngines {
   rdm: RdmEngine;
   compare: CompareEngine;
   stats: StatsEngine;
+  /** Optional, for speed: MDS of single RDMs (stimulus maps) without n × n matrices in JavaScript. */
+  mds?: MdsEngine;
   /** names and versions of what does the work, for results.json */
   describe(): Record<string, string>;
 }

@@ -8,11 +8,12 @@ import { bootstrapPearson } from '../native/bootstrapPearson.js';
 import { computeRdm, type NanReason } from '../native/rdm.js';
 import { computeRdmSplit } from '../native/rdmSplit.js';
 import { nativeClassCentroids } from '../native/centroids.js';
+import { mdsTopEigen } from '../native/mds.js';
 import { percentileInterval } from '../stats/intervals.js';
 import { bootstrapConsistency } from '../stats/bootstrap.js';
 import { permtestFamily } from '../stats/permtest.js';
 import { compareZoos } from '../stats/zoo.js';
-import type { AnalysisEngines, CompareEngine, RdmEngine, StatsEngine } from './engines.js';
+import type { AnalysisEngines, CompareEngine, MdsEngine, RdmEngine, StatsEngine } from './engines.js';
 
 /** At most this many warnings about undefined distances; then one line says more were left out. */
 const MAX_NAN_WARNINGS = 5;
@@ -110,10 +111,17 @@ export function nativeEngines(opts: { warn?: (message: string) => void } = {}): 
       };
     },
   };
+  const mds: MdsEngine = {
+    async topEigen(condensed, n, k, threads) {
+      const r = await mdsTopEigen(condensed, n, { k, threads });
+      return { values: Array.from(r.values), vectors: Array.from({ length: k }, (_, t) => r.vectors.slice(t * n, (t + 1) * n)) };
+    },
+  };
   return {
     rdm,
     compare,
     stats,
+    mds,
     describe: () => ({ rdm_engine: 'native', compare_engine: 'native', stats_engine: 'native' }),
   };
 }

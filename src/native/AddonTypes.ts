@@ -9,10 +9,11 @@ import type { StatsAddon } from './types/stats.js';
 import type { BootstrapPearsonAddon } from './types/bootstrapPearson.js';
 import type { CentroidsAddon } from './types/centroids.js';
 import type { RdmSplitAddon } from './types/rdmSplit.js';
+import type { MdsAddon } from './types/mds.js';
 
 export type { BuildInfo, ProgressCallback } from './types/core.js';
 export type { RdmMetric, RdmNativeOptions, RdmNativeResult, NanReason, PeakNativeResult } from './types/rdm.js';
 export type { RdmSplitNativeOptions, RdmSplitNativeResult, RdmSplitPart } from './types/rdmSplit.js';
 
 export type Addon = CoreAddon & RdmAddon & CompareAddon & StatsAddon & BootstrapPearsonAddon & CentroidsAddon
-  & RdmSplitAddon;
+  & RdmSplitAddon & MdsAddon;
