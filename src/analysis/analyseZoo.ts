@@ -9,9 +9,9 @@
  */
 import { UserError } from '../errors.js';
 import { analyseBehaviour } from './behaviour.js';
-import { gather, withinBetweenIndices } from './classStructure.js';
+import { withinBetweenIndices } from './classStructure.js';
 import { collectRdms } from './collectRdms.js';
-import { baseMethod, consistencyOf, pairList, toRows, type PairPValues } from './consistency.js';
+import { baseMethod, consistencyOf, consistencyWithinBetween, pairList, toRows, type Consistency, type PairPValues } from './consistency.js';
 import type { AnalysisEngines } from './engines.js';
 import { PhaseTimer } from './phases.js';
 import { readLayer, type RdmSet } from './rdmSet.js';
@@ -73,10 +73,20 @@ export async function analyseZoo(name: string, set: RdmSet, predictions: ZooPred
     // One layer's K RDMs at a time; the order below lets `full` go before the large
     // between-category subsets are compared, so at most two sets of K vectors are held.
     let full: Float64Array[] | null = await readLayer(set, li, 'full');
+    // the between-category consistency, computed (when it needs gathered copies) after `full` is let go
+    let betweenOf: (() => Promise<Consistency | null>) | null = null;
     const result = await timer.time('consistency', async (): Promise<LayerResult> => {
-      const main = await consistencyOfLayer(full!);
+      let main: Consistency | null;
+      let within: Consistency | null = null;
+      if (split) {
+        const c = await consistencyWithinBetween(full!, split, method, opts.threads, engines);
+        main = c.all;
+        within = c.within;
+        betweenOf = c.between;
+      } else {
+        main = await consistencyOfLayer(full!);
+      }
       if (main) observed.push(main.matrix);
-      const within = split ? await consistencyOfLayer(full!.map((v) => gather(v, split.within))) : null;
       const summary = main?.summary ?? empty;
       return {
         name: layer.name,
@@ -97,12 +107,14 @@ export async function analyseZoo(name: string, set: RdmSet, predictions: ZooPred
         timer.progress('bootstrap', name, li + 1, set.layers.length);
       });
     }
-    if (split) {
+    if (betweenOf) {
+      const between: () => Promise<Consistency | null> = betweenOf;
       await timer.time('consistency', async () => {
-        const between = full!.map((v) => gather(v, split.between));
+        // a gathering `between` holds its copies; the layer's RDMs can go first
+        const pending = between();
         full = null;
-    opts.release?.();
-        result.between_category = (await consistencyOfLayer(between))?.summary ?? null;
+        opts.release?.();
+        result.between_category = (await pending)?.summary ?? null;
       });
     }
     full = null;

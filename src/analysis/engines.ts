@@ -83,6 +83,14 @@ export interface CompareEngine {
    * value of a vector with itself.
    */
   compareAll(vectors: readonly Float64Array[], method: BaseMethod, threads: number): Promise<Float64Array>;
+  /**
+   * Optional, for speed: compareAll with 'pearson' of the vectors, of their entries at
+   * `within` (ascending positions) and of the other entries, in one pass without gathering
+   * the subsets; the same values to rounding. Null where it does not apply (NaN entries):
+   * the caller then compares the subsets with compareAll.
+   */
+  pearsonWithinBetween?(vectors: readonly Float64Array[], within: Uint32Array, threads: number):
+    Promise<{ full: Float64Array; within: Float64Array; between: Float64Array } | null>;
 }
 
 /** Per layer, the K condensed RDMs, read when asked for (one layer in memory at a time). */

@@ -3,7 +3,7 @@
  * (src/native), permutation tests, bootstraps and the zoo comparison from
  * src/stats. Each adapts the analysis's small interfaces to those modules.
  */
-import { compareRdms } from '../native/compare.js';
+import { compareRdms, pearsonWithinBetween } from '../native/compare.js';
 import { bootstrapPearson } from '../native/bootstrapPearson.js';
 import { computeRdm, type NanReason } from '../native/rdm.js';
 import { computeRdmSplit } from '../native/rdmSplit.js';
@@ -64,6 +64,7 @@ export function nativeEngines(opts: { warn?: (message: string) => void } = {}): 
   };
   const compare: CompareEngine = {
     compareAll: (vectors, method, threads) => compareRdms(vectors, method, { threads }),
+    pearsonWithinBetween: (vectors, within, threads) => pearsonWithinBetween(vectors, within, { threads }),
   };
   const stats: StatsEngine = {
     async mantelFamily(req) {
