@@ -63,8 +63,17 @@ export interface BenchRunResult {
   phases_seconds: Record<string, number>;
   /** each phase's work done by the raw kernel alone (bench/runFloors.ts); absent for phases without a kernel */
   floors_seconds: Floors;
-  /** each phase beside its floor: seconds, floor_seconds and their ratio (1 = the pipeline adds nothing) */
-  phases_vs_floors: Record<string, { seconds: number; floor_seconds: number | null; ratio: number | null }>;
+  /** the same in CPU seconds of the whole process (steadier than wall time on a shared machine) */
+  floors_cpu_seconds: Floors;
+  phases_cpu_seconds: Record<string, number>;
+  /**
+   * each phase beside its floor: seconds, floor_seconds and their ratio (1 = the pipeline adds nothing),
+   * and the same in CPU seconds
+   */
+  phases_vs_floors: Record<string, {
+    seconds: number; floor_seconds: number | null; ratio: number | null;
+    cpu_seconds: number; floor_cpu_seconds: number | null; cpu_ratio: number | null;
+  }>;
 }
 
 /** Runs the whole analysis into a temporary folder; `signal` stops it (Ctrl-C), `warn` receives its warnings. */
@@ -85,12 +94,19 @@ export async function benchRun(opts: BenchRunOptions = {}, ctx: { signal?: Abort
     // the floors, on the same zoo, stimuli and layers, after the run (so they do not warm it)
     const z = loadZoo(zoo ?? defaultZooDir());
     const set = await loadStimuli(stimuli, z.input, { resize: true });
-    const floors: Floors = Object.fromEntries(Object.entries(await runFloors({ zoo: z, stimuli: set, layers: await resolveLayers(z, []), permutations, bootstrap, threads }))
-      .map(([phase, secs]) => [phase, Math.round(secs * 1000) / 1000]));
+    const measured = await runFloors({ zoo: z, stimuli: set, layers: await resolveLayers(z, []), permutations, bootstrap, threads });
+    const round = (f: Floors): Floors => Object.fromEntries(Object.entries(f).map(([phase, secs]) => [phase, Math.round(secs * 1000) / 1000]));
+    const floors = round(measured.wall);
+    const floorsCpu = round(measured.cpu);
+    const ratio = (x: number, floor: number | undefined): number | null => (floor ? Math.round((x / floor) * 100) / 100 : null);
     const phases_vs_floors: BenchRunResult['phases_vs_floors'] = {};
     for (const [phase, secs] of Object.entries(doc.timing.phases)) {
-      const floor = floors[phase as keyof Floors];
-      phases_vs_floors[phase] = { seconds: secs, floor_seconds: floor ?? null, ratio: floor ? Math.round((secs / floor) * 100) / 100 : null };
+      const id = phase as keyof Floors;
+      const cpu = doc.timing.phases_cpu[phase] ?? 0;
+      phases_vs_floors[phase] = {
+        seconds: secs, floor_seconds: floors[id] ?? null, ratio: ratio(secs, floors[id]),
+        cpu_seconds: cpu, floor_cpu_seconds: floorsCpu[id] ?? null, cpu_ratio: ratio(cpu, floorsCpu[id]),
+      };
     }
     return {
       op: 'run',
@@ -106,6 +122,8 @@ export async function benchRun(opts: BenchRunOptions = {}, ctx: { signal?: Abort
       seconds: doc.timing.total_seconds,
       phases_seconds: doc.timing.phases,
       floors_seconds: floors,
+      phases_cpu_seconds: doc.timing.phases_cpu,
+      floors_cpu_seconds: floorsCpu,
       phases_vs_floors,
     };
   } finally {

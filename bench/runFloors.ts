@@ -50,10 +50,23 @@ export interface FloorInput {
 
 export type Floors = Partial<Record<'extraction' | 'rdms' | 'consistency' | 'bootstrap' | 'mantel' | 'second_order', number>>;
 
+/** CPU seconds (every thread of the process) spent in the timed work, beside its wall seconds. */
+let cpuTotal = 0;
+
 async function seconds(work: () => Promise<unknown>): Promise<number> {
   const t0 = performance.now();
+  const c0 = process.cpuUsage();
   await work();
+  const c = process.cpuUsage(c0);
+  cpuTotal += (c.user + c.system) / 1e6;
   return (performance.now() - t0) / 1000;
+}
+
+/** Runs a phase's floor: its wall seconds (the sum `floor` returns) and the CPU seconds of the same timed work times `times`. */
+async function phase(name: keyof Floors, out: { wall: Floors; cpu: Floors }, times: number, floor: () => Promise<number>): Promise<void> {
+  const before = cpuTotal;
+  out.wall[name] = times * await floor();
+  out.cpu[name] = times * (cpuTotal - before);
 }
 
 /** Condensed RDMs with a shared component (consistent, as a zoo's are), entries in [0, 2). */
@@ -90,51 +103,58 @@ async function extractionFloor(f: FloorInput): Promise<number> {
   return total;
 }
 
-export async function runFloors(f: FloorInput): Promise<Floors> {
+export async function runFloors(f: FloorInput): Promise<{ wall: Floors; cpu: Floors }> {
   const n = f.stimuli.n;
   const k = f.zoo.instances.length;
   const len = (n * (n - 1)) / 2;
   const rng = new SeededRandom(5);
-  const floors: Floors = { extraction: await extractionFloor(f) };
+  const out = { wall: {} as Floors, cpu: {} as Floors };
+  await phase('extraction', out, 1, () => extractionFloor(f));
 
   // one instance's RDMs per layer, times the instances (the kernel's time does not depend on the values)
   // (the split's full, centroid and centroid-removed RDMs where the stimuli have two classes or more, as the run)
   const labels = f.stimuli.labels && new Set(f.stimuli.labels).size >= 2 ? f.stimuli.labels : null;
-  let rdms = 0;
-  for (const layer of f.layers) {
-    const acts = new Float32Array(n * layer.size);
-    for (let i = 0; i < acts.length; i++) acts[i] = rng.next();
-    const opts = { metric: 'correlation' as const, threads: f.threads };
-    rdms += await seconds(() => (labels ? computeRdmSplit(acts, n, layer.size, labels, opts)
-      : computeRdm(acts, n, layer.size, { ...opts, outDtype: 'float64', condensed: true })));
-  }
-  floors.rdms = rdms * k;
-  if (k < 2) return floors;
+  await phase('rdms', out, k, async () => {
+    let total = 0;
+    for (const layer of f.layers) {
+      const acts = new Float32Array(n * layer.size);
+      for (let i = 0; i < acts.length; i++) acts[i] = rng.next();
+      const opts = { metric: 'correlation' as const, threads: f.threads };
+      total += await seconds(() => (labels ? computeRdmSplit(acts, n, layer.size, labels, opts)
+        : computeRdm(acts, n, layer.size, { ...opts, outDtype: 'float64', condensed: true })));
+    }
+    return total;
+  });
+  if (k < 2) return out;
 
   const layerRdms = randomRdms(k, len, rng);
   const split = labels ? withinBetweenIndices(labels) : null;
   const classes = labels ? new Set(labels).size : 0;
-  const lengths = [len, ...(split ? [split.within.length, split.between.length, (classes * (classes - 1)) / 2, len] : [])];
-  let consistency = 0;
-  for (const m of lengths) {
-    const vectors = m === len ? layerRdms : randomRdms(k, m, rng);
-    consistency += await seconds(() => compareRdms(vectors, 'pearson', { threads: f.threads }));
-  }
-  floors.consistency = consistency * f.layers.length;
+  // compareRdms of every set of vectors the analysis compares: all entries, within, between, centroids, centroids removed
+  const sets = [len, ...(split ? [split.within.length, split.between.length, (classes * (classes - 1)) / 2, len] : [])]
+    .map((m) => (m === len ? layerRdms : randomRdms(k, m, rng)));
+  await phase('consistency', out, f.layers.length, async () => {
+    let total = 0;
+    for (const vectors of sets) total += await seconds(() => compareRdms(vectors, 'pearson', { threads: f.threads }));
+    return total;
+  });
   if (f.bootstrap > 0) {
-    floors.bootstrap = f.layers.length * await seconds(() => bootstrapPearson(layerRdms, n, {
+    await phase('bootstrap', out, f.layers.length, () => seconds(() => bootstrapPearson(layerRdms, n, {
       samples: f.bootstrap, seed: 0, over: k >= 3 ? 'both' : 'stimuli', squared: true, threads: f.threads,
-    }));
+    })));
   }
   if (f.permutations > 0) {
-    floors.mantel = f.layers.length * await seconds(() => mantelTest(layerRdms, n, {
+    await phase('mantel', out, f.layers.length, () => seconds(() => mantelTest(layerRdms, n, {
       method: 'pearson', permutations: f.permutations, seed: 0, threads: f.threads, allPairs: true,
-    }));
+    })));
   }
   // the K·L RDMs compared at once, and the MDS of the stimulus maps (two instances at up to three layers)
   const all = Array.from({ length: k * f.layers.length }, (_, i) => layerRdms[i % k]!);
   const maps = firstMiddleLast(f.layers).length * Math.min(2, k);
-  floors.second_order = await seconds(() => compareRdms(all, 'pearson', { threads: f.threads }))
-    + maps * await seconds(() => mdsTopEigen(layerRdms[0]!, n, { k: 2, threads: f.threads }));
-  return floors;
+  await phase('second_order', out, 1, async () => {
+    let total = await seconds(() => compareRdms(all, 'pearson', { threads: f.threads }));
+    for (let i = 0; i < maps; i++) total += await seconds(() => mdsTopEigen(layerRdms[i % k]!, n, { k: 2, threads: f.threads }));
+    return total;
+  });
+  return out;
 }
