@@ -26,6 +26,7 @@ import { readFileSync } from 'node:fs';
 import { withinBetweenIndices } from '../src/analysis/classStructure.js';
 import { firstMiddleLast } from '../src/analysis/stimulusMds.js';
 import { planBatch } from '../src/extract/extractActivations.js';
+import { extractionSessionOptions } from '../src/extract/sessionOptions.js';
 import { bootstrapPearson } from '../src/native/bootstrapPearson.js';
 import { compareRdms } from '../src/native/compare.js';
 import { mdsTopEigen } from '../src/native/mds.js';
@@ -83,10 +84,8 @@ async function extractionFloor(f: FloorInput): Promise<number> {
   const per = f.stimuli.images.length / f.stimuli.n;
   let total = 0;
   for (const inst of f.zoo.instances) {
-    const session = await InferenceSession.create(exposeTensors({ ...f.zoo.reference, bytes: readFileSync(inst.file) }, outputs), {
-      graphOptimizationLevel: 'all', executionMode: 'sequential', interOpNumThreads: 1,
-      ...(f.threads > 0 ? { intraOpNumThreads: f.threads } : {}), executionProviders: ['cpu'],
-    });
+    const session = await InferenceSession.create(exposeTensors({ ...f.zoo.reference, bytes: readFileSync(inst.file) }, outputs),
+      { ...extractionSessionOptions(f.threads), executionProviders: ['cpu'] });
     try {
       total += await seconds(async () => {
         for (let start = 0; start < f.stimuli.n; start += batch) {
