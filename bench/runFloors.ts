@@ -9,9 +9,9 @@
  *                 are created untimed
  *   rdms          computeRdmSplit of random N × D activations per layer,
  *                 times the instances
- *   consistency   compareRdms of K random vectors of every length the
- *                 analysis compares (full, within, between, centroids,
- *                 centroids removed), per layer
+ *   consistency   pearsonWithinBetween of K random RDMs (all entries, within
+ *                 and between categories) and compareRdms of the centroid
+ *                 and centroid-removed RDMs, per layer
  *   bootstrap     the native bootstrap of one layer's K random RDMs, times
  *                 the layers
  *   mantel        the native Mantel test of all pairs of one layer's K random
@@ -28,7 +28,7 @@ import { firstMiddleLast } from '../src/analysis/stimulusMds.js';
 import { planBatch } from '../src/extract/extractActivations.js';
 import { extractionSessionOptions } from '../src/extract/sessionOptions.js';
 import { bootstrapPearson } from '../src/native/bootstrapPearson.js';
-import { compareRdms } from '../src/native/compare.js';
+import { compareRdms, pearsonWithinBetween } from '../src/native/compare.js';
 import { mdsTopEigen } from '../src/native/mds.js';
 import { computeRdm } from '../src/native/rdm.js';
 import { computeRdmSplit } from '../src/native/rdmSplit.js';
@@ -129,13 +129,15 @@ export async function runFloors(f: FloorInput): Promise<{ wall: Floors; cpu: Flo
   const layerRdms = randomRdms(k, len, rng);
   const split = labels ? withinBetweenIndices(labels) : null;
   const classes = labels ? new Set(labels).size : 0;
-  // compareRdms of every set of vectors the analysis compares: all entries, within, between, centroids, centroids removed
-  const sets = [len, ...(split ? [split.within.length, split.between.length, (classes * (classes - 1)) / 2, len] : [])]
-    .map((m) => (m === len ? layerRdms : randomRdms(k, m, rng)));
+  // the kernels of the analysis's comparisons: all, within- and between-category entries in one
+  // pass (or all entries alone without labels), then the centroid and centroid-removed RDMs
+  const centroidRdms = randomRdms(k, (classes * (classes - 1)) / 2, rng);
+  const removedRdms = randomRdms(k, len, rng);
   await phase('consistency', out, f.layers.length, async () => {
-    let total = 0;
-    for (const vectors of sets) total += await seconds(() => compareRdms(vectors, 'pearson', { threads: f.threads }));
-    return total;
+    if (!split) return seconds(() => compareRdms(layerRdms, 'pearson', { threads: f.threads }));
+    return await seconds(() => pearsonWithinBetween(layerRdms, split.within, { threads: f.threads }))
+      + await seconds(() => compareRdms(centroidRdms, 'pearson', { threads: f.threads }))
+      + await seconds(() => compareRdms(removedRdms, 'pearson', { threads: f.threads }));
   });
   if (f.bootstrap > 0) {
     await phase('bootstrap', out, f.layers.length, () => seconds(() => bootstrapPearson(layerRdms, n, {

@@ -16,7 +16,7 @@ namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-// What one pass over an RDM learns: NaN present, and whether it varies over each subset.
+// What the passes over an RDM learn: NaN present, whether it varies over each subset, sums.
 struct Scan {
   bool nan = false;
   bool varies[3] = {false, false, false};  // between (0), within (1), all (2)
@@ -57,22 +57,14 @@ bool pearson_within_between(const double* const* v, std::size_t k, std::size_t n
     progress.check();
     const double* a = v[p];
     Scan& s = scan[p];
-    double total = 0, first[2] = {0, 0};
-    bool seen[2] = {false, false};
+    double total = 0;
+    bool nan = false;
     for (std::size_t i = 0; i < n; ++i) {
-      const double x = a[i];
-      s.nan |= std::isnan(x);
-      total += x;
-      const int part = in_within[i];
-      if (!seen[part]) {
-        seen[part] = true;
-        first[part] = x;
-      } else {
-        s.varies[part] |= x != first[part];
-      }
+      nan |= std::isnan(a[i]);
+      total += a[i];
     }
-    s.varies[2] = s.varies[0] || s.varies[1] || (seen[0] && seen[1] && first[0] != first[1]);
-    if (s.nan) return;
+    s.nan = nan;
+    if (nan) return;
     const double mean = total / static_cast<double>(n);
     double* zp = z.get() + p * n;
     double all = 0;
@@ -98,6 +90,35 @@ bool pearson_within_between(const double* const* v, std::size_t k, std::size_t n
   if (mw > 0) gram_upper(zw.get(), k, mw, g_within.data(), threads, Progress());
   for (std::size_t p = 0; p < k; ++p)
     for (std::size_t q = p; q < k; ++q) g_between[p * k + q] = g_all[p * k + q] - g_within[p * k + q];
+  // Whether each vector varies over each subset, exactly as compare_matrix tests it. A
+  // subset's variance from the Gram is far above rounding unless the vector is (nearly)
+  // constant there; only then are its entries compared one by one.
+  parallel_for(k, threads, [&](std::size_t p, int) {
+    const double* a = v[p];
+    const double scale = g_all[p * k + p];
+    const std::vector<double>* grams[3] = {&g_between, &g_within, &g_all};
+    const std::size_t counts[3] = {n - mw, mw, n};
+    for (int part = 0; part < 3; ++part) {
+      const double m = static_cast<double>(counts[part]);
+      const double var = counts[part] ? (*grams[part])[p * k + p] - scan[p].sum[part] * scan[p].sum[part] / m : 0.0;
+      if (var > 1e-9 * scale) {
+        scan[p].varies[part] = true;
+        continue;
+      }
+      bool seen = false, varies = false;
+      double first = 0;
+      for (std::size_t i = 0; i < n && !varies; ++i) {
+        if (part != 2 && in_within[i] != part) continue;
+        if (!seen) {
+          seen = true;
+          first = a[i];
+        } else {
+          varies = a[i] != first;
+        }
+      }
+      scan[p].varies[part] = varies;
+    }
+  });
   correlations(g_all, scan, 2, k, n, full);
   correlations(g_within, scan, 1, k, mw, within_out);
   correlations(g_between, scan, 0, k, n - mw, between_out);
