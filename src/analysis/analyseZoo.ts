@@ -75,6 +75,7 @@ export async function analyseZoo(name: string, set: RdmSet, predictions: ZooPred
     let full: Float64Array[] | null = await readLayer(set, li, 'full');
     // the between-category consistency, computed (when it needs gathered copies) after `full` is let go
     let betweenOf: (() => Promise<Consistency | null>) | null = null;
+    let betweenGathers = false;
     const result = await timer.time('consistency', async (): Promise<LayerResult> => {
       let main: Consistency | null;
       let within: Consistency | null = null;
@@ -83,6 +84,7 @@ export async function analyseZoo(name: string, set: RdmSet, predictions: ZooPred
         main = c.all;
         within = c.within;
         betweenOf = c.between;
+        betweenGathers = c.gathers;
       } else {
         main = await consistencyOfLayer(full!);
       }
@@ -110,10 +112,13 @@ export async function analyseZoo(name: string, set: RdmSet, predictions: ZooPred
     if (betweenOf) {
       const between: () => Promise<Consistency | null> = betweenOf;
       await timer.time('consistency', async () => {
-        // a gathering `between` holds its copies; the layer's RDMs can go first
+        // a gathering `between` holds its copies; the layer's RDMs can go first (a full
+        // collection costs ~25 ms: only where there are copies to make room for)
         const pending = between();
-        full = null;
-        opts.release?.();
+        if (betweenGathers) {
+          full = null;
+          opts.release?.();
+        }
         result.between_category = (await pending)?.summary ?? null;
       });
     }

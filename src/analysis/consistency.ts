@@ -60,7 +60,11 @@ export function consistencyFromMatrix(matrix: Float64Array, k: number, entries: 
  * gathered copies; otherwise each subset is gathered and compared on its own.
  */
 export async function consistencyWithinBetween(vectors: readonly Float64Array[], split: { within: Uint32Array; between: Uint32Array },
-  method: BaseMethod, threads: number, engines: AnalysisEngines): Promise<{ all: Consistency | null; within: Consistency | null; between: () => Promise<Consistency | null> }> {
+  method: BaseMethod, threads: number, engines: AnalysisEngines): Promise<{
+  all: Consistency | null; within: Consistency | null; between: () => Promise<Consistency | null>;
+  /** whether `between` gathers copies (then the caller may free the vectors while it runs) */
+  gathers: boolean;
+}> {
   const k = vectors.length;
   const joint = method === 'pearson' && k >= 2 && engines.compare.pearsonWithinBetween
     ? await engines.compare.pearsonWithinBetween(vectors, split.within, threads) : null;
@@ -70,12 +74,14 @@ export async function consistencyWithinBetween(vectors: readonly Float64Array[],
       all: consistencyFromMatrix(joint.full, k, vectors[0]!.length),
       within: consistencyFromMatrix(joint.within, k, split.within.length),
       between: () => Promise.resolve(between),
+      gathers: false,
     };
   }
   return {
     all: await consistencyOf(vectors, method, threads, engines),
     within: await consistencyOf(vectors.map((v) => gather(v, split.within)), method, threads, engines),
     between: () => consistencyOf(vectors.map((v) => gather(v, split.between)), method, threads, engines),
+    gathers: true,
   };
 }
 
