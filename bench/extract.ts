@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { defaultZooDir } from '../src/pipeline/loadZoos.js';
 import { extractActivations } from '../src/extract/extractActivations.js';
+import { extractionSessionOptions } from '../src/extract/sessionOptions.js';
 import { loadStimuli, type StimulusSet } from '../src/stimuli/loadStimuli.js';
 import { exposeTensors } from '../src/zoo/exposeOutputs.js';
 import { imageInput } from '../src/zoo/onnxModel.js';
@@ -47,10 +48,7 @@ function cpuSeconds(from: NodeJS.CpuUsage): number {
 /** Raw onnxruntime: the same model bytes and batch, session.run in a loop on this thread. */
 async function rawImagesPerSecond(bytes: Uint8Array, zoo: Zoo, stimuli: StimulusSet, outputs: string[], batch: number, threads: number,
   cpu: number[] = []): Promise<number> {
-  const session = await InferenceSession.create(bytes, {
-    graphOptimizationLevel: 'all', executionMode: 'sequential', interOpNumThreads: 1,
-    ...(threads > 0 ? { intraOpNumThreads: threads } : {}), executionProviders: ['cpu'],
-  });
+  const session = await InferenceSession.create(bytes, { ...extractionSessionOptions(threads), executionProviders: ['cpu'] });
   const per = stimuli.images.length / stimuli.n;
   const input = imageInput(zoo.reference).name;
   const runBatch = async (start: number): Promise<void> => {

@@ -10,8 +10,11 @@ import { join } from 'node:path';
 import { nativeEngines } from '../src/analysis/nativeEngines.js';
 import { defaultZooDir } from '../src/pipeline/loadZoos.js';
 import { runPipeline } from '../src/pipeline/runPipeline.js';
-import { DEFAULT_STIMULI } from '../src/stimuli/loadStimuli.js';
+import { DEFAULT_STIMULI, loadStimuli } from '../src/stimuli/loadStimuli.js';
+import { resolveLayers } from '../src/zoo/resolveLayers.js';
+import { loadZoo } from '../src/zoo/zoo.js';
 import { allCnnCModel } from './allCnnCModel.js';
+import { runFloors, type Floors } from './runFloors.js';
 
 /**
  * Where the default zoo is not installed: ten All-CNN-C-like instances with
@@ -58,6 +61,19 @@ export interface BenchRunResult {
   threads: number;
   seconds: number;
   phases_seconds: Record<string, number>;
+  /** each phase's work done by the raw kernel alone (bench/runFloors.ts); absent for phases without a kernel */
+  floors_seconds: Floors;
+  /** the same in CPU seconds of the whole process (steadier than wall time on a shared machine) */
+  floors_cpu_seconds: Floors;
+  phases_cpu_seconds: Record<string, number>;
+  /**
+   * each phase beside its floor: seconds, floor_seconds and their ratio (1 = the pipeline adds nothing),
+   * and the same in CPU seconds
+   */
+  phases_vs_floors: Record<string, {
+    seconds: number; floor_seconds: number | null; ratio: number | null;
+    cpu_seconds: number; floor_cpu_seconds: number | null; cpu_ratio: number | null;
+  }>;
 }
 
 /** Runs the whole analysis into a temporary folder; `signal` stops it (Ctrl-C), `warn` receives its warnings. */
@@ -75,6 +91,23 @@ export async function benchRun(opts: BenchRunOptions = {}, ctx: { signal?: Abort
       // a cold run unless a cache is given: the benchmark measures the computation
       seed: 0, threads, output: join(out, 'out'), saveRdms: false, cache: opts.cache ?? false,
     }, { command: 'seedscope bench run', engines: nativeEngines({ warn }), signal: ctx.signal ?? new AbortController().signal, warn });
+    // the floors, on the same zoo, stimuli and layers, after the run (so they do not warm it)
+    const z = loadZoo(zoo ?? defaultZooDir());
+    const set = await loadStimuli(stimuli, z.input, { resize: true });
+    const measured = await runFloors({ zoo: z, stimuli: set, layers: await resolveLayers(z, []), permutations, bootstrap, threads });
+    const round = (f: Floors): Floors => Object.fromEntries(Object.entries(f).map(([phase, secs]) => [phase, Math.round(secs * 1000) / 1000]));
+    const floors = round(measured.wall);
+    const floorsCpu = round(measured.cpu);
+    const ratio = (x: number, floor: number | undefined): number | null => (floor ? Math.round((x / floor) * 100) / 100 : null);
+    const phases_vs_floors: BenchRunResult['phases_vs_floors'] = {};
+    for (const [phase, secs] of Object.entries(doc.timing.phases)) {
+      const id = phase as keyof Floors;
+      const cpu = doc.timing.phases_cpu[phase] ?? 0;
+      phases_vs_floors[phase] = {
+        seconds: secs, floor_seconds: floors[id] ?? null, ratio: ratio(secs, floors[id]),
+        cpu_seconds: cpu, floor_cpu_seconds: floorsCpu[id] ?? null, cpu_ratio: ratio(cpu, floorsCpu[id]),
+      };
+    }
     return {
       op: 'run',
       zoo: doc.zoo.name,
@@ -88,6 +121,10 @@ export async function benchRun(opts: BenchRunOptions = {}, ctx: { signal?: Abort
       threads,
       seconds: doc.timing.total_seconds,
       phases_seconds: doc.timing.phases,
+      floors_seconds: floors,
+      phases_cpu_seconds: doc.timing.phases_cpu,
+      floors_cpu_seconds: floorsCpu,
+      phases_vs_floors,
     };
   } finally {
     rmSync(out, { recursive: true, force: true });

@@ -9,9 +9,9 @@
  */
 import { UserError } from '../errors.js';
 import { analyseBehaviour } from './behaviour.js';
-import { gather, withinBetweenIndices } from './classStructure.js';
+import { withinBetweenIndices } from './classStructure.js';
 import { collectRdms } from './collectRdms.js';
-import { baseMethod, consistencyOf, pairList, toRows, type PairPValues } from './consistency.js';
+import { baseMethod, consistencyOf, consistencyWithinBetween, pairList, toRows, type Consistency, type PairPValues } from './consistency.js';
 import type { AnalysisEngines } from './engines.js';
 import { PhaseTimer } from './phases.js';
 import { readLayer, type RdmSet } from './rdmSet.js';
@@ -73,10 +73,22 @@ export async function analyseZoo(name: string, set: RdmSet, predictions: ZooPred
     // One layer's K RDMs at a time; the order below lets `full` go before the large
     // between-category subsets are compared, so at most two sets of K vectors are held.
     let full: Float64Array[] | null = await readLayer(set, li, 'full');
+    // the between-category consistency, computed (when it needs gathered copies) after `full` is let go
+    let betweenOf: (() => Promise<Consistency | null>) | null = null;
+    let betweenGathers = false;
     const result = await timer.time('consistency', async (): Promise<LayerResult> => {
-      const main = await consistencyOfLayer(full!);
+      let main: Consistency | null;
+      let within: Consistency | null = null;
+      if (split) {
+        const c = await consistencyWithinBetween(full!, split, method, opts.threads, engines);
+        main = c.all;
+        within = c.within;
+        betweenOf = c.between;
+        betweenGathers = c.gathers;
+      } else {
+        main = await consistencyOfLayer(full!);
+      }
       if (main) observed.push(main.matrix);
-      const within = split ? await consistencyOfLayer(full!.map((v) => gather(v, split.within))) : null;
       const summary = main?.summary ?? empty;
       return {
         name: layer.name,
@@ -97,12 +109,17 @@ export async function analyseZoo(name: string, set: RdmSet, predictions: ZooPred
         timer.progress('bootstrap', name, li + 1, set.layers.length);
       });
     }
-    if (split) {
+    if (betweenOf) {
+      const between: () => Promise<Consistency | null> = betweenOf;
       await timer.time('consistency', async () => {
-        const between = full!.map((v) => gather(v, split.between));
-        full = null;
-    opts.release?.();
-        result.between_category = (await consistencyOfLayer(between))?.summary ?? null;
+        // a gathering `between` holds its copies; the layer's RDMs can go first (a full
+        // collection costs ~25 ms: only where there are copies to make room for)
+        const pending = between();
+        if (betweenGathers) {
+          full = null;
+          opts.release?.();
+        }
+        result.between_category = (await pending)?.summary ?? null;
       });
     }
     full = null;
@@ -170,7 +187,7 @@ export async function analyseZoo(name: string, set: RdmSet, predictions: ZooPred
     result: { name, instances, layers, behaviour, second_order, mantel, skipped },
     rdmSet: set,
     shown,
-    stimulusMaps: await timer.time('second_order', () => stimulusMaps(shown)),
+    stimulusMaps: await timer.time('second_order', () => stimulusMaps(shown, engines.mds, opts.threads)),
   };
 }
 

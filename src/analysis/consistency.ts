@@ -4,6 +4,7 @@
  * and the pair list of results.json. See docs/definitions.md, "RDM
  * comparisons" and "Representational consistency".
  */
+import { gather } from './classStructure.js';
 import type { AnalysisEngines, BaseMethod, CompareMethod } from './engines.js';
 import type { ConsistencySummary, PairResult } from './types.js';
 
@@ -45,6 +46,43 @@ export interface Consistency {
   /** K × K of the base method (r for pearson) */
   matrix: Float64Array;
   summary: ConsistencySummary;
+}
+
+/** Consistency from an already computed K × K matrix of vectors of `entries` entries; null when undefined (K < 2 or under 3 entries). */
+export function consistencyFromMatrix(matrix: Float64Array, k: number, entries: number): Consistency | null {
+  if (k < 2 || entries < 3) return null;
+  return { matrix, summary: summarise(matrix, k, entries) };
+}
+
+/**
+ * Consistency over all entries, the within-category entries and the between-category
+ * entries of the same K RDMs. Pearson with an engine that does it in one pass skips the
+ * gathered copies; otherwise each subset is gathered and compared on its own.
+ */
+export async function consistencyWithinBetween(vectors: readonly Float64Array[], split: { within: Uint32Array; between: Uint32Array },
+  method: BaseMethod, threads: number, engines: AnalysisEngines): Promise<{
+  all: Consistency | null; within: Consistency | null; between: () => Promise<Consistency | null>;
+  /** whether `between` gathers copies (then the caller may free the vectors while it runs) */
+  gathers: boolean;
+}> {
+  const k = vectors.length;
+  const joint = method === 'pearson' && k >= 2 && engines.compare.pearsonWithinBetween
+    ? await engines.compare.pearsonWithinBetween(vectors, split.within, threads) : null;
+  if (joint) {
+    const between = consistencyFromMatrix(joint.between, k, split.between.length);
+    return {
+      all: consistencyFromMatrix(joint.full, k, vectors[0]!.length),
+      within: consistencyFromMatrix(joint.within, k, split.within.length),
+      between: () => Promise.resolve(between),
+      gathers: false,
+    };
+  }
+  return {
+    all: await consistencyOf(vectors, method, threads, engines),
+    within: await consistencyOf(vectors.map((v) => gather(v, split.within)), method, threads, engines),
+    between: () => consistencyOf(vectors.map((v) => gather(v, split.between)), method, threads, engines),
+    gathers: true,
+  };
 }
 
 /** Consistency of K vectors of equal length; null when it is undefined (K < 2 or under 3 entries). */

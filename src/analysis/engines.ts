@@ -91,6 +91,14 @@ export interface CompareEngine {
    */
   gramAccumulate?(data: Float64Array, rows: number, cols: number, shift: Float64Array, gram: Float64Array,
     rowSums: Float64Array, threads: number): Promise<void>;
+  /**
+   * Optional, for speed: compareAll with 'pearson' of the vectors, of their entries at
+   * `within` (ascending positions) and of the other entries, in one pass without gathering
+   * the subsets; the same values to rounding. Null where it does not apply (NaN entries):
+   * the caller then compares the subsets with compareAll.
+   */
+  pearsonWithinBetween?(vectors: readonly Float64Array[], within: Uint32Array, threads: number):
+    Promise<{ full: Float64Array; within: Float64Array; between: Float64Array } | null>;
 }
 
 /** Per layer, the K condensed RDMs, read when asked for (one layer in memory at a time). */
@@ -169,10 +177,21 @@ export interface StatsEngine {
   zooDifference(req: ZooDifferenceRequest): Promise<ZooDifferenceResult>;
 }
 
+export interface MdsEngine {
+  /**
+   * The k largest eigenvalues (descending) of classical MDS's −½·J·D²·J and their unit
+   * eigenvectors, from a condensed distance vector (NaN/±inf distances count as the mean
+   * finite squared distance, as mds.ts's doubleCentre).
+   */
+  topEigen(condensed: Float64Array, n: number, k: number, threads: number): Promise<{ values: number[]; vectors: Float64Array[] }>;
+}
+
 export interface AnalysisEngines {
   rdm: RdmEngine;
   compare: CompareEngine;
   stats: StatsEngine;
+  /** Optional, for speed: MDS of single RDMs (stimulus maps) without n × n matrices in JavaScript. */
+  mds?: MdsEngine;
   /** names and versions of what does the work, for results.json */
   describe(): Record<string, string>;
 }

@@ -53,13 +53,13 @@ export function doubleCentre(dist: ArrayLike<number>, n: number): Float64Array {
   return b;
 }
 
-interface EigenPairs {
+export interface EigenPairs {
   values: number[];
   /** vectors[k] has length n */
   vectors: Float64Array[];
 }
 
-function topEigenFull(b: Float64Array, n: number, k: number): EigenPairs {
+export function topEigenFull(b: Float64Array, n: number, k: number): EigenPairs {
   const rows: number[][] = [];
   for (let i = 0; i < n; i++) rows.push(Array.from(b.subarray(i * n, (i + 1) * n)));
   const evd = new EigenvalueDecomposition(new Matrix(rows), { assumeSymmetric: true });
@@ -141,12 +141,9 @@ export function topEigenLanczos(b: Float64Array, n: number, k: number, steps = M
   };
 }
 
-/** Classical MDS of a square n × n distance matrix into `dims` dimensions. */
-export function classicalMds(dist: ArrayLike<number>, n: number, dims = 2): MdsResult {
+/** Coordinates from the top eigenpairs: each eigenvector scaled by √λ (0 where λ ≤ 0), its largest component positive. */
+export function coordsFromEigen(eig: EigenPairs, n: number, dims: number): MdsResult {
   const coords = new Float64Array(n * dims);
-  if (n < 2) return { coords, dims, eigenvalues: new Array<number>(dims).fill(0) };
-  const b = doubleCentre(dist, n);
-  const eig = n <= FULL_LIMIT ? topEigenFull(b, n, dims) : topEigenLanczos(b, n, dims);
   const eigenvalues: number[] = [];
   for (let k = 0; k < dims; k++) {
     const lambda = eig.values[k] ?? 0;
@@ -164,4 +161,22 @@ export function classicalMds(dist: ArrayLike<number>, n: number, dims = 2): MdsR
     for (let i = 0; i < n; i++) coords[i * dims + k] = vec[i]! * scale;
   }
   return { coords, dims, eigenvalues };
+}
+
+/** Classical MDS of a square n × n distance matrix into `dims` dimensions. */
+export function classicalMds(dist: ArrayLike<number>, n: number, dims = 2): MdsResult {
+  if (n < 2) return { coords: new Float64Array(n * dims), dims, eigenvalues: new Array<number>(dims).fill(0) };
+  const b = doubleCentre(dist, n);
+  return coordsFromEigen(n <= FULL_LIMIT ? topEigenFull(b, n, dims) : topEigenLanczos(b, n, dims), n, dims);
+}
+
+/**
+ * Classical MDS of a condensed distance vector with an eigensolver that works on it
+ * directly (the native core's: no n × n matrices), the same coordinates as classicalMds
+ * of its square form up to the solver's rounding.
+ */
+export async function classicalMdsCondensed(condensed: Float64Array, n: number, dims: number,
+  topEigen: (condensed: Float64Array, n: number, k: number) => Promise<EigenPairs>): Promise<MdsResult> {
+  if (n < 2) return { coords: new Float64Array(n * dims), dims, eigenvalues: new Array<number>(dims).fill(0) };
+  return coordsFromEigen(await topEigen(condensed, n, Math.min(dims, n)), n, dims);
 }

@@ -3,16 +3,17 @@
  * (src/native), permutation tests, bootstraps and the zoo comparison from
  * src/stats. Each adapts the analysis's small interfaces to those modules.
  */
-import { compareRdms } from '../native/compare.js';
+import { compareRdms, pearsonWithinBetween } from '../native/compare.js';
 import { bootstrapPearson } from '../native/bootstrapPearson.js';
 import { computeRdm, type NanReason } from '../native/rdm.js';
 import { computeRdmSplit } from '../native/rdmSplit.js';
 import { nativeClassCentroids } from '../native/centroids.js';
+import { mdsTopEigen } from '../native/mds.js';
 import { percentileInterval } from '../stats/intervals.js';
 import { bootstrapConsistency } from '../stats/bootstrap.js';
 import { permtestFamily } from '../stats/permtest.js';
 import { compareZoos } from '../stats/zoo.js';
-import type { AnalysisEngines, CompareEngine, RdmEngine, StatsEngine } from './engines.js';
+import type { AnalysisEngines, CompareEngine, MdsEngine, RdmEngine, StatsEngine } from './engines.js';
 import { gramAccumulate } from '../native/gram.js';
 
 /** At most this many warnings about undefined distances; then one line says more were left out. */
@@ -65,6 +66,7 @@ export function nativeEngines(opts: { warn?: (message: string) => void } = {}): 
   const compare: CompareEngine = {
     compareAll: (vectors, method, threads) => compareRdms(vectors, method, { threads }),
     gramAccumulate: (data, rows, cols, shift, gram, rowSums, threads) => gramAccumulate(data, rows, cols, shift, gram, rowSums, { threads }),
+    pearsonWithinBetween: (vectors, within, threads) => pearsonWithinBetween(vectors, within, { threads }),
   };
   const stats: StatsEngine = {
     async mantelFamily(req) {
@@ -112,10 +114,17 @@ export function nativeEngines(opts: { warn?: (message: string) => void } = {}): 
       };
     },
   };
+  const mds: MdsEngine = {
+    async topEigen(condensed, n, k, threads) {
+      const r = await mdsTopEigen(condensed, n, { k, threads });
+      return { values: Array.from(r.values), vectors: Array.from({ length: k }, (_, t) => r.vectors.slice(t * n, (t + 1) * n)) };
+    },
+  };
   return {
     rdm,
     compare,
     stats,
+    mds,
     describe: () => ({ rdm_engine: 'native', compare_engine: 'native', stats_engine: 'native' }),
   };
 }

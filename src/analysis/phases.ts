@@ -24,22 +24,31 @@ export interface PhaseEvent {
 
 export type PhaseListener = (event: PhaseEvent) => void;
 
-/** Wall-clock seconds per phase, accumulated across calls, and progress events. */
+/**
+ * Wall-clock seconds per phase, accumulated across calls, and progress events;
+ * beside them the process's CPU seconds per phase (every thread: the main
+ * thread, the extraction worker, onnxruntime's and the native core's), which a
+ * machine shared with other work slows far less than wall time.
+ */
 export class PhaseTimer {
   private readonly seconds: Partial<Record<PhaseId, number>> = {};
+  private readonly cpu: Partial<Record<PhaseId, number>> = {};
 
   constructor(private readonly listener?: PhaseListener) {}
 
-  add(phase: PhaseId, seconds: number): void {
+  add(phase: PhaseId, seconds: number, cpuSeconds = 0): void {
     this.seconds[phase] = (this.seconds[phase] ?? 0) + seconds;
+    this.cpu[phase] = (this.cpu[phase] ?? 0) + cpuSeconds;
   }
 
   async time<T>(phase: PhaseId, work: () => Promise<T> | T): Promise<T> {
     const t0 = performance.now();
+    const c0 = process.cpuUsage();
     try {
       return await work();
     } finally {
-      this.add(phase, (performance.now() - t0) / 1000);
+      const c = process.cpuUsage(c0);
+      this.add(phase, (performance.now() - t0) / 1000, (c.user + c.system) / 1e6);
     }
   }
 
@@ -58,11 +67,20 @@ export class PhaseTimer {
 
   /** Seconds per phase in PHASES order, rounded to milliseconds. */
   snapshot(): Partial<Record<PhaseId, number>> {
-    const out: Partial<Record<PhaseId, number>> = {};
-    for (const p of PHASES) {
-      const v = this.seconds[p];
-      if (v !== undefined) out[p] = Math.round(v * 1000) / 1000;
-    }
-    return out;
+    return rounded(this.seconds);
   }
+
+  /** CPU seconds of the whole process per phase, in PHASES order, rounded to milliseconds. */
+  cpuSnapshot(): Partial<Record<PhaseId, number>> {
+    return rounded(this.cpu);
+  }
+}
+
+function rounded(seconds: Partial<Record<PhaseId, number>>): Partial<Record<PhaseId, number>> {
+  const out: Partial<Record<PhaseId, number>> = {};
+  for (const p of PHASES) {
+    const v = seconds[p];
+    if (v !== undefined) out[p] = Math.round(v * 1000) / 1000;
+  }
+  return out;
 }

@@ -5,7 +5,8 @@
  * compared by eye. Computed here, drawn by the report.
  */
 import { condensedToSquare } from '../io/rdmFile.js';
-import { classicalMds } from './mds.js';
+import type { MdsEngine } from './engines.js';
+import { classicalMds, classicalMdsCondensed } from './mds.js';
 import type { ZooRdms } from './types.js';
 
 /** First, middle and last of a list (fewer when it is shorter). */
@@ -59,20 +60,23 @@ export function alignTo(a: Float64Array, b: Float64Array): Float64Array {
   return best;
 }
 
-export function stimulusMaps(rdms: ZooRdms): StimulusMaps {
+/** The maps; with an MDS engine, each RDM is placed from its condensed form (no n × n matrices here). */
+export async function stimulusMaps(rdms: ZooRdms, mds?: MdsEngine, threads = 0): Promise<StimulusMaps> {
   const layers = firstMiddleLast(rdms.layers);
   const instances = rdms.instances.slice(0, 2);
-  const maps = layers.map((layer) => {
+  const place = (condensed: Float64Array): Promise<Float64Array> | Float64Array => (mds
+    ? classicalMdsCondensed(condensed, rdms.n, 2, (c, n, k) => mds.topEigen(c, n, k, threads)).then((r) => r.coords)
+    : classicalMds(condensedToSquare(condensed, rdms.n), rdms.n, 2).coords);
+  const maps: Float64Array[][] = [];
+  for (const layer of layers) {
     let ref: Float64Array | undefined;
-    return instances.map((name) => {
-      const condensed = rdms.rdms[rdms.layers.indexOf(layer)]![rdms.instances.indexOf(name)]!;
-      const coords = classicalMds(condensedToSquare(condensed, rdms.n), rdms.n, 2).coords;
-      if (!ref) {
-        ref = coords;
-        return coords;
-      }
-      return alignTo(ref, coords);
-    });
-  });
+    const row: Float64Array[] = [];
+    for (const name of instances) {
+      const coords = await place(rdms.rdms[rdms.layers.indexOf(layer)]![rdms.instances.indexOf(name)]!);
+      row.push(ref ? alignTo(ref, coords) : coords);
+      ref ??= coords;
+    }
+    maps.push(row);
+  }
   return { layers, instances, maps };
 }

@@ -30,7 +30,7 @@ const intOpt = (flags: string, help: string, min: number, max: number, dflt?: nu
 function registerRunBench(bench: Command): void {
   bench
     .command('run')
-    .description('time the whole `seedscope run` end to end and per phase')
+    .description('time the whole `seedscope run` end to end and per phase, each phase beside its floor (the raw kernel alone)')
     .option('--zoo <dir>', 'zoo folder (default: the default zoo)')
     .option('--stimuli <spec>', 'stimulus set', DEFAULT_STIMULI)
     .addOption(permutationsOption(1000, 0, 'permutations'))

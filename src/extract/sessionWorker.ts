@@ -14,6 +14,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
+import { extractionSessionOptions } from './sessionOptions.js';
 
 export interface RunRequest {
   type: 'run';
@@ -58,12 +59,7 @@ function post(msg: WorkerMessage, transfer: ArrayBuffer[] = []): void {
 }
 
 async function createSession(req: RunRequest): Promise<{ session: InferenceSession; device: 'cpu' | 'cuda' }> {
-  const options: InferenceSession.SessionOptions = {
-    graphOptimizationLevel: 'all',
-    executionMode: 'sequential',
-    interOpNumThreads: 1,
-    ...(req.threads > 0 ? { intraOpNumThreads: req.threads } : {}),
-  };
+  const options = extractionSessionOptions(req.threads);
   if (req.device === 'cuda') {
     try {
       return { session: await InferenceSession.create(req.bytes, { ...options, executionProviders: ['cuda', 'cpu'] }), device: 'cuda' };

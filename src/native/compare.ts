@@ -43,6 +43,19 @@ export function compareRdms(
   return withJsStack(() => loadAddon().compareRdms(vectors, length, { method, ...opts }));
 }
 
+/**
+ * The K × K Pearson matrices of K condensed RDMs over all entries, over the
+ * positions `within` (ascending) and over the others, as compareRdms of the
+ * vectors and of their two gathered subsets would give them (to rounding), in
+ * one pass and without the gathered copies. Null when an entry is NaN (then
+ * compare the subsets with compareRdms, which drops NaN pairwise).
+ */
+export function pearsonWithinBetween(rdms: readonly Float64Array[], within: Uint32Array, opts: Pick<CompareRunOptions, 'threads'> = {}):
+  Promise<{ full: Float64Array; within: Float64Array; between: Float64Array } | null> {
+  const length = rdms[0]?.length ?? 0;
+  return withJsStack(() => loadAddon().pearsonWithinBetween([...rdms], length, within, opts));
+}
+
 /** Compares two condensed RDMs of equal length. */
 export function compareTwoRdms(
   a: Float32Array | Float64Array,

@@ -53,6 +53,7 @@ export async function writeRunOutput(staged: StagedDir, products: RunProducts, t
   const timing = {
     total_seconds: Math.round(performance.now() - started) / 1000,
     phases: timer.snapshot(),
+    phases_cpu: timer.cpuSnapshot(),
     // maxRSS is in KiB: the process's high-water mark, the figure /usr/bin/time -f %M reports
     peak_rss_mib: Math.round(process.resourceUsage().maxRSS / 1024),
   };

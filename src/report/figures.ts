@@ -34,12 +34,18 @@ const finite = (v: number | undefined | null): number | null => (v === undefined
 /** Joins a caption's description with its computed finding, if any. */
 const withFinding = (text: string, finding: string | null): string => (finding ? `${text} ${finding}` : text);
 
-async function figure(id: string, title: string, caption: string, svg: string, embed: 'svg' | 'png' = 'svg'): Promise<Figure> {
-  return { id, title, caption, svg, png: await svgToPng(svg), embed };
+/**
+ * A figure whose PNG is rasterised in the background (sharp works on libuv's
+ * threads), so it overlaps the JavaScript that builds the next figure's SVG.
+ */
+function figure(id: string, title: string, caption: string, svg: string, embed: 'svg' | 'png' = 'svg'): Promise<Figure> {
+  const done = svgToPng(svg).then((png) => ({ id, title, caption, svg, png, embed }));
+  done.catch(() => undefined); // awaited with the others at the end; not an unhandled rejection meanwhile
+  return done;
 }
 
 export async function makeFigures(input: FigureInput, onProgress?: (done: number, total: number) => void): Promise<Figure[]> {
-  const figs: Figure[] = [];
+  const figs: Promise<Figure>[] = [];
   const { zoos, stimuli } = input;
   const multi = zoos.length > 1;
   const perZoo = 6;
@@ -60,7 +66,7 @@ export async function makeFigures(input: FigureInput, onProgress?: (done: number
       const sig = input.difference.layers.filter((l) => l.p_corrected < 0.05).map((l) => l.name);
       caption += ` Zoo difference significant (corrected p < 0.05) at: ${sig.length ? sig.join(', ') : 'no layer'}.`;
     }
-    figs.push(await figure('consistency_by_layer', 'Representational consistency by layer',
+    figs.push(figure('consistency_by_layer', 'Representational consistency by layer',
       caption, await renderSvg(layerLines(rows, allLayers, { title: 'Representational consistency by layer', yTitle: 'mean r² between instances', seriesTitle: 'zoo' }))));
   }
   tick();
@@ -73,7 +79,7 @@ export async function makeFigures(input: FigureInput, onProgress?: (done: number
 
     if (inst.length >= 2) {
       const cells: MatrixCell[] = z.result.layers.flatMap((l) => l.consistency.matrix_r2.flatMap((row, a) => row.map((v, b) => ({ panel: l.name, a: inst[a]!, b: inst[b]!, value: finite(v) }))));
-      figs.push(await figure(`consistency_matrix${sfx}`, `Consistency of every instance pair${of}`,
+      figs.push(figure(`consistency_matrix${sfx}`, `Consistency of every instance pair${of}`,
         withFinding('r² of every pair of instances per layer.', pairOutlierFinding(z.result)),
         await renderSvg(matrixPanels(cells, layers, inst, { title: `Pairwise consistency (r²) per layer${of}`, legend: 'r²' }))));
     }
@@ -85,7 +91,7 @@ export async function makeFigures(input: FigureInput, onProgress?: (done: number
       title: `${name} · ${layer}`,
       condensed: shown.rdms[li]![ii]!,
     })));
-    figs.push(await figure(`rdm_heatmaps${sfx}`, `RDMs of two instances${of}`,
+    figs.push(figure(`rdm_heatmaps${sfx}`, `RDMs of two instances${of}`,
       'Each RDM of two instances at the first, middle and last layer, as percentiles of its dissimilarities, stimuli sorted by class (one row per instance).',
       await rdmGridSvg(panels, shown.layers.length, shown.n, stimuli.labels, stimuli.classes, `RDMs (percentile of dissimilarity), stimuli sorted by class${of}`)));
     tick();
@@ -101,7 +107,7 @@ export async function makeFigures(input: FigureInput, onProgress?: (done: number
       }
     }));
     const groups = stimuli.labels ? [...new Set(Array.from(stimuli.labels).sort((a, b) => a - b))].map((c) => stimuli.classes?.[c] ?? String(c)) : ['unlabelled'];
-    figs.push(await figure(`stimulus_mds${sfx}`, `Stimuli in 2-D (MDS)${of}`,
+    figs.push(figure(`stimulus_mds${sfx}`, `Stimuli in 2-D (MDS)${of}`,
       'Each dot is a stimulus placed by classical MDS of one instance\'s RDM (the second instance rotated onto the first), coloured by class.',
       await renderSvg(scatterPanels(points, maps.instances, maps.layers, groups, { title: `MDS of the stimuli${of}`, groupTitle: 'class' })), 'png'));
     tick();
@@ -109,7 +115,7 @@ export async function makeFigures(input: FigureInput, onProgress?: (done: number
     if (z.result.second_order) {
       const order = new Map(layers.map((l, i) => [l, i]));
       const pts = z.result.second_order.mds.map((p) => ({ ...p, order: order.get(p.layer) ?? 0 }));
-      figs.push(await figure(`second_order_mds${sfx}`, `Instances as trajectories through their layers${of}`,
+      figs.push(figure(`second_order_mds${sfx}`, `Instances as trajectories through their layers${of}`,
         withFinding('Second-order MDS of all (instance, layer) RDMs (dissimilarity 1 − r): each instance is a line through its layers.', secondOrderFinding(z.result)),
         await renderSvg(trajectories(pts, layers, { title: `Second-order MDS${of}` }))));
     }
@@ -124,7 +130,7 @@ export async function makeFigures(input: FigureInput, onProgress?: (done: number
         ['(d) centroids removed', (l) => l.centroid_removed?.mean_r2],
       ];
       const rowsCe: LayerPoint[] = kinds.flatMap(([kind, get]) => z.result.layers.map((l, i) => ({ series: kind, layer: l.name, order: i, value: finite(get(l)) })));
-      figs.push(await figure(`centroid_exemplar${sfx}`, `Centroid vs exemplar consistency${of}`,
+      figs.push(figure(`centroid_exemplar${sfx}`, `Centroid vs exemplar consistency${of}`,
         withFinding('Mean r² between instances per layer for all RDM entries and for the analyses (a)–(d): class-centroid RDMs, within-category entries, between-category entries, and RDMs with class centroids removed.', centroidExemplarFinding(z.result)),
         await renderSvg(layerLines(rowsCe, layers, { title: `Centroid and exemplar consistency (mean r²)${of}`, yTitle: 'mean r² between instances', seriesTitle: 'RDM entries' }))));
     }
@@ -134,11 +140,11 @@ export async function makeFigures(input: FigureInput, onProgress?: (done: number
     if (b) {
       const acc = inst.map((name, i) => ({ instance: name, accuracy: b.accuracy[i]! }));
       const kappa: MatrixCell[] = b.error_consistency.flatMap((row, a) => row.map((v, c) => ({ panel: '', a: inst[a]!, b: inst[c]!, value: a === c ? null : finite(v) })));
-      figs.push(await figure(`behaviour${sfx}`, `Behaviour${of}`,
+      figs.push(figure(`behaviour${sfx}`, `Behaviour${of}`,
         withFinding('Accuracy of each instance on these stimuli, and the error consistency (Cohen\'s κ of correct/incorrect) of every pair.', behaviourFinding(b)),
         await renderSvg(behaviourChart(acc, kappa, inst, `Accuracy and error consistency${of}`))));
     }
     tick();
   }
-  return figs;
+  return Promise.all(figs);
 }

@@ -30,14 +30,21 @@ export async function renderSvg(spec: VegaLiteSpec): Promise<string> {
   }
 }
 
+/**
+ * zlib level of every PNG: 6 (zlib's default) writes files about 5 % larger
+ * than 9 in half the time (measured on a default run's figures: 0.5 s of
+ * CPU instead of 1.0 s).
+ */
+const PNG_LEVEL = 6;
+
 /** PNG of an SVG at `scale` × its own size (2 for crisp figures on high-density screens). */
 export async function svgToPng(svg: string, scale = 2): Promise<Buffer> {
-  return sharp(Buffer.from(svg), { density: 72 * scale }).png({ compressionLevel: 9 }).toBuffer();
+  return sharp(Buffer.from(svg), { density: 72 * scale }).png({ compressionLevel: PNG_LEVEL }).toBuffer();
 }
 
 /** PNG from RGB pixels (width × height × 3). */
 export async function rgbToPng(pixels: Uint8Array, width: number, height: number): Promise<Buffer> {
   return sharp(Buffer.from(pixels.buffer, pixels.byteOffset, pixels.byteLength), { raw: { width, height, channels: 3 } })
-    .png({ compressionLevel: 9 })
+    .png({ compressionLevel: PNG_LEVEL })
     .toBuffer();
 }

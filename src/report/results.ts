@@ -72,7 +72,7 @@ export interface ResultsDocument extends ZooSection {
   zoos?: ZooSection[];
   zoo_difference?: ZooDifference | null;
   /** wall time per phase; peak resident memory of the process so far (MiB, as the OS counts it) */
-  timing: { total_seconds: number; phases: Record<string, number>; peak_rss_mib: number };
+  timing: { total_seconds: number; phases: Record<string, number>; phases_cpu: Record<string, number>; peak_rss_mib: number };
 }
 
 /** Each zoo's part of the document: its description beside its analysis. */

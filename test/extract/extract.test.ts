@@ -2,7 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CancelledError } from '../../src/errors.js';
 import { CUDA_REINSTALL } from '../../src/extract/device.js';
-import { batchFromMemory, extractActivations, planBatch, type ExtractedInstance } from '../../src/extract/extractActivations.js';
+import { FAST_BATCH_MB, batchFromMemory, extractActivations, planBatch, type ExtractedInstance } from '../../src/extract/extractActivations.js';
+import { defaultZooDir } from '../../src/pipeline/loadZoos.js';
+import { layerCatalog } from '../../src/zoo/layerCatalog.js';
 import { loadStimuli } from '../../src/stimuli/loadStimuli.js';
 import { loadZoo, zooFromModels } from '../../src/zoo/zoo.js';
 import { maxAbsDiff, onnxFixture, readGolden, tinyZoo } from '../helpers/fixtures.js';
@@ -63,6 +65,19 @@ test('batches from a memory budget', async () => {
   const zoo = loadZoo(tinyZoo);
   const b = await planBatch(zoo, 1000, { memoryMB: 1 });
   assert.ok(b >= 1 && b < 100, String(b));
+});
+
+test('a large memory budget still gives batches whose tensors stay within FAST_BATCH_MB (onnxruntime slows down on larger ones)', async () => {
+  const zoo = loadZoo(defaultZooDir());
+  const catalog = await layerCatalog(zoo);
+  const bytesPerImage = 4 * (zoo.input.shape.reduce((a, b) => a * b, 1) + catalog.reduce((a, l) => a + l.size, 0));
+  const b = await planBatch(zoo, 1000, { memoryMB: 512 });
+  assert.equal(b, Math.floor((FAST_BATCH_MB * 1024 * 1024) / bytesPerImage));
+  assert.ok(b >= 16 && b < 1000, String(b));
+  // a tight budget still wins
+  assert.ok(await planBatch(zoo, 1000, { memoryMB: 4 }) < b);
+  // an explicit --batch is honoured
+  assert.equal(await planBatch(zoo, 1000, { batch: 500 }), 500);
 });
 
 test('cuda without its provider: an error with the reinstall command; auto: the CPU with one warning', async () => {

@@ -30,7 +30,10 @@ test('seedscope run --json on a small zoo: results.json with every required key,
   assert.equal(typeof doc.timing.total_seconds, 'number');
   for (const phase of ['extraction', 'rdms', 'consistency', 'bootstrap', 'mantel', 'second_order', 'figures']) {
     assert.equal(typeof doc.timing.phases[phase], 'number', `timing.phases.${phase}`);
+    // CPU seconds of the process per phase, beside the wall seconds
+    assert.ok(typeof doc.timing.phases_cpu[phase] === 'number' && doc.timing.phases_cpu[phase] >= 0, `timing.phases_cpu.${phase}`);
   }
+  assert.deepEqual(Object.keys(doc.timing.phases_cpu), Object.keys(doc.timing.phases));
   assert.ok(doc.layers.length >= 3);
   for (const l of doc.layers as Json[]) {
     assert.equal(typeof l.name, 'string');

@@ -26,6 +26,13 @@ export interface CompareAddon {
    * symmetric). Entries NaN in either vector are dropped; undefined results are NaN.
    */
   compareRdms(vectors: Float64Array[] | Float64Array, length: number, options: CompareOptions): Promise<Float64Array>;
+  /**
+   * Pearson r of every pair of K vectors over all their entries, over the `within`
+   * positions (ascending) and over the rest, from one pass (native/core/pearson_split.h);
+   * null when an entry is NaN.
+   */
+  pearsonWithinBetween(vectors: Float64Array[], length: number, within: Uint32Array, options: { threads?: number }):
+    Promise<{ full: Float64Array; within: Float64Array; between: Float64Array } | null>;
   /** One pair of vectors of equal length. */
   compareTwo(a: Float64Array, b: Float64Array, options: CompareOptions): Promise<number>;
   /** Linear CKA of x (n × dx) and y (n × dy), row-major. */

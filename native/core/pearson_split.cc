@@ -1,0 +1,128 @@
+// Pearson over all entries and a subset and its complement (pearson_split.h).
+#include "pearson_split.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <memory>
+#include <vector>
+
+#include "gram.h"
+#include "thread_pool.h"
+
+namespace seedscope {
+
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+// What the passes over an RDM learn: NaN present, whether it varies over each subset, sums.
+struct Scan {
+  bool nan = false;
+  bool varies[3] = {false, false, false};  // between (0), within (1), all (2)
+  double sum[3] = {0, 0, 0};               // of the centred entries
+};
+
+// r from a subset's Gram g (upper triangle), sums s of the centred entries and count m.
+void correlations(const std::vector<double>& g, const std::vector<Scan>& scan, int part, std::size_t k,
+                  std::size_t m, double* out) {
+  const double md = static_cast<double>(m);
+  std::vector<double> var(k);
+  for (std::size_t p = 0; p < k; ++p) var[p] = g[p * k + p] - scan[p].sum[part] * scan[p].sum[part] / md;
+  for (std::size_t p = 0; p < k; ++p) {
+    for (std::size_t q = p; q < k; ++q) {
+      double r = kNaN;
+      const bool ok = m >= 2 && scan[p].varies[part] && scan[q].varies[part] && var[p] > 0 && var[q] > 0;
+      if (ok) {
+        const double c = g[p * k + q] - scan[p].sum[part] * scan[q].sum[part] / md;
+        r = p == q ? 1.0 : std::max(-1.0, std::min(1.0, c / std::sqrt(var[p] * var[q])));
+      }
+      out[p * k + q] = out[q * k + p] = r;
+    }
+  }
+}
+
+}  // namespace
+
+bool pearson_within_between(const double* const* v, std::size_t k, std::size_t n, const std::uint32_t* within,
+                            std::size_t mw, double* full, double* within_out, double* between_out, int threads,
+                            const Progress& progress) {
+  std::vector<unsigned char> in_within(n, 0);
+  for (std::size_t t = 0; t < mw; ++t) in_within[within[t]] = 1;
+  // every entry is written below: no need to zero K·n doubles first
+  std::unique_ptr<double[]> z(new double[k * n]);
+  std::unique_ptr<double[]> zw(new double[k * std::max<std::size_t>(mw, 1)]);
+  std::vector<Scan> scan(k);
+  parallel_for(k, threads, [&](std::size_t p, int) {
+    progress.check();
+    const double* a = v[p];
+    Scan& s = scan[p];
+    double total = 0;
+    bool nan = false;
+    for (std::size_t i = 0; i < n; ++i) {
+      nan |= std::isnan(a[i]);
+      total += a[i];
+    }
+    s.nan = nan;
+    if (nan) return;
+    const double mean = total / static_cast<double>(n);
+    double* zp = z.get() + p * n;
+    double all = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      zp[i] = a[i] - mean;
+      all += zp[i];
+    }
+    double* wp = zw.get() + p * mw;
+    double win = 0;
+    for (std::size_t t = 0; t < mw; ++t) {
+      wp[t] = zp[within[t]];
+      win += wp[t];
+    }
+    s.sum[2] = all;
+    s.sum[1] = win;
+    s.sum[0] = all - win;
+  });
+  for (const Scan& s : scan)
+    if (s.nan) return false;
+  progress.check();
+  std::vector<double> g_all(k * k, 0.0), g_within(k * k, 0.0), g_between(k * k, 0.0);
+  gram_upper(z.get(), k, n, g_all.data(), threads, Progress());
+  if (mw > 0) gram_upper(zw.get(), k, mw, g_within.data(), threads, Progress());
+  for (std::size_t p = 0; p < k; ++p)
+    for (std::size_t q = p; q < k; ++q) g_between[p * k + q] = g_all[p * k + q] - g_within[p * k + q];
+  // Whether each vector varies over each subset, exactly as compare_matrix tests it. A
+  // subset's variance from the Gram is far above rounding unless the vector is (nearly)
+  // constant there; only then are its entries compared one by one.
+  parallel_for(k, threads, [&](std::size_t p, int) {
+    const double* a = v[p];
+    const double scale = g_all[p * k + p];
+    const std::vector<double>* grams[3] = {&g_between, &g_within, &g_all};
+    const std::size_t counts[3] = {n - mw, mw, n};
+    for (int part = 0; part < 3; ++part) {
+      const double m = static_cast<double>(counts[part]);
+      const double var = counts[part] ? (*grams[part])[p * k + p] - scan[p].sum[part] * scan[p].sum[part] / m : 0.0;
+      if (var > 1e-9 * scale) {
+        scan[p].varies[part] = true;
+        continue;
+      }
+      bool seen = false, varies = false;
+      double first = 0;
+      for (std::size_t i = 0; i < n && !varies; ++i) {
+        if (part != 2 && in_within[i] != part) continue;
+        if (!seen) {
+          seen = true;
+          first = a[i];
+        } else {
+          varies = a[i] != first;
+        }
+      }
+      scan[p].varies[part] = varies;
+    }
+  });
+  correlations(g_all, scan, 2, k, n, full);
+  correlations(g_within, scan, 1, k, mw, within_out);
+  correlations(g_between, scan, 0, k, n - mw, between_out);
+  return true;
+}
+
+}  // namespace seedscope
