@@ -16,7 +16,8 @@ import type { AnalysisOptions, StimulusLabels } from '../analysis/types.js';
 import { analyseZooDifference, type ZooDifference } from '../analysis/zooDifference.js';
 import { CancelledError, UserError } from '../errors.js';
 import type { DeviceChoice } from '../extract/device.js';
-import { RUN_MARKERS, StagedDir } from '../io/stagedDir.js';
+import { onExitCleanup } from '../io/exitCleanup.js';
+import { StagedDir } from '../io/stagedDir.js';
 import { RdmCache, resolveCacheDir } from '../store/rdmCache.js';
 import { makeFigures } from '../report/figures.js';
 import type { ResultsDocument, RunMeta, ZooInfo } from '../report/results.js';
@@ -153,8 +154,13 @@ export async function runPipeline(opts: RunOptions, ctx: RunContext): Promise<Ru
   const cacheDir = cacheOption === false ? tmpdir() : resolveCacheDir(cacheOption);
   const plan = planFor(prepared, opts, cacheDir);
   checkPlan(plan);
-  const staged = new StagedDir(opts.output, RUN_MARKERS);
+  const staged = new StagedDir(opts.output, 'run', { warn: ctx.warn });
   const temporaryCache = cacheOption === false ? mkdtempSync(join(tmpdir(), 'seedscope-rdms-')) : null;
+  const removeTemporaryCache = (): void => {
+    if (temporaryCache) rmSync(temporaryCache, { recursive: true, force: true });
+  };
+  // also when a second Ctrl-C ends the process at once
+  const unregisterCache = onExitCleanup(removeTemporaryCache);
   const cache = new RdmCache(temporaryCache ?? cacheDir);
   const rdmCounts = { computed: 0, reused: 0 };
   try {
@@ -211,6 +217,7 @@ export async function runPipeline(opts: RunOptions, ctx: RunContext): Promise<Ru
     staged.discard();
     throw err;
   } finally {
-    if (temporaryCache) rmSync(temporaryCache, { recursive: true, force: true });
+    removeTemporaryCache();
+    unregisterCache();
   }
 }
