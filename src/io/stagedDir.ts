@@ -75,7 +75,10 @@ function listFiles(dir: string, prefix = ''): string[] | null {
 /** Why `dir` (an existing, non-empty folder) is not a complete seedscope output; null when it is one. */
 function notOurOutput(dir: string): string | null {
   const marker = readMarker(dir);
-  if (!marker) return `it has no readable ${OUTPUT_MARKER} marker`;
+  if (!marker) {
+    const names = readdirSync(dir).sort();
+    return `it holds ${names.slice(0, 3).join(', ')}${names.length > 3 ? ', …' : ''} and no ${OUTPUT_MARKER} marker`;
+  }
   if (!marker.complete) return 'it is an unfinished seedscope output';
   const files = listFiles(dir);
   if (files === null) return 'it holds a symbolic link or special file';
@@ -208,7 +211,11 @@ export class StagedDir {
       rmSync(this.path, { recursive: true, force: true });
     }
     try {
-      makeDirs(this.path);
+      try {
+        makeDirs(this.path);
+      } catch (err) {
+        throw new UserError(`-o ${target}: cannot create a folder in ${parent} (${err instanceof Error ? err.message : String(err)})`);
+      }
       this.unregister = onExitCleanup(() => this.discard());
       // first, so that a killed run leaves a folder the next one can recognise
       this.writeMarker(false);

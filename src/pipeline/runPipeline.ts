@@ -82,6 +82,7 @@ function zooInfo(z: Zoo, layers: readonly ResolvedLayer[]): ZooInfo {
     dataset: z.manifest?.dataset ?? undefined,
     instances: z.instances.map((i) => ({ name: i.name, file: i.file, sha256: i.sha256, seed: i.seed, test_accuracy: i.testAccuracy })),
     layers: layers.map((l) => ({ name: l.name, tensor: l.tensor })),
+    ...(z.instances.some((i) => i.outsideZoo) ? { files_outside_zoo: z.instances.filter((i) => i.outsideZoo).map((i) => i.file) } : {}),
   };
 }
 
@@ -92,6 +93,7 @@ function recordedOptions(opts: RunOptions): Record<string, unknown> {
     per_class: opts.perClass ?? null, resize: opts.resize, layers: opts.layers ?? 'default',
     metric: opts.metric, compare: opts.compare, permutations: opts.permutations, bootstrap: opts.bootstrap, seed: opts.seed,
     threads: opts.threads, device: opts.device, batch: opts.batch ?? null, memory: opts.memory ?? null,
+    allow_outside_zoo: Boolean(opts.allowOutsideZoo),
     output: opts.output, save_rdms: opts.saveRdms, cache: opts.cache === false ? false : resolveCacheDir(opts.cache),
   };
 }
