@@ -82,7 +82,7 @@ function zooInfo(z: Zoo, layers: readonly ResolvedLayer[]): ZooInfo {
     dataset: z.manifest?.dataset ?? undefined,
     instances: z.instances.map((i) => ({ name: i.name, file: i.file, sha256: i.sha256, seed: i.seed, test_accuracy: i.testAccuracy })),
     layers: layers.map((l) => ({ name: l.name, tensor: l.tensor })),
-    ...(z.instances.some((i) => i.outsideZoo) ? { files_outside_zoo: z.instances.filter((i) => i.outsideZoo).map((i) => i.file) } : {}),
+    ...(z.instances.some((i) => i.outsideZoo) ? { files_outside_zoo: z.instances.flatMap((i) => (i.outsideZoo ? [i.outsideZoo] : [])) } : {}),
   };
 }
 

@@ -26,7 +26,7 @@ export interface ZooInfo {
   dataset?: string;
   instances: InstanceInfo[];
   layers: { name: string; tensor?: string }[];
-  /** instance files outside the zoo folder, accepted by --allow-outside-zoo (absent when none) */
+  /** real paths of instance files outside the zoo folder, accepted by --allow-outside-zoo (absent when none) */
   files_outside_zoo?: string[];
 }
 

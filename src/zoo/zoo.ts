@@ -25,8 +25,8 @@ export interface ZooInstance {
   seed: number | null;
   sha256: string;
   testAccuracy: number | null;
-  /** true when the file lies outside the zoo folder (allowed only by allowOutside / --allow-outside-zoo) */
-  outsideZoo?: boolean;
+  /** the file's real path when it lies outside the zoo folder (allowed only by allowOutside / --allow-outside-zoo) */
+  outsideZoo?: string;
 }
 
 export interface Zoo {
@@ -126,15 +126,15 @@ export function loadZoo(dir: string, opts: LoadZooOptions = {}): Zoo {
       throw new UserError(`${manifestFile}: instances[${i}].file: ${inst.file} not found in ${root}`);
     }
     const real = realpathSync(file);
-    const outsideZoo = !isInside(realpathSync(root), real);
-    if (outsideZoo && !opts.allowOutside) {
+    const outside = !isInside(realpathSync(root), real);
+    if (outside && !opts.allowOutside) {
       throw new UserError(`${manifestFile}: instances[${i}].file: ${inst.file} resolves to ${real}, outside the zoo folder ${root}; expected a file inside it (--allow-outside-zoo accepts it)`);
     }
     const actual = sha256File(file);
     if (actual !== inst.sha256) {
       throw new UserError(`${file}: sha256 is ${actual} but ${manifestFile} instances[${i}].sha256 says ${inst.sha256} (the file was altered or replaced)`);
     }
-    return { name: inst.name, file, seed: inst.seed, sha256: actual, testAccuracy: inst.test_accuracy, ...(outsideZoo ? { outsideZoo } : {}) };
+    return { name: inst.name, file, seed: inst.seed, sha256: actual, testAccuracy: inst.test_accuracy, ...(outside ? { outsideZoo: real } : {}) };
   });
   const reference = readSameGraphModels(instances.map((inst) => inst.file), readOnnxModel);
   checkManifestAgainstGraph(m, reference, manifestFile);
