@@ -69,7 +69,6 @@ export async function writeExtraction(out: string, zoo: Zoo, stimuli: StimulusSe
     staged.commit();
     return manifest;
   } catch (err) {
-    staged.discard();
-    throw err;
+    throw staged.fail(err);
   }
 }

@@ -202,7 +202,7 @@ export class StagedDir {
     makeDirs(parent);
     const removed = removeStaleStaging(parent);
     if (removed.length > 0 && opts.warn) {
-      opts.warn(`removed ${removed.length} staging folder${removed.length === 1 ? '' : 's'} left in ${parent} by killed seedscope runs (${removed.join(', ')})`);
+      opts.warn(`cleaned up ${removed.length} staging folder${removed.length === 1 ? '' : 's'} left in ${parent} by killed seedscope runs (${removed.join(', ')})`);
     }
     this.path = join(parent, `.${basename(this.target)}.partial-${process.pid}`);
     if (exists(this.path)) {
@@ -264,6 +264,17 @@ export class StagedDir {
     this.finished = true;
     this.unregister();
     if (hadTarget) rmSync(old, { recursive: true, force: true });
+  }
+
+  /**
+   * Removes the staging folder after a failure and returns the error, its
+   * message naming files by their place in the output (`OUT/report.html`)
+   * rather than in the staging folder, which no longer exists.
+   */
+  fail(err: unknown): unknown {
+    this.discard();
+    if (err instanceof UserError) err.message = err.message.split(this.path).join(this.target);
+    return err;
   }
 
   /** Removes the staging folder (after an error or Ctrl-C). */

@@ -216,8 +216,7 @@ export async function runPipeline(opts: RunOptions, ctx: RunContext): Promise<Ru
     staged.commit();
     return { doc, outputDir: staged.target, plan };
   } catch (err) {
-    staged.discard();
-    throw err;
+    throw staged.fail(err);
   } finally {
     removeTemporaryCache();
     unregisterCache();

@@ -264,7 +264,6 @@ export async function synthZoo(opts: SynthOptions): Promise<SynthResult> {
     staged.commit();
     return { dir: staged.target, manifest, bytes, seconds: (performance.now() - started) / 1000 };
   } catch (err) {
-    staged.discard();
-    throw err;
+    throw staged.fail(err);
   }
 }
