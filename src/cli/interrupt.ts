@@ -13,7 +13,7 @@
  */
 import { writeSync } from 'node:fs';
 import { runExitCleanups } from '../io/exitCleanup.js';
-import { loadAddon } from '../native/addon.js';
+import { cancelAllNative, exitWithoutTeardown } from '../native/processControl.js';
 
 export const interruptController = new AbortController();
 let installed = false;
@@ -31,11 +31,8 @@ function say(message: string): void {
 
 function exitNow(code: number): never {
   runExitCleanups();
-  try {
-    loadAddon().exitNow(code);
-  } catch {
-    /* no addon: nothing native can be mid-call, so the ordinary exit is safe */
-  }
+  exitWithoutTeardown(code);
+  // only without an addon: then nothing native can be mid-call, and the ordinary exit is safe
   process.exit(code);
 }
 
@@ -49,10 +46,6 @@ export function installInterruptHandler(): void {
     }
     say('interrupted, stopping…');
     interruptController.abort();
-    try {
-      loadAddon().cancelAll();
-    } catch {
-      /* no addon loaded: nothing native to cancel */
-    }
+    cancelAllNative(); // false without an addon: nothing native to cancel
   });
 }
