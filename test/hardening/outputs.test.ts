@@ -124,7 +124,7 @@ test('extract -o and zoo synth -o refuse a folder without the marker too', () =>
   noStaging(dir);
 }));
 
-test('rdm -o never replaces a device, a folder, a fifo or a link', () => withTempDir(async (dir) => {
+test('rdm -o never replaces a device (like /dev/full), a folder, a fifo or a link', () => withTempDir(async (dir) => {
   const acts = join(dir, 'acts.npy');
   writeNpy(acts, Float32Array.from({ length: 40 }, (_, i) => Math.sin(i)), [8, 5]);
   const folder = join(dir, 'folder.npy');
@@ -136,7 +136,11 @@ test('rdm -o never replaces a device, a folder, a fifo or a link', () => withTem
   symlinkSync(join(dir, 'real.npy'), link);
   const targets: [string, RegExp][] = [[folder, /is a folder/], [link, /is a symbolic link/]];
   if (haveFifo) targets.push([fifo, /is not a regular file/]);
-  if (existsSync('/dev/full')) targets.push(['/dev/full', /is a device/]);
+  // a character device like /dev/full (1, 7), made in the temporary folder so that a
+  // regression cannot replace the machine's own; needs root (CAP_MKNOD), else skipped
+  const device = join(dir, 'full.npy');
+  const haveDevice = spawnSync('mknod', [device, 'c', '1', '7']).status === 0;
+  if (haveDevice) targets.push([device, /is a device/]);
   for (const [target, message] of targets) {
     const r = await runCli(['rdm', acts, '--quiet', '-o', target]);
     assert.equal(r.code, 1, `${target}: ${r.stderr}`);
@@ -147,7 +151,7 @@ test('rdm -o never replaces a device, a folder, a fifo or a link', () => withTem
   assert.ok(lstatSync(link).isSymbolicLink());
   assert.equal(readFileSync(join(dir, 'real.npy'), 'utf8'), 'real');
   if (haveFifo) assert.ok(lstatSync(fifo).isFIFO());
-  if (existsSync('/dev/full')) assert.ok(lstatSync('/dev/full').isCharacterDevice());
+  if (haveDevice) assert.ok(lstatSync(device).isCharacterDevice());
   // a regular file is replaced, as before
   const plain = join(dir, 'plain.npy');
   writeFileSync(plain, 'old');
