@@ -3,12 +3,14 @@
  * leaves its `.OUT.partial-PID` staging folder, which the next output in the
  * same folder removes (its marker and dead PID checked; nothing else), saying
  * so once. A file-size limit (ulimit -f: EFBIG; Node ignores SIGXFSZ) is one
- * line naming the file, and leaves neither output nor staging folder.
+ * line naming the file, and leaves neither output nor staging folder; so is
+ * a full disk (ENOSPC: a 200 KiB tmpfs in a private mount namespace, where
+ * unshare and mount are allowed).
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { hostname } from 'node:os';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { writeNpy } from '../../src/io/npy.js';
@@ -114,4 +116,48 @@ test('a file-size limit (ulimit -f) is one line naming the file, and leaves no o
   assert.ok(isOneLineError(rdm.stderr), rdm.stderr);
   assert.match(rdm.stderr, /^seedscope: cannot write .*rdm\.npy: EFBIG/);
   assert.deepEqual(readdirSync(dir).filter((e) => e.startsWith('.') || e === 'rdm.npy'), []);
+}));
+
+/**
+ * Runs the CLI with `dir` replaced by a 200 KiB tmpfs, in a mount namespace of
+ * its own (unshare -m: the mount is private and vanishes with the process);
+ * returns its exit code, stderr, and what the tmpfs held afterwards.
+ */
+function onFullDisk(dir: string, args: string[]): { code: number; stderr: string; left: string[] } | null {
+  const script = 'mount -t tmpfs -o size=200k tmpfs "$1" || exit 99; shift; "$@"; rc=$?; echo "rc=$rc"; ls -A "$OUT_DIR"';
+  const r = spawnSync('unshare', ['-m', 'bash', '-c', script, 'bash', dir, process.execPath, cliPath, ...args],
+    { encoding: 'utf8', env: { ...process.env, OUT_DIR: dir }, timeout: 120_000 });
+  const m = /^rc=(\d+)$/m.exec(r.stdout ?? '');
+  if (r.status === 99 || !m) return null;
+  return { code: Number(m[1]), stderr: r.stderr, left: r.stdout.slice(m.index + m[0].length).split('\n').filter((l) => l.length > 0) };
+}
+
+/** unshare -m and mount work here (root, or a user namespace that allows it): probed on a throwaway folder. */
+const canMountTmpfs = ((): boolean => {
+  const probe = mkdtempSync(join(tmpdir(), 'seedscope-mount-probe-'));
+  try {
+    return spawnSync('unshare', ['-m', 'mount', '-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', probe]).status === 0;
+  } finally {
+    rmSync(probe, { recursive: true, force: true });
+  }
+})();
+
+test('a full disk (a small tmpfs) is one line naming the file with ENOSPC, and leaves nothing on it', { skip: !canMountTmpfs && 'needs unshare -m and mount (root)' }, () => withTempDir(async (dir) => {
+  const stimuli = makeStimuli(dir, 24, 3);
+  const disk = join(dir, 'disk');
+  mkdirSync(disk);
+  const run = onFullDisk(disk, ['run', '--zoo', tinyZoo, '--stimuli', stimuli, ...FAST, '--quiet', '-o', join(disk, 'out')]);
+  assert.ok(run, 'the tmpfs could not be mounted');
+  assert.equal(run.code, 1, run.stderr);
+  assert.ok(isOneLineError(run.stderr), run.stderr);
+  assert.match(run.stderr, /^seedscope: cannot write .*\/disk\/out\/\S+: ENOSPC/);
+  assert.deepEqual(run.left, []);
+  const acts = join(dir, 'acts.npy');
+  writeNpy(acts, Float32Array.from({ length: 300 * 3 }, (_, i) => Math.sin(i * 0.37)), [300, 3]);
+  const rdm = onFullDisk(disk, ['rdm', acts, '--quiet', '-o', join(disk, 'rdm.npy')]);
+  assert.ok(rdm);
+  assert.equal(rdm.code, 1, rdm.stderr);
+  assert.ok(isOneLineError(rdm.stderr), rdm.stderr);
+  assert.match(rdm.stderr, /^seedscope: cannot write .*\/disk\/rdm\.npy: ENOSPC/);
+  assert.deepEqual(rdm.left, []);
 }));
