@@ -4,12 +4,19 @@
  * The handler is installed before the program's modules load (onnxruntime,
  * vega, …: a few hundred milliseconds), so an early Ctrl-C too is handled.
  */
-import { installInterruptHandler } from './interrupt.js';
+import { installInterruptHandler, interruptController } from './interrupt.js';
 
 installInterruptHandler();
 const { buildProgram, exitCodeFor } = await import('./program.js');
 
 async function main(): Promise<void> {
+  if (interruptController.signal.aborted) {
+    // Ctrl-C while the modules loaded: nothing has started, so stop here
+    // (not every command checks the signal before its first step)
+    process.stderr.write('seedscope: cancelled\n');
+    process.exitCode = 130;
+    return;
+  }
   const program = buildProgram();
   try {
     await program.parseAsync(process.argv);
