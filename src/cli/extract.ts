@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import { resolveDevice } from '../extract/device.js';
 import { extractActivations, planBatch } from '../extract/extractActivations.js';
 import { writeExtraction } from '../extract/writeExtraction.js';
-import { EXTRACT_MARKERS, checkOutputDir } from '../io/stagedDir.js';
+import { checkOutputDir } from '../io/stagedDir.js';
 import { loadZoos, type ZooSources } from '../pipeline/loadZoos.js';
 import { loadStimuli } from '../stimuli/loadStimuli.js';
 import { resolveLayers } from '../zoo/resolveLayers.js';
@@ -31,7 +31,7 @@ export function registerExtract(program: Command): void {
     .addOption(jsonOption('print the manifest as one JSON document'))
     .action(async (opts: Options) => {
       const mode = { json: Boolean(opts.json), quiet: Boolean(opts.quiet) };
-      checkOutputDir(opts.output, EXTRACT_MARKERS);
+      checkOutputDir(opts.output);
       // resolved before any work so a missing CUDA provider fails (or warns) first
       const resolved = resolveDevice(opts.device, warn);
       const device = resolved === 'cuda' && opts.device === 'auto' ? 'auto' : resolved;
@@ -54,7 +54,7 @@ export function registerExtract(program: Command): void {
         onProgress: (p) => bar.update(p.index * p.total + p.done, p.instances * p.total,
           `${p.instance} (${p.index + 1}/${p.instances}), batch ${p.batches}, ${p.imagesPerSecond.toFixed(0)} images/s`),
       });
-      const manifest = await writeExtraction(opts.output, zoo, stimuli, layers, results, batch);
+      const manifest = await writeExtraction(opts.output, zoo, stimuli, layers, results, batch, warn);
       bar.done();
       if (mode.json) printJson(manifest);
       else info(mode, `wrote ${opts.output} (${manifest.instances.length} instances × ${manifest.layers.length} layers) in ${manifest.seconds.toFixed(1)}s`);

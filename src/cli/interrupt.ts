@@ -1,27 +1,51 @@
 /**
  * Ctrl-C handling: the first SIGINT cancels all native work and aborts the
- * shared signal (loops check it); outputs already use temporary names, so
- * nothing half-written is left. A second SIGINT exits at once.
+ * shared signal (loops check it, the extraction worker stops after its
+ * batch); outputs already use temporary names, so nothing half-written is
+ * left and the command ends with exit code 130.
+ *
+ * A second SIGINT ends the process at once, also with 130. It must not go
+ * through process.exit(): that tears down onnxruntime's worker thread and the
+ * native pool while they are mid-call, and a Napi::Error thrown during that
+ * teardown aborted the process ("terminate called …", SIGABRT). Instead the
+ * staging folders and temporary caches are removed here, synchronously, and
+ * the addon's exitNow ends the process without unwinding anything.
  */
-import { loadAddon } from '../native/addon.js';
+import { writeSync } from 'node:fs';
+import { runExitCleanups } from '../io/exitCleanup.js';
+import { cancelAllNative, exitWithoutTeardown } from '../native/processControl.js';
 
 export const interruptController = new AbortController();
 let installed = false;
+
+/** One stderr line, written synchronously (the process may end right after). */
+function say(message: string): void {
+  // after the terminal's "^C" echo, start on a line of our own
+  const lead = process.stderr.isTTY ? '\n' : '';
+  try {
+    writeSync(2, `${lead}seedscope: ${message}\n`);
+  } catch {
+    /* stderr closed: nothing to tell */
+  }
+}
+
+function exitNow(code: number): never {
+  runExitCleanups();
+  exitWithoutTeardown(code);
+  // only without an addon: then nothing native can be mid-call, and the ordinary exit is safe
+  process.exit(code);
+}
 
 export function installInterruptHandler(): void {
   if (installed) return;
   installed = true;
   process.on('SIGINT', () => {
     if (interruptController.signal.aborted) {
-      process.stderr.write('\nseedscope: interrupted twice, exiting now\n');
-      process.exit(130);
+      say('interrupted twice, exiting now');
+      exitNow(130);
     }
-    process.stderr.write('\nseedscope: interrupted, stopping…\n');
+    say('interrupted, stopping…');
     interruptController.abort();
-    try {
-      loadAddon().cancelAll();
-    } catch {
-      /* no addon loaded: nothing native to cancel */
-    }
+    cancelAllNative(); // false without an addon: nothing native to cancel
   });
 }

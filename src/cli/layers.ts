@@ -6,13 +6,14 @@ import { layerCatalog } from '../zoo/layerCatalog.js';
 import { resolveLayers } from '../zoo/resolveLayers.js';
 import { loadZoo, zooFromModels } from '../zoo/zoo.js';
 import { printJson } from './output.js';
-import { jsonOption } from './options.js';
+import { allowOutsideZooOption, jsonOption } from './options.js';
 import { sizeArg } from './parsers.js';
 
 interface LayersOptions {
   json?: boolean;
   natural?: boolean;
   inputSize?: [number, number];
+  allowOutsideZoo?: boolean;
 }
 
 export function registerLayers(program: Command): void {
@@ -22,10 +23,11 @@ export function registerLayers(program: Command): void {
     .argument('<model>', 'an .onnx file or a zoo folder')
     .option('--input-size <H,W>', 'image size for models whose input size is symbolic', sizeArg)
     .option('--natural', 'only natural layers (activations, convolutions, pooling, Gemm/MatMul, outputs)')
+    .addOption(allowOutsideZooOption())
     .addOption(jsonOption())
     .action(async (model: string, opts: LayersOptions) => {
       const isZoo = existsSync(model) && statSync(model).isDirectory() && existsSync(join(model, 'zoo.json'));
-      const zoo = isZoo ? loadZoo(model) : zooFromModels([model], { input: { size: opts.inputSize } });
+      const zoo = isZoo ? loadZoo(model, { allowOutside: opts.allowOutsideZoo }) : zooFromModels([model], { input: { size: opts.inputSize } });
       const catalog = await layerCatalog(zoo);
       const defaults = new Set((await resolveLayers(zoo, [])).map((l) => l.tensor));
       const rows = catalog.filter((l) => !opts.natural || l.natural).map((l) => ({

@@ -47,7 +47,11 @@ export interface ZooSourceOptions {
   scale?: number;
   mean?: number[];
   std?: number[];
+  allowOutsideZoo?: boolean;
 }
+
+export const allowOutsideZooOption = (): Option =>
+  new Option('--allow-outside-zoo', "accept zoo.json instance files that resolve outside the zoo folder ('..', absolute paths, symbolic links); recorded in results.json");
 
 export function addZooOptions(cmd: Command): Command {
   return cmd
@@ -57,7 +61,8 @@ export function addZooOptions(cmd: Command): Command {
     .addOption(new Option('--layout <layout>', 'plain models: input layout NCHW|NHWC (default: guessed from the input shape)').argParser(choiceArg(['NCHW', 'NHWC'] as const)))
     .addOption(new Option('--scale <x>', 'plain models: pixel / scale (default 255)').argParser(numberArg(Number.MIN_VALUE)))
     .addOption(new Option('--mean <m[,m,m]>', 'plain models: per-channel mean after scaling (default 0)').argParser(numberListArg))
-    .addOption(new Option('--std <s[,s,s]>', 'plain models: per-channel std after scaling (default 1)').argParser(numberListArg));
+    .addOption(new Option('--std <s[,s,s]>', 'plain models: per-channel std after scaling (default 1)').argParser(numberListArg))
+    .addOption(allowOutsideZooOption());
 }
 
 export interface StimuliOptions {

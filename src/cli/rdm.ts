@@ -6,6 +6,7 @@
  */
 import { Option, type Command } from 'commander';
 import { UserError } from '../errors.js';
+import { checkReplaceableFile } from '../io/atomicWrite.js';
 import { readFloatNpy, writeNpy } from '../io/npy.js';
 import { computeRdm, type NanReason, type RdmMetric } from '../native/rdm.js';
 import { choiceArg } from './parsers.js';
@@ -59,6 +60,7 @@ export function registerRdm(program: Command): void {
     .addOption(quietOption())
     .action(async (acts: string, opts: RdmCliOptions) => {
       const mode = { json: Boolean(opts.json), quiet: Boolean(opts.quiet) };
+      checkReplaceableFile(opts.output); // before the work: a device or folder at -o is refused at once
       const a = readFloatNpy(acts);
       const { n, d } = activationShape(a.shape, acts);
       const bar = new ProgressBar('rdm', !mode.json && !mode.quiet);

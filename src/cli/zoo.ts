@@ -6,7 +6,7 @@
 import { Option, type Command } from 'commander';
 import { MAX_SYNTH_INSTANCES, synthZoo, type SynthOptions } from '../zoo/synthZoo.js';
 import { interruptController } from './interrupt.js';
-import { info, printJson } from './output.js';
+import { info, printJson, warn } from './output.js';
 import { jsonOption, quietOption, seedOption } from './options.js';
 import { intArg, numberArg } from './parsers.js';
 import { ProgressBar } from './progressBar.js';
@@ -37,6 +37,7 @@ export function registerZoo(program: Command): void {
         output: opts.output,
         name: opts.name,
         signal: interruptController.signal,
+        warn,
         onProgress: (done, total) => bar.update(done, total, `${done}/${total} instances`),
       });
       bar.done();

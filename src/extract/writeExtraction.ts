@@ -6,7 +6,7 @@
  * interrupted run leaves nothing that looks whole.
  */
 import { writeFileAtomic } from '../io/atomicWrite.js';
-import { EXTRACT_MARKERS, StagedDir } from '../io/stagedDir.js';
+import { StagedDir } from '../io/stagedDir.js';
 import { writeNpy } from '../io/npy.js';
 import type { StimulusSet } from '../stimuli/loadStimuli.js';
 import type { ResolvedLayer } from '../zoo/resolveLayers.js';
@@ -29,9 +29,9 @@ export interface ExtractManifest {
 }
 
 export async function writeExtraction(out: string, zoo: Zoo, stimuli: StimulusSet, layers: readonly ResolvedLayer[],
-  results: AsyncIterable<ExtractedInstance>, batch: number): Promise<ExtractManifest> {
+  results: AsyncIterable<ExtractedInstance>, batch: number, warn?: (message: string) => void): Promise<ExtractManifest> {
   const started = performance.now();
-  const staged = new StagedDir(out, EXTRACT_MARKERS);
+  const staged = new StagedDir(out, 'extract', { warn });
   try {
     const layerFiles = uniqueFileNames(layers.map((l) => l.name), ['labels', 'manifest']).map((f) => `${f}.npy`);
     const instanceDirs = uniqueFileNames(zoo.instances.map((i) => i.name), ['labels.npy', 'manifest.json']);
@@ -69,7 +69,6 @@ export async function writeExtraction(out: string, zoo: Zoo, stimuli: StimulusSe
     staged.commit();
     return manifest;
   } catch (err) {
-    staged.discard();
-    throw err;
+    throw staged.fail(err);
   }
 }

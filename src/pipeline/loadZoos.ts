@@ -24,6 +24,8 @@ export interface ZooSources {
   scale?: number;
   mean?: number[];
   std?: number[];
+  /** accept zoo.json instance files outside their zoo folder (recorded in results.json) */
+  allowOutsideZoo?: boolean;
 }
 
 /** Loads every zoo; `single` (extraction) refuses more than one. */
@@ -37,7 +39,7 @@ export function loadZoos(src: ZooSources, opts: { single?: boolean } = {}): Zoo[
   if (models.length === 0 && (src.layout || src.scale !== undefined || src.mean || src.std)) {
     throw new UserError('--layout, --scale, --mean and --std apply to --model files; a zoo takes its preprocessing from zoo.json', 2);
   }
-  const zoos: Zoo[] = dirs.map((dir) => loadZoo(dir));
+  const zoos: Zoo[] = dirs.map((dir) => loadZoo(dir, { allowOutside: src.allowOutsideZoo }));
   if (models.length > 0) {
     zoos.push(zooFromModels(models, {
       input: { layout: src.layout, scale: src.scale, mean: src.mean, std: src.std, size: src.inputSize },

@@ -16,7 +16,8 @@ import type { AnalysisOptions, StimulusLabels } from '../analysis/types.js';
 import { analyseZooDifference, type ZooDifference } from '../analysis/zooDifference.js';
 import { CancelledError, UserError } from '../errors.js';
 import type { DeviceChoice } from '../extract/device.js';
-import { RUN_MARKERS, StagedDir } from '../io/stagedDir.js';
+import { onExitCleanup } from '../io/exitCleanup.js';
+import { StagedDir } from '../io/stagedDir.js';
 import { RdmCache, resolveCacheDir } from '../store/rdmCache.js';
 import { makeFigures } from '../report/figures.js';
 import type { ResultsDocument, RunMeta, ZooInfo } from '../report/results.js';
@@ -81,6 +82,7 @@ function zooInfo(z: Zoo, layers: readonly ResolvedLayer[]): ZooInfo {
     dataset: z.manifest?.dataset ?? undefined,
     instances: z.instances.map((i) => ({ name: i.name, file: i.file, sha256: i.sha256, seed: i.seed, test_accuracy: i.testAccuracy })),
     layers: layers.map((l) => ({ name: l.name, tensor: l.tensor })),
+    ...(z.instances.some((i) => i.outsideZoo) ? { files_outside_zoo: z.instances.flatMap((i) => (i.outsideZoo ? [i.outsideZoo] : [])) } : {}),
   };
 }
 
@@ -91,6 +93,7 @@ function recordedOptions(opts: RunOptions): Record<string, unknown> {
     per_class: opts.perClass ?? null, resize: opts.resize, layers: opts.layers ?? 'default',
     metric: opts.metric, compare: opts.compare, permutations: opts.permutations, bootstrap: opts.bootstrap, seed: opts.seed,
     threads: opts.threads, device: opts.device, batch: opts.batch ?? null, memory: opts.memory ?? null,
+    allow_outside_zoo: Boolean(opts.allowOutsideZoo),
     output: opts.output, save_rdms: opts.saveRdms, cache: opts.cache === false ? false : resolveCacheDir(opts.cache),
   };
 }
@@ -154,8 +157,13 @@ export async function runPipeline(opts: RunOptions, ctx: RunContext): Promise<Ru
   const cacheDir = cacheOption === false ? tmpdir() : resolveCacheDir(cacheOption);
   const plan = planFor(prepared, opts, cacheDir);
   checkPlan(plan);
-  const staged = new StagedDir(opts.output, RUN_MARKERS);
+  const staged = new StagedDir(opts.output, 'run', { warn: ctx.warn });
   const temporaryCache = cacheOption === false ? mkdtempSync(join(tmpdir(), 'seedscope-rdms-')) : null;
+  const removeTemporaryCache = (): void => {
+    if (temporaryCache) rmSync(temporaryCache, { recursive: true, force: true });
+  };
+  // also when a second Ctrl-C ends the process at once
+  const unregisterCache = onExitCleanup(removeTemporaryCache);
   const cache = new RdmCache(temporaryCache ?? cacheDir);
   const rdmCounts = { computed: 0, reused: 0 };
   try {
@@ -209,9 +217,9 @@ export async function runPipeline(opts: RunOptions, ctx: RunContext): Promise<Ru
     staged.commit();
     return { doc, outputDir: staged.target, plan };
   } catch (err) {
-    staged.discard();
-    throw err;
+    throw staged.fail(err);
   } finally {
-    if (temporaryCache) rmSync(temporaryCache, { recursive: true, force: true });
+    removeTemporaryCache();
+    unregisterCache();
   }
 }

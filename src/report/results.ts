@@ -26,6 +26,8 @@ export interface ZooInfo {
   dataset?: string;
   instances: InstanceInfo[];
   layers: { name: string; tensor?: string }[];
+  /** real paths of instance files outside the zoo folder, accepted by --allow-outside-zoo (absent when none) */
+  files_outside_zoo?: string[];
 }
 
 export interface StimulusInfo {

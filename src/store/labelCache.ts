@@ -11,6 +11,7 @@ import { basename, dirname, join } from 'node:path';
 import { encodeNpy, parseNpy } from '../io/npy.js';
 import { isCacheKey } from './cacheKey.js';
 import { createTempDir, PARTIAL_MARKER, trashName } from './stagingDirs.js';
+import { fsFailure } from '../io/fsErrors.js';
 
 export const LABELS_FORMAT = 'seedscope-labels/1';
 export const LABELS_DIR = 'labels';
@@ -58,7 +59,12 @@ export class LabelCache {
   put(key: string, labels: Int32Array, width: number): void {
     const dir = this.dir(key);
     if (existsSync(join(dir, META))) return;
-    const tmp = createTempDir(dirname(dir), basename(dir));
+    let tmp: string;
+    try {
+      tmp = createTempDir(dirname(dir), basename(dir));
+    } catch (err) {
+      throw fsFailure('write the label cache entry', dir, err);
+    }
     try {
       const parts = encodeNpy(labels, [labels.length]);
       const bytes = Buffer.concat(parts.map((p) => Buffer.from(p.buffer, p.byteOffset, p.byteLength)));
@@ -75,7 +81,8 @@ export class LabelCache {
       rmSync(join(dir, PARTIAL_MARKER), { force: true });
     } catch (err) {
       rmSync(tmp, { recursive: true, force: true });
-      throw err;
+      // a full disk or a file-size limit: one line naming the entry
+      throw fsFailure('write the label cache entry', dir, err);
     }
   }
 

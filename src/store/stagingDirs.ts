@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { makeDirs } from '../io/makeDirs.js';
 
 export const PARTIAL_MARKER = '.seedscope-partial';
 
@@ -30,12 +31,12 @@ function suffix(): string {
 export function createTempDir(parent: string, name: string): string {
   const dir = join(parent, `.tmp-${name}-${suffix()}`);
   try {
-    mkdirSync(parent, { recursive: true });
+    makeDirs(parent);
     mkdirSync(dir);
   } catch (err) {
     // A prune may remove the (empty) shard folder between the two calls: once more.
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-    mkdirSync(parent, { recursive: true });
+    makeDirs(parent);
     mkdirSync(dir);
   }
   const marker: Marker = { pid: process.pid, host: hostname(), created: Date.now() };

@@ -8,6 +8,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import { closeSync, existsSync, openSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { fsFailure } from '../io/fsErrors.js';
 import { encodeNpyHeader } from '../io/npy.js';
 import { createTempDir, PARTIAL_MARKER, trashName } from './stagingDirs.js';
 import {
@@ -78,7 +79,12 @@ export function writeRdmEntry(
   }
   if (!RDM_VARIANTS.includes(info.variant)) throw new RangeError(`writeRdmEntry: unknown variant '${String(info.variant)}'`);
   if (existsSync(join(dir, META_FILE))) return { status: 'exists', dir };
-  const tmp = createTempDir(dirname(dir), basename(dir));
+  let tmp: string;
+  try {
+    tmp = createTempDir(dirname(dir), basename(dir));
+  } catch (err) {
+    throw fsFailure('write the RDM cache entry', dir, err);
+  }
   try {
     const { sha256, bytes } = writePayload(join(tmp, PAYLOAD_FILE), condensed);
     const meta: RdmEntryMeta = {
@@ -99,7 +105,8 @@ export function writeRdmEntry(
     return { status: 'written', dir, meta };
   } catch (err) {
     rmSync(tmp, { recursive: true, force: true });
-    throw err;
+    // a full disk or a file-size limit: one line naming the entry
+    throw fsFailure('write the RDM cache entry', dir, err);
   }
 }
 

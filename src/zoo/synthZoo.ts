@@ -24,12 +24,12 @@
  *   (src/io/stagedDir.ts). Format: docs/formats.md, "zoo.json".
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { CancelledError, UserError } from '../errors.js';
 import { writeFileAtomic } from '../io/atomicWrite.js';
 import { jsonText } from '../io/json.js';
-import { StagedDir, ZOO_MARKERS } from '../io/stagedDir.js';
+import { StagedDir } from '../io/stagedDir.js';
 import { SeededRandom } from '../stats/seededRandom.js';
 import { ONNX_FLOAT, readInitializers, type ByteRange } from './onnxInitializers.js';
 import { imageInput, readOnnxModel, type OnnxModel } from './onnxModel.js';
@@ -50,6 +50,8 @@ export interface SynthOptions {
   /** The zoo's name (default `synth-<source>-k<K>-noise<noise>`). */
   name?: string;
   signal?: AbortSignal;
+  /** Told once when stale staging folders of killed runs were removed beside the output. */
+  warn?: (message: string) => void;
   /** Called after each instance is written. */
   onProgress?: (done: number, total: number) => void;
 }
@@ -241,7 +243,7 @@ export async function synthZoo(opts: SynthOptions): Promise<SynthResult> {
   const targets = noiseTargets(source, opts.from, opts.noise);
   const base = baseManifest(opts, model, sha256, targets);
   checkReplaceable(opts.output);
-  const staged = new StagedDir(opts.output, ZOO_MARKERS);
+  const staged = new StagedDir(opts.output, 'zoo-synth', { warn: opts.warn });
   try {
     const instances: SynthManifest['instances'] = [];
     let bytes = 0;
@@ -249,7 +251,7 @@ export async function synthZoo(opts: SynthOptions): Promise<SynthResult> {
       if (opts.signal?.aborted) throw new CancelledError();
       const name = synthInstanceName(i, opts.instances);
       const data = synthInstance(source, targets, opts.seed, i);
-      writeFileSync(staged.file(`${name}.onnx`), data);
+      writeFileAtomic(staged.file(`${name}.onnx`), data);
       bytes += data.length;
       instances.push({ name, seed: i, file: `${name}.onnx`, sha256: createHash('sha256').update(data).digest('hex'), test_accuracy: null });
       opts.onProgress?.(i + 1, opts.instances);
@@ -262,7 +264,6 @@ export async function synthZoo(opts: SynthOptions): Promise<SynthResult> {
     staged.commit();
     return { dir: staged.target, manifest, bytes, seconds: (performance.now() - started) / 1000 };
   } catch (err) {
-    staged.discard();
-    throw err;
+    throw staged.fail(err);
   }
 }

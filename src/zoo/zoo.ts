@@ -8,8 +8,8 @@
  * and instances with absolute file paths.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { UserError } from '../errors.js';
 import { expandModelArgs } from './globFiles.js';
 import { imageInput, readOnnxModel, type OnnxModel } from './onnxModel.js';
@@ -25,6 +25,8 @@ export interface ZooInstance {
   seed: number | null;
   sha256: string;
   testAccuracy: number | null;
+  /** the file's real path when it lies outside the zoo folder (allowed only by allowOutside / --allow-outside-zoo) */
+  outsideZoo?: string;
 }
 
 export interface Zoo {
@@ -88,8 +90,24 @@ export function checkManifestAgainstGraph(m: ZooManifest, model: OnnxModel, mani
   }
 }
 
+/** True when `file` (a real path) lies inside the folder `root` (a real path). */
+function isInside(root: string, file: string): boolean {
+  const rel = relative(root, file);
+  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
+}
+
+export interface LoadZooOptions {
+  /**
+   * Accept instance files that resolve (through '..', an absolute path or a
+   * symbolic link) outside the zoo folder; such instances get outsideZoo.
+   * Off by default: a zoo.json names files of its own folder, and one that
+   * reaches elsewhere is more likely a mistake or a hostile file.
+   */
+  allowOutside?: boolean;
+}
+
 /** Loads a zoo folder (or its zoo.json path), verifying every file against the manifest. */
-export function loadZoo(dir: string): Zoo {
+export function loadZoo(dir: string, opts: LoadZooOptions = {}): Zoo {
   const manifestFile = dir.endsWith('.json') ? dir : join(dir, 'zoo.json');
   const root = resolve(dirname(manifestFile));
   if (!existsSync(manifestFile)) {
@@ -107,11 +125,16 @@ export function loadZoo(dir: string): Zoo {
     if (!existsSync(file) || !statSync(file).isFile()) {
       throw new UserError(`${manifestFile}: instances[${i}].file: ${inst.file} not found in ${root}`);
     }
+    const real = realpathSync(file);
+    const outside = !isInside(realpathSync(root), real);
+    if (outside && !opts.allowOutside) {
+      throw new UserError(`${manifestFile}: instances[${i}].file: ${inst.file} resolves to ${real}, outside the zoo folder ${root}; expected a file inside it (--allow-outside-zoo accepts it)`);
+    }
     const actual = sha256File(file);
     if (actual !== inst.sha256) {
       throw new UserError(`${file}: sha256 is ${actual} but ${manifestFile} instances[${i}].sha256 says ${inst.sha256} (the file was altered or replaced)`);
     }
-    return { name: inst.name, file, seed: inst.seed, sha256: actual, testAccuracy: inst.test_accuracy };
+    return { name: inst.name, file, seed: inst.seed, sha256: actual, testAccuracy: inst.test_accuracy, ...(outside ? { outsideZoo: real } : {}) };
   });
   const reference = readSameGraphModels(instances.map((inst) => inst.file), readOnnxModel);
   checkManifestAgainstGraph(m, reference, manifestFile);

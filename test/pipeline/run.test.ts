@@ -124,7 +124,8 @@ test('a failed run leaves an earlier output untouched and nothing half-written',
   writeFileSync(join(other, 'thesis.tex'), 'x');
   const r2 = await runCli(['run', '--zoo', tinyZoo, '--stimuli', makeStimuli(dir), '-o', other]);
   assert.equal(r2.code, 1);
-  assert.match(r2.stderr, /expected a new or empty folder/);
+  assert.match(r2.stderr, /exists and is not a seedscope output \(it holds thesis\.tex and no \.seedscope-output marker\); choose a new folder or remove it/);
+  assert.deepEqual(readdirSync(other), ['thesis.tex']);
 }));
 
 for (const phase of ['extract', 'Mantel']) test(`Ctrl-C during a run (${phase}) exits 130 and leaves no output`, () => withTempDir(async (dir) => {

@@ -172,7 +172,7 @@ test('a synthetic zoo of the default zoo loads, inherits its spec, and seedscope
     const original = loadZoo(join(packageRoot, 'models', 'fmnist-allcnnc'));
     assert.deepEqual([zoo.input, zoo.classes, zoo.output, zoo.layers], [original.input, original.classes, original.output, original.layers]);
     assert.equal(zoo.manifest!.dataset, 'fashion-mnist');
-    assert.deepEqual(readdirSync(dir).sort(), ['seed0.onnx', 'seed1.onnx', 'seed2.onnx', 'zoo.json']);
+    assert.deepEqual(readdirSync(dir).sort(), ['.seedscope-output', 'seed0.onnx', 'seed1.onnx', 'seed2.onnx', 'zoo.json']);
     assert.ok(!readdirSync(t.dir).some((f) => f.startsWith('.')), 'no staging folder left');
 
     const out = join(t.dir, 'out');
@@ -232,7 +232,7 @@ test('zoo synth: bad input is one line on stderr and leaves no output', async ()
     const other = await runCli(['zoo', 'synth', '--from', source, '-o', out]);
     assert.equal(other.code, 1);
     assert.ok(isOneLineError(other.stderr), other.stderr);
-    assert.match(other.stderr, /holds other files \(notes\.txt\)/);
+    assert.match(other.stderr, /is not a seedscope output \(it holds notes\.txt and no \.seedscope-output marker\)/);
     writeFileSync(join(out, 'zoo.json'), readFileSync(join(packageRoot, 'models', 'fmnist-allcnnc', 'zoo.json')));
     const trained = await runCli(['zoo', 'synth', '--from', source, '-o', out]);
     assert.equal(trained.code, 1);

@@ -22,6 +22,11 @@ export interface CoreAddon {
   /** Stops every native operation in flight (their promises reject with code ECANCELLED). */
   cancelAll(): void;
   /**
+   * Ends the process at once with `code`: no 'exit' event, no atexit
+   * handlers, no teardown of addons or worker threads (the second Ctrl-C).
+   */
+  exitNow(code: number): never;
+  /**
    * Test hook for the native thread pool: runs parallel_for over nTasks tasks
    * ('sum': adds the task indices; 'throw': task nTasks/2 throws and the
    * promise rejects with its message; 'nested': each task runs an inner
