@@ -47,3 +47,16 @@ export function quoted(text: string, max = 60): string {
   }
   return `"${out}"`;
 }
+
+/**
+ * A message on one line, whatever a library put in it: line breaks become
+ * "; ", a line repeated (libvips repeats its warnings) is said once, colour
+ * codes are dropped and other control characters shown as escapes.
+ */
+export function oneLine(text: string): string {
+  const lines = text.split(/\r?\n|\r/).map((l) => l.trim()).filter((l) => l.length > 0);
+  return [...new Set(lines)].join('; ')
+    .replace(/\x1b\[[0-9;]*m/g, '')
+    .replace(/[\x00-\x08\x0b-\x1f\x7f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)
+    .replace(/\t/g, ' ');
+}

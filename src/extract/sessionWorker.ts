@@ -14,6 +14,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
+import { QUIET_SESSION, describeOrtError, quietOnnxruntime } from '../zoo/ortMessages.js';
 
 export interface RunRequest {
   type: 'run';
@@ -58,10 +59,12 @@ function post(msg: WorkerMessage, transfer: ArrayBuffer[] = []): void {
 }
 
 async function createSession(req: RunRequest): Promise<{ session: InferenceSession; device: 'cpu' | 'cuda' }> {
+  quietOnnxruntime();
   const options: InferenceSession.SessionOptions = {
     graphOptimizationLevel: 'all',
     executionMode: 'sequential',
     interOpNumThreads: 1,
+    ...QUIET_SESSION,
     ...(req.threads > 0 ? { intraOpNumThreads: req.threads } : {}),
   };
   if (req.device === 'cuda') {
@@ -79,7 +82,13 @@ let cancelled = false;
 
 async function run(req: RunRequest): Promise<void> {
   cancelled = false;
-  const { session, device } = await createSession(req);
+  let created;
+  try {
+    created = await createSession(req);
+  } catch (err) {
+    throw new Error(`onnxruntime cannot load the model: ${describeOrtError(err)}`);
+  }
+  const { session, device } = created;
   let result: { outputs: OutputArray[]; runSeconds: number } | null = null;
   try {
     const batch = req.fixedBatch ?? req.batch;
@@ -111,7 +120,12 @@ async function run(req: RunRequest): Promise<void> {
         const d = arr ? arr.data.length / n : 0;
         fetches[name] = arr ? new Tensor('float32', arr.data.subarray(start * d, (start + rows) * d), [rows, ...arr.shape]) : null;
       }
-      const out = await session.run(feeds, fetches);
+      let out;
+      try {
+        out = await session.run(feeds, fetches);
+      } catch (err) {
+        throw new Error(describeOrtError(err, [batchRows, ...inputShape]));
+      }
       for (const name of req.outputs) {
         if (fetches[name]) continue;
         const t = out[name];
