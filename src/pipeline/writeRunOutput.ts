@@ -8,7 +8,7 @@ import type { ZooAnalysis } from '../analysis/types.js';
 import type { ZooDifference } from '../analysis/zooDifference.js';
 import { writeFileAtomic } from '../io/atomicWrite.js';
 import type { RdmSet } from '../analysis/rdmSet.js';
-import { sanitizeFileName, uniqueFileNames } from '../io/fileNames.js';
+import { uniqueFileNames } from '../io/fileNames.js';
 import { jsonText } from '../io/json.js';
 import { writeRdm } from '../io/rdmFile.js';
 import type { StagedDir } from '../io/stagedDir.js';
