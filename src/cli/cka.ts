@@ -4,8 +4,8 @@
  * stimulus).
  */
 import type { Command } from 'commander';
-import { totalmem } from 'node:os';
 import { UserError } from '../errors.js';
+import { checkMemory } from '../resources.js';
 import { readFloatNpy } from '../io/npy.js';
 import { linearCka } from '../native/compare.js';
 import { printJson, warn } from './output.js';
@@ -41,10 +41,9 @@ export async function runCka(xFile: string, yFile: string, opts: CkaCliOptions):
   const x = readActivations(xFile);
   const y = readActivations(yFile);
   if (x.n !== y.n) throw new UserError(`${yFile}: expected activations of ${x.n} stimuli like ${xFile} but received ${y.n}`);
-  const bytes = 16 * x.n * x.n; // two N × N float64 kernels
-  if (bytes > 0.8 * totalmem()) {
-    throw new UserError(`${xFile}: CKA of ${x.n} stimuli needs ${(bytes / 2 ** 30).toFixed(1)} GiB for two N × N kernels, more than this machine's memory`);
-  }
+  // two N × N float64 kernels and the float64 centred copies of X and Y
+  const bytes = 16 * x.n * x.n + 8 * (x.data.length + y.data.length);
+  checkMemory(bytes, `${xFile}: CKA of ${x.n} stimuli (two N × N kernels and centred copies of X and Y)`);
   const unbiased = Boolean(opts.unbiased);
   const cka = await linearCka(x.data, y.data, x.n, { unbiased, threads: opts.threads });
   if (Number.isNaN(cka)) {

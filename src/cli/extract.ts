@@ -37,7 +37,8 @@ export function registerExtract(program: Command): void {
       const device = resolved === 'cuda' && opts.device === 'auto' ? 'auto' : resolved;
       const zoo = loadZoos(opts, { single: true })[0]!;
       const layers = await resolveLayers(zoo, opts.layers ?? []);
-      const stimuli = await loadStimuli(opts.stimuli, zoo.input, { perClass: opts.perClass ?? null, resize: opts.resize });
+      const stimuli = await loadStimuli(opts.stimuli, zoo.input, { perClass: opts.perClass ?? null, resize: opts.resize, classes: zoo.classes });
+      if (stimuli.labelRule) info(mode, `labels: ${stimuli.labelRule}`);
       // a batch's tensors get an eighth of the budget (at most 512 MiB): the rest holds the instance's activations
       const batch = await planBatch(zoo, stimuli.n, { batch: opts.batch, memoryMB: opts.memory === undefined ? undefined : Math.max(16, Math.min(512, (opts.memory * 1024) / 8)) });
       info(mode, `extracting ${layers.length} layers of ${zoo.instances.length} instances (${zoo.name}) over ${stimuli.n} stimuli, batch ${batch}`);

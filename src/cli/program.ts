@@ -3,7 +3,8 @@
  * error becomes an exit code and one line on stderr.
  */
 import { Command, CommanderError } from 'commander';
-import { UserError, isCancellation } from '../errors.js';
+import { UserError, isCancellation, oneLine } from '../errors.js';
+import { writeFinalError } from './output.js';
 import { NoBinaryFoundError } from '../native/addon.js';
 import { seedscopeVersion } from '../version.js';
 import { registerInfo } from './info.js';
@@ -58,24 +59,24 @@ export function exitCodeFor(err: unknown): number {
     return err.exitCode === 0 ? 0 : 2;
   }
   if (isCancellation(err)) {
-    process.stderr.write('seedscope: cancelled\n');
+    writeFinalError('seedscope: cancelled');
     return 130;
   }
   if (err instanceof UserError) {
-    process.stderr.write(`seedscope: ${err.message}\n`);
+    writeFinalError(`seedscope: ${oneLine(err.message)}`);
     return err.exitCode;
   }
   if (err instanceof NoBinaryFoundError) {
-    process.stderr.write(`${err.message}\n`);
+    writeFinalError(oneLine(err.message));
     return 1;
   }
   if (err instanceof Error) {
     // Native argument checks throw TypeError/RangeError with a complete sentence.
-    process.stderr.write(`seedscope: ${err.message}\n`);
     if (process.env.SEEDSCOPE_DEBUG) process.stderr.write(`${err.stack ?? ''}\n`);
+    writeFinalError(`seedscope: ${oneLine(err.message)}`);
     return 1;
   }
-  process.stderr.write(`seedscope: ${String(err)}\n`);
+  writeFinalError(`seedscope: ${oneLine(String(err))}`);
   return 1;
 }
 

@@ -3,6 +3,8 @@
  * 100 ms); elsewhere prints a line at each 10 % so CI logs stay short. Silent
  * when disabled (--json or --quiet).
  */
+import { stderrOpen } from './output.js';
+
 export class ProgressBar {
   private lastDraw = 0;
   private lastDecile = -1;
@@ -12,7 +14,7 @@ export class ProgressBar {
   constructor(private readonly label: string, private readonly enabled: boolean) {}
 
   update(done: number, total: number, extra = ''): void {
-    if (!this.enabled || total <= 0) return;
+    if (!this.enabled || total <= 0 || !stderrOpen()) return;
     const frac = Math.min(1, Math.max(0, done / total));
     const now = Date.now();
     if (this.tty) {
@@ -32,7 +34,7 @@ export class ProgressBar {
   }
 
   done(extra = ''): void {
-    if (!this.enabled) return;
+    if (!this.enabled || !stderrOpen()) return;
     const secs = ((Date.now() - this.started) / 1000).toFixed(1);
     if (this.tty) process.stderr.write(`\r${this.label} done in ${secs}s ${extra}\x1b[K\n`);
     else process.stderr.write(`${this.label} done in ${secs}s ${extra}\n`);

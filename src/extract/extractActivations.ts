@@ -246,7 +246,7 @@ function runInstance(worker: Worker, zoo: Zoo, instance: ZooInstance, index: num
           break;
         case 'error':
           cleanup();
-          reject(new UserError(`${instance.file}: onnxruntime failed: ${msg.message.split('\n')[0]}`));
+          reject(new UserError(`${instance.file}: ${msg.message.startsWith('onnxruntime') ? '' : 'onnxruntime failed: '}${msg.message.split('\n')[0]}`));
           break;
       }
     };

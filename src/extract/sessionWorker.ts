@@ -15,6 +15,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { extractionSessionOptions } from './sessionOptions.js';
+import { QUIET_SESSION, describeOrtError, quietOnnxruntime } from '../zoo/ortMessages.js';
 
 export interface RunRequest {
   type: 'run';
@@ -59,7 +60,8 @@ function post(msg: WorkerMessage, transfer: ArrayBuffer[] = []): void {
 }
 
 async function createSession(req: RunRequest): Promise<{ session: InferenceSession; device: 'cpu' | 'cuda' }> {
-  const options = extractionSessionOptions(req.threads);
+  quietOnnxruntime();
+  const options: InferenceSession.SessionOptions = { ...extractionSessionOptions(req.threads), ...QUIET_SESSION };
   if (req.device === 'cuda') {
     try {
       return { session: await InferenceSession.create(req.bytes, { ...options, executionProviders: ['cuda', 'cpu'] }), device: 'cuda' };
@@ -75,7 +77,13 @@ let cancelled = false;
 
 async function run(req: RunRequest): Promise<void> {
   cancelled = false;
-  const { session, device } = await createSession(req);
+  let created;
+  try {
+    created = await createSession(req);
+  } catch (err) {
+    throw new Error(`onnxruntime cannot load the model: ${describeOrtError(err)}`);
+  }
+  const { session, device } = created;
   let result: { outputs: OutputArray[]; runSeconds: number } | null = null;
   try {
     const batch = req.fixedBatch ?? req.batch;
@@ -107,7 +115,12 @@ async function run(req: RunRequest): Promise<void> {
         const d = arr ? arr.data.length / n : 0;
         fetches[name] = arr ? new Tensor('float32', arr.data.subarray(start * d, (start + rows) * d), [rows, ...arr.shape]) : null;
       }
-      const out = await session.run(feeds, fetches);
+      let out;
+      try {
+        out = await session.run(feeds, fetches);
+      } catch (err) {
+        throw new Error(describeOrtError(err, [batchRows, ...inputShape]));
+      }
       for (const name of req.outputs) {
         if (fetches[name]) continue;
         const t = out[name];

@@ -6,7 +6,9 @@
  * UserError that names the file and what was expected.
  */
 import { readFileSync, existsSync, statSync } from 'node:fs';
-import { UserError } from '../errors.js';
+import { UserError, quoted } from '../errors.js';
+import { parseNpyHeaderDict } from './npyHeader.js';
+import { formatBytes } from '../resources.js';
 import { writeFileAtomic } from './atomicWrite.js';
 
 export type NpyDtype = 'float32' | 'float64' | 'uint8' | 'int8' | 'int16' | 'uint16' | 'int32' | 'uint32' | 'int64';
@@ -32,20 +34,20 @@ const DESCR: Record<string, { dtype: NpyDtype; size: number }> = {
 };
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
+/** numpy (≥ 1.24, `max_header_size`) refuses longer headers unless told they are trusted */
+const MAX_HEADER = 10000;
 
-function parseHeader(header: string, file: string): { descr: string; fortran: boolean; shape: number[] } {
-  const descr = /'descr'\s*:\s*'([^']*)'/.exec(header)?.[1];
-  const fortran = /'fortran_order'\s*:\s*(True|False)/.exec(header)?.[1];
-  const shapeText = /'shape'\s*:\s*\(([^)]*)\)/.exec(header)?.[1];
-  if (descr === undefined || fortran === undefined || shapeText === undefined) {
-    throw new UserError(`${file}: expected a .npy header with descr, fortran_order and shape but received "${header.trim()}"`);
-  }
-  const shape = shapeText.split(',').map((s) => s.trim()).filter((s) => s.length > 0).map((s) => {
-    const n = Number(s.replace(/L$/, ''));
-    if (!Number.isInteger(n) || n < 0) throw new UserError(`${file}: expected non-negative integer dimensions in the .npy shape but received (${shapeText})`);
-    return n;
-  });
-  return { descr, fortran: fortran === 'True', shape };
+/**
+ * The dtype of a descr string: byte order '<', '=' or none (and '|', which
+ * numpy also accepts) with a kind and size seedscope reads; big-endian '>' is
+ * refused except for single bytes, where order means nothing.
+ */
+function dtypeOf(descr: string): { dtype: NpyDtype; size: number } | undefined {
+  const m = /^([<=|>]?)([fiu][1248])$/.exec(descr);
+  if (!m) return undefined;
+  const kind = DESCR[(m[2]!.endsWith('1') ? '|' : '<') + m[2]!];
+  if (m[1] === '>' && kind && kind.size > 1) return undefined;
+  return kind;
 }
 
 /** What a .npy header says: enough to read the data at an offset without loading it. */
@@ -80,15 +82,29 @@ export function parseNpyHeader(bytes: Uint8Array, file: string): NpyHeader {
   } else {
     throw new UserError(`${file}: expected .npy format version 1, 2 or 3 but received ${major}`);
   }
-  if (offset + headerLen > bytes.length) throw new UserError(`${file}: truncated .npy header`);
-  const header = Buffer.from(bytes.subarray(offset, offset + headerLen)).toString(major === 3 ? 'utf8' : 'latin1');
-  const { descr, fortran, shape } = parseHeader(header, file);
-  const kind = DESCR[descr === '<f4' || descr === 'f4' ? '<f4' : descr.replace(/^=/, '<')];
-  if (!kind) {
-    throw new UserError(`${file}: expected dtype float32 or float64 (or an integer dtype for labels) but received '${descr}'`);
+  if (bytes[7] !== 0) throw new UserError(`${file}: expected .npy format version ${major}.0 but received ${major}.${bytes[7]}`);
+  if (headerLen > MAX_HEADER) {
+    throw new UserError(`${file}: the .npy header claims ${headerLen} bytes; numpy refuses headers above ${MAX_HEADER} bytes`);
   }
-  if (fortran && shape.length > 1) {
+  if (offset + headerLen > bytes.length) throw new UserError(`${file}: truncated .npy header (it claims ${headerLen} bytes but the file ends first)`);
+  const raw = bytes.subarray(offset, offset + headerLen);
+  let header: string;
+  try {
+    header = major === 3 ? new TextDecoder('utf-8', { fatal: true }).decode(raw) : Buffer.from(raw).toString('latin1');
+  } catch {
+    throw new UserError(`${file}: expected a UTF-8 .npy header (format 3.0) but it holds bytes that are not UTF-8`);
+  }
+  const { descr, fortranOrder: fortran, shape } = parseNpyHeaderDict(header, file, major);
+  const kind = dtypeOf(descr);
+  if (!kind) {
+    throw new UserError(`${file}: expected dtype float32 or float64 (or an integer dtype for labels) but received ${quoted(descr, 30)}`);
+  }
+  if (fortran && shape.filter((d) => d !== 1).length > 1) {
     throw new UserError(`${file}: expected a C-order array but received fortran_order=True (save it with np.ascontiguousarray)`);
+  }
+  const count = shape.reduce((a, b) => a * b, 1);
+  if (!Number.isSafeInteger(count * kind.size)) {
+    throw new UserError(`${file}: the .npy shape (${shape.join(', ')}) claims ${count.toExponential(2)} elements, more than any file can hold`);
   }
   return { dtype: kind.dtype, shape, itemSize: kind.size, dataOffset: offset + headerLen };
 }
@@ -102,7 +118,7 @@ export function parseNpy(bytes: Uint8Array, file: string): NpyArray {
   const need = count * kind.size;
   const have = bytes.length - dataStart;
   if (have < need) {
-    throw new UserError(`${file}: expected ${need} bytes of ${kind.dtype} data for shape (${shape.join(', ')}) but the file holds ${have} (truncated?)`);
+    throw new UserError(`${file}: expected ${need} bytes (${formatBytes(need)}) of ${kind.dtype} data for shape (${shape.join(', ')}) but the file holds ${have} (truncated?)`);
   }
   // Copy into an aligned buffer: the data offset is not always a multiple of the element size.
   // (Buffer.slice does not copy, so copy explicitly.)

@@ -5,10 +5,11 @@
  * one resampled copy of every RDM per sample.
  */
 import { loadAddon, withJsStack } from './addon.js';
+import { scaledForComparison } from './scaleRdms.js';
 import type { BootstrapPearsonNativeOptions } from './types/bootstrapPearson.js';
 
 export type { BootstrapPearsonNativeOptions } from './types/bootstrapPearson.js';
 
 export function bootstrapPearson(rdms: readonly Float64Array[], n: number, options: BootstrapPearsonNativeOptions): Promise<Float64Array> {
-  return withJsStack(() => loadAddon().bootstrapPearson([...rdms], n, options));
+  return withJsStack(() => loadAddon().bootstrapPearson(rdms.map(scaledForComparison), n, options));
 }

@@ -8,6 +8,8 @@
  * entries, a constant vector, a zero vector for cosine) is NaN.
  */
 import { loadAddon, withJsStack } from './addon.js';
+import { scaledForComparison } from './scaleRdms.js';
+import { centredColumns } from './centreColumns.js';
 import type { ProgressCallback } from './types/core.js';
 import type { CompareMethod } from './types/compare.js';
 
@@ -20,8 +22,9 @@ export interface CompareRunOptions {
   onProgress?: ProgressCallback;
 }
 
+/** float64, scaled where its magnitude would overflow or underflow the kernels' sums (scaleRdms.ts) */
 function asFloat64(v: Float32Array | Float64Array): Float64Array {
-  return v instanceof Float64Array ? v : Float64Array.from(v);
+  return scaledForComparison(v instanceof Float64Array ? v : Float64Array.from(v));
 }
 
 /**
@@ -93,5 +96,8 @@ export function linearCka(
   if (!Number.isInteger(n) || n < 1) throw new RangeError(`Expected a positive integer for n but received ${n}`);
   if (x.length % n !== 0 || x.length === 0) throw new RangeError(`Expected a multiple of n = ${n} elements for x but received ${x.length}`);
   if (y.length % n !== 0 || y.length === 0) throw new RangeError(`Expected a multiple of n = ${n} elements for y but received ${y.length}`);
-  return withJsStack(() => loadAddon().linearCka(x, n, x.length / n, y, y.length / n, opts));
+    // centred in float64 before the native Gram products (centreColumns.ts); CKA does not change
+  const xc = centredColumns(x, n);
+  const yc = centredColumns(y, n);
+  return withJsStack(() => loadAddon().linearCka(xc, n, xc.length / n, yc, yc.length / n, opts));
 }

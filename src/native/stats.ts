@@ -1,5 +1,6 @@
 /** Typed wrappers of the native statistics engine. */
 import { loadAddon, withJsStack } from './addon.js';
+import { scaledForComparison } from './scaleRdms.js';
 import type {
   BootstrapNativeOptions, BootstrapNativeResult, MantelNativeOptions, MantelNativeResult, ZooNativeResult,
 } from './types/stats.js';
@@ -11,17 +12,17 @@ export type {
 } from './types/stats.js';
 
 export function mantelTest(rdms: Float64Array[], n: number, options: MantelNativeOptions): Promise<MantelNativeResult> {
-  return withJsStack(() => loadAddon().mantelTest(rdms, n, options));
+  return withJsStack(() => loadAddon().mantelTest(rdms.map(scaledForComparison), n, options));
 }
 
 export function bootstrapConsistency(rdms: Float64Array[], n: number, options: BootstrapNativeOptions): Promise<BootstrapNativeResult> {
-  return withJsStack(() => loadAddon().bootstrapConsistency(rdms, n, options));
+  return withJsStack(() => loadAddon().bootstrapConsistency(rdms.map(scaledForComparison), n, options));
 }
 
 /** K×K matrix (row-major, NaN diagonal) of the statistic between every pair of RDMs. */
 export function pairwiseConsistency(rdms: Float64Array[], n: number,
   options: { method?: CompareMethod; threads?: number; onProgress?: ProgressCallback } = {}): Promise<Float64Array> {
-  return withJsStack(() => loadAddon().pairwiseConsistency(rdms, n, options));
+  return withJsStack(() => loadAddon().pairwiseConsistency(rdms.map(scaledForComparison), n, options));
 }
 
 export function zooPermutationTest(pairwise: Float64Array[], ka: number, kb: number,

@@ -30,6 +30,7 @@ import { GIB, checkPlan, defaultMemoryBudget, planRun, type RunPlan } from './pl
 import { DEFAULT_ZOO, loadZoos, type ZooSources } from './loadZoos.js';
 import { runVersions } from './systemInfo.js';
 import { saveRdms, writeRunOutput } from './writeRunOutput.js';
+import { uniqueFileNames } from '../io/fileNames.js';
 
 /** Everything a run needs to know, as plain values (the CLI's options, or a benchmark's). */
 export interface RunOptions extends ZooSources, Pick<AnalysisOptions, 'metric' | 'compare' | 'permutations' | 'bootstrap' | 'seed' | 'threads'> {
@@ -104,10 +105,10 @@ export async function prepareZoos(opts: RunOptions): Promise<PreparedZoo[]> {
   const stimuliByInput = new Map<string, StimulusSet>();
   const prepared: PreparedZoo[] = [];
   for (const zoo of zoos) {
-    const key = JSON.stringify(zoo.input);
+    const key = JSON.stringify([zoo.input, zoo.classes]);
     let stimuli = stimuliByInput.get(key);
     if (!stimuli) {
-      stimuli = await loadStimuli(opts.stimuli, zoo.input, { perClass: opts.perClass ?? null, resize: opts.resize });
+      stimuli = await loadStimuli(opts.stimuli, zoo.input, { perClass: opts.perClass ?? null, resize: opts.resize, classes: zoo.classes });
       stimuliByInput.set(key, stimuli);
     }
     const first = prepared[0]?.stimuli;
@@ -175,6 +176,8 @@ export async function runPipeline(opts: RunOptions, ctx: RunContext): Promise<Ru
       memory: Math.max(plan.budget_bytes - 0.2 * GIB, 0),
       release: collectGarbage,
     };
+    // zoo names differ but can sanitise alike ("a/b", "a_b"): folder names made unique like layers'
+    const zooDirs = uniqueFileNames(prepared.map((p) => p.zoo.name));
     for (const [zi, { zoo: z, stimuli, labels, layers }] of prepared.entries()) {
       checkCancelled();
       const passes = plan.extraction_passes[zi]!.passes;
@@ -183,7 +186,7 @@ export async function runPipeline(opts: RunOptions, ctx: RunContext): Promise<Ru
       });
       rdmCounts.computed += rdms.computed;
       rdmCounts.reused += rdms.reused;
-      if (opts.saveRdms) await timer.time('write', () => saveRdms(staged, z.name, rdms.set));
+      if (opts.saveRdms) await timer.time('write', () => saveRdms(staged, zooDirs[zi]!, rdms.set));
       analyses.push(await analyseZoo(z.name, rdms.set, rdms.predictions, labels, analysisOptions, ctx.engines));
       infos.push(zooInfo(z, layers));
     }
@@ -208,6 +211,7 @@ export async function runPipeline(opts: RunOptions, ctx: RunContext): Promise<Ru
       created: new Date().toISOString(),
       stimuli: {
         spec: stimuli.spec, n: stimuli.n, labelled: stimuli.labels !== null, classes: labels.classes, checksum: stimuli.checksum, per_class: stimuli.perClass,
+        ...(stimuli.labelRule ? { label_rule: stimuli.labelRule } : {}),
       },
       zoos: infos,
       rdm_cache: { dir: temporaryCache ? null : cache.dir, ...rdmCounts },

@@ -8,7 +8,7 @@ import type { ZooAnalysis } from '../analysis/types.js';
 import type { ZooDifference } from '../analysis/zooDifference.js';
 import { writeFileAtomic } from '../io/atomicWrite.js';
 import type { RdmSet } from '../analysis/rdmSet.js';
-import { sanitizeFileName, uniqueFileNames } from '../io/fileNames.js';
+import { uniqueFileNames } from '../io/fileNames.js';
 import { jsonText } from '../io/json.js';
 import { writeRdm } from '../io/rdmFile.js';
 import type { StagedDir } from '../io/stagedDir.js';
@@ -23,14 +23,18 @@ export interface RunProducts {
   figures: Figure[];
 }
 
-/** --save-rdms: rdms/<zoo>/<instance>/<layer>.npy, square N × N float32 (names made unique like extract's). */
-export async function saveRdms(staged: StagedDir, zoo: string, set: RdmSet): Promise<void> {
+/**
+ * --save-rdms: rdms/<zoo>/<instance>/<layer>.npy, square N × N float32 (names
+ * made unique like extract's: layers `a/b` and `a_b` give `a_b.npy` and
+ * `a_b-2.npy`). `zooDir` is the zoo's folder name, already unique in the run.
+ */
+export async function saveRdms(staged: StagedDir, zooDir: string, set: RdmSet): Promise<void> {
   const instanceDirs = uniqueFileNames(set.instances);
   const layerFiles = uniqueFileNames(set.layers.map((l) => l.name));
   for (const [ii, dir] of instanceDirs.entries()) {
     for (const [li, file] of layerFiles.entries()) {
       const values = await set.read(li, ii, 'full');
-      writeRdm(staged.file('rdms', sanitizeFileName(zoo), dir, `${file}.npy`), { n: set.n, values }, { dtype: 'float32' });
+      writeRdm(staged.file('rdms', zooDir, dir, `${file}.npy`), { n: set.n, values }, { dtype: 'float32' });
     }
   }
 }

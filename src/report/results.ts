@@ -37,6 +37,8 @@ export interface StimulusInfo {
   classes?: string[];
   checksum?: string;
   per_class?: number | null;
+  /** `dir:` stimuli: how class folders became labels (by name against the zoo's classes, or by sorted order) */
+  label_rule?: string;
 }
 
 export interface RunMeta {

@@ -7,6 +7,7 @@
  *   r.estimate, r.ci.lower, r.ci.upper
  */
 import { UserError } from '../errors.js';
+import { checkMemory } from '../resources.js';
 import { bootstrapConsistency as nativeBootstrap } from '../native/stats.js';
 import type { CompareMethod } from '../native/compare.js';
 import type { ProgressCallback } from '../native/AddonTypes.js';
@@ -62,6 +63,8 @@ export async function bootstrapConsistency(rdms: Float64Array[], n: number, opts
     throw new UserError(`resampling instances needs at least 3 RDMs but received ${rdms.length}`);
   }
   checkComparable(rdms.map((values, i) => ({ values, name: opts.labels?.[i] ?? `RDM ${i}` })));
+  // each replicate is held about six times over (native, typed array, plain arrays, the sorted copy of the interval)
+  checkMemory(48 * samples, `${samples} bootstrap samples`);
   const r = await nativeBootstrap(rdms, n, {
     method, over: opts.over, samples, seed, threads: opts.threads, jackknife: ciMethod === 'bca',
     jackknifeGroups: opts.jackknifeGroups, onProgress: opts.onProgress,

@@ -12,6 +12,7 @@
  *   r.layers[0].statistic[i][j], .p[i][j] (raw), .pMaxstat[i][j] (corrected over all pairs × layers)
  */
 import { UserError } from '../errors.js';
+import { checkMemory } from '../resources.js';
 import { compareRdms } from '../native/compare.js';
 import { mantelTest, type MantelNativeOptions, type MantelNativeResult } from '../native/stats.js';
 import type { CompareMethod } from '../native/compare.js';
@@ -130,6 +131,27 @@ async function familyFloor(layers: readonly FamilyLayer[], method: CompareMethod
   return Number.isFinite(floor) ? floor : undefined;
 }
 
+/** Permutations a test of n stimuli runs when P are asked for: all n! when n! ≤ P. */
+function permutationsRun(n: number, asked: number): number {
+  let f = 1;
+  for (let k = 2; k <= n; k++) {
+    f *= k;
+    if (f > asked) return asked;
+  }
+  return f;
+}
+
+/**
+ * The max-statistic correction keeps one null maximum per permutation
+ * (8 bytes), held about five times over on its way from the native test to
+ * the sorted null distribution: --permutations 1e9 with --all-pairs asked
+ * for 40 GB and grew until the kernel killed it. Refused before it starts.
+ */
+function checkNullMaxMemory(n: number, permutations: number): void {
+  const p = permutationsRun(n, permutations);
+  checkMemory(5 * 8 * p, `testing all pairs with ${p} permutations (the max-statistic correction keeps every permutation's null maximum)`);
+}
+
 type AllPairsResult = Pick<MantelNativeResult, 'statistic' | 'count' | 'permutations' | 'exact' | 'nullMax'>;
 
 /**
@@ -194,6 +216,7 @@ export async function permtestFamily(layers: readonly FamilyLayer[], opts: Permt
   const o = resolved(opts);
   if (layers.length === 0) throw new UserError('expected at least one layer');
   const n = layers[0]!.n;
+  checkNullMaxMemory(n, o.permutations);
   for (const l of layers) {
     if (l.n !== n) throw new UserError(`layer ${l.name ?? '?'}: expected ${n} stimuli like the other layers but received ${l.n}`);
   }

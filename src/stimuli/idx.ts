@@ -5,7 +5,9 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
-import { UserError } from '../errors.js';
+import { kMaxLength } from 'node:buffer';
+import { UserError, oneLine } from '../errors.js';
+import { formatBytes, memoryBudget } from '../resources.js';
 
 const UBYTE = 0x08;
 
@@ -19,9 +21,13 @@ export function readIdx(file: string): IdxArray {
   let bytes: Uint8Array = readFileSync(file);
   if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
     try {
-      bytes = gunzipSync(bytes);
+      // a gzip bomb (a small file that inflates to terabytes) stops at the memory budget
+      bytes = gunzipSync(bytes, { maxOutputLength: Math.min(kMaxLength, Math.floor(memoryBudget())) });
     } catch (err) {
-      throw new UserError(`${file}: expected a gzip-compressed IDX file but it cannot be decompressed (${(err as Error).message}; truncated?)`);
+      if (err instanceof RangeError) {
+        throw new UserError(`${file}: the gzip-compressed IDX file inflates to more than ${formatBytes(Math.min(kMaxLength, memoryBudget()))}, more than seedscope can hold`);
+      }
+      throw new UserError(`${file}: expected a gzip-compressed IDX file but it cannot be decompressed (${oneLine((err as Error).message)}; truncated?)`);
     }
   }
   if (bytes.length < 4 || bytes[0] !== 0 || bytes[1] !== 0) {
@@ -37,7 +43,7 @@ export function readIdx(file: string): IdxArray {
   const count = dims.reduce((a, b) => a * b, 1);
   const start = 4 + 4 * ndim;
   if (bytes.length - start < count) {
-    throw new UserError(`${file}: expected ${count} bytes of data for IDX dimensions ${dims.join(' × ')} but the file holds ${bytes.length - start} (truncated?)`);
+    throw new UserError(`${file}: expected ${count} bytes (${formatBytes(count)}) of data for IDX dimensions ${dims.join(' × ')} but the file holds ${bytes.length - start} (truncated?)`);
   }
   return { dims, data: bytes.subarray(start, start + count) };
 }
@@ -48,7 +54,12 @@ export function readIdxImages(file: string): { n: number; height: number; width:
   if (a.dims.length !== 3 && a.dims.length !== 4) {
     throw new UserError(`${file}: expected IDX images with 3 dimensions (N × H × W) or 4 (N × H × W × C) but received ${a.dims.length}`);
   }
-  return { n: a.dims[0]!, height: a.dims[1]!, width: a.dims[2]!, channels: a.dims[3] ?? 1, pixels: a.data };
+  const [n, height, width, channels = 1] = a.dims as [number, number, number, number?];
+  // with a zero dimension the header can claim 10^9 images in an empty file
+  if (height < 1 || width < 1 || channels < 1) {
+    throw new UserError(`${file}: expected images of at least 1 × 1 pixels and 1 channel but the IDX dimensions are ${a.dims.join(' × ')}`);
+  }
+  return { n, height, width, channels, pixels: a.data };
 }
 
 export function readIdxLabels(file: string): Int32Array {

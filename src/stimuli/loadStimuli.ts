@@ -13,6 +13,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
+import { checkMemory } from '../resources.js';
 import { packageRoot } from '../native/addon.js';
 import type { InputSpec } from '../zoo/zooManifest.js';
 import { readCifar10 } from './cifar10.js';
@@ -20,6 +21,7 @@ import { readIdxImages, readIdxLabels } from './idx.js';
 import { readImageFolder } from './imageFolder.js';
 import { readNpyImages, readNpyLabels } from './npyImages.js';
 import { inputGeometry, toModelInput } from './preprocess.js';
+import { checkLabelsInClasses, matchFolderClasses, type LabelRule } from './zooClasses.js';
 import { checkLabels, perClassIndices, selectImages, type SourceImages } from './rawImages.js';
 
 export interface StimulusSet {
@@ -36,6 +38,8 @@ export interface StimulusSet {
   /** Positions in the source of the images kept (--per-class), or null when all are used in file order. */
   indices: number[] | null;
   perClass: number | null;
+  /** How `dir:` class folders became labels; null for other sources. */
+  labelRule: LabelRule | null;
 }
 
 export interface StimulusOptions {
@@ -43,6 +47,8 @@ export interface StimulusOptions {
   perClass?: number | null;
   /** Resize/centre-crop images of another size (default true). */
   resize?: boolean;
+  /** The zoo's class names (its logits' order): `dir:` folders named after them are matched by name, and labels must lie within them. */
+  classes?: readonly string[] | null;
 }
 
 export const DEFAULT_STIMULI = 'builtin:fmnist-1000';
@@ -113,6 +119,12 @@ async function readSource(spec: string, input: InputSpec, resize: boolean): Prom
 export async function loadStimuli(spec: string, input: InputSpec, opts: StimulusOptions = {}): Promise<StimulusSet> {
   let src = await readSource(spec, input, opts.resize ?? true);
   if (src.n === 0) throw new UserError(`--stimuli ${spec}: the stimulus set holds no images`);
+  let labelRule: LabelRule | null = null;
+  if (spec.startsWith('dir:') && src.labels) {
+    labelRule = 'folder names in sorted order';
+    if (opts.classes) ({ src, rule: labelRule } = matchFolderClasses(src, opts.classes, spec));
+  }
+  if (opts.classes && src.labels) checkLabelsInClasses(src.labels, opts.classes, spec);
   let indices: number[] | null = null;
   const perClass = opts.perClass ?? null;
   if (perClass !== null) {
@@ -120,6 +132,8 @@ export async function loadStimuli(spec: string, input: InputSpec, opts: Stimulus
     indices = perClassIndices(src.labels, perClass, src.classes, spec);
     src = selectImages(src, indices);
   }
+  // the preprocessed float32 copy: refused here, with its size, rather than failing to allocate
+  checkMemory(4 * src.n * input.shape.reduce((a, b) => a * b, 1), `--stimuli ${spec}: preprocessing ${src.n} images of shape [${input.shape.join(', ')}]`);
   const images = await toModelInput(src, input, { resize: opts.resize ?? true, source: spec });
   const hash = createHash('sha256').update(new Uint8Array(images.buffer, images.byteOffset, images.byteLength));
   if (src.labels) hash.update(new Uint8Array(src.labels.buffer, src.labels.byteOffset, src.labels.byteLength));
@@ -133,5 +147,6 @@ export async function loadStimuli(spec: string, input: InputSpec, opts: Stimulus
     checksum: hash.digest('hex'),
     indices,
     perClass,
+    labelRule,
   };
 }

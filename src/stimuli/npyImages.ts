@@ -11,6 +11,8 @@ export function readNpyImages(file: string): SourceImages {
   const a = readNpy(file);
   const s = a.shape;
   if (s.length < 2) throw new UserError(`${file}: expected images with a leading N dimension but received shape (${s.join(', ')})`);
+  // with a zero dimension the header can claim 10^12 images in an empty file
+  if (s.slice(1).some((d) => d < 1)) throw new UserError(`${file}: expected images of at least one value each but received shape (${s.join(', ')})`);
   if (a.data instanceof Float32Array || a.data instanceof Float64Array) {
     return { kind: 'float', n: s[0]!, shape: s, data: a.data instanceof Float32Array ? a.data : Float32Array.from(a.data), labels: null, classes: null };
   }

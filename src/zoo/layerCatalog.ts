@@ -6,6 +6,7 @@
  * batch of zeros is run to measure it.
  */
 import { InferenceSession, Tensor } from 'onnxruntime-node';
+import { QUIET_SESSION, describeOrtError, quietOnnxruntime } from './ortMessages.js';
 import { UserError } from '../errors.js';
 import { exposeTensors } from './exposeOutputs.js';
 import { elemTypeName, imageInput, type OnnxModel } from './onnxModel.js';
@@ -81,9 +82,10 @@ async function modelLayers(model: OnnxModel, input: InputSpec | null = null, fix
   const names = [...new Set(candidates.flatMap((n) => n.outputs.filter((o) => o.length > 0)))];
   let session: InferenceSession;
   try {
-    session = await InferenceSession.create(exposeTensors(model, names), { graphOptimizationLevel: 'disabled', intraOpNumThreads: 1 });
+    quietOnnxruntime();
+    session = await InferenceSession.create(exposeTensors(model, names), { graphOptimizationLevel: 'disabled', intraOpNumThreads: 1, ...QUIET_SESSION });
   } catch (err) {
-    throw new UserError(`${model.file}: onnxruntime cannot load the model (${firstLine(err)})`);
+    throw new UserError(`${model.file}: onnxruntime cannot load the model: ${describeOrtError(err)}`);
   }
   try {
     const meta = new Map(session.outputMetadata.map((m) => [m.name, m]));
@@ -112,7 +114,7 @@ async function modelLayers(model: OnnxModel, input: InputSpec | null = null, fix
       try {
         outputs = await session.run({ [session.inputNames[0]!]: dummyInput(model, input, batch) }, unknown);
       } catch (err) {
-        throw new UserError(`${model.file}: a dummy batch to measure layer shapes failed in onnxruntime (${firstLine(err)})`);
+        throw new UserError(`${model.file}: a dummy batch to measure layer shapes failed in onnxruntime: ${describeOrtError(err)}`);
       }
       for (const n of unknown) {
         const t = outputs[n];

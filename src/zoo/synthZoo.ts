@@ -28,7 +28,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { CancelledError, UserError } from '../errors.js';
 import { writeFileAtomic } from '../io/atomicWrite.js';
-import { jsonText } from '../io/json.js';
+import { jsonSyntaxMessage, jsonText } from '../io/json.js';
 import { StagedDir } from '../io/stagedDir.js';
 import { SeededRandom } from '../stats/seededRandom.js';
 import { ONNX_FLOAT, readInitializers, type ByteRange } from './onnxInitializers.js';
@@ -160,7 +160,7 @@ function zooOfSource(from: string, sha256: string): SourceZoo | null {
   try {
     json = JSON.parse(readFileSync(manifestFile, 'utf8'));
   } catch (err) {
-    throw new UserError(`${manifestFile}: expected JSON but it cannot be parsed (${(err as Error).message})`);
+    throw new UserError(`${manifestFile}: expected JSON but it cannot be parsed (${jsonSyntaxMessage(err)})`);
   }
   const manifest = validateZooManifest(json, manifestFile);
   const root = dirname(manifestFile);

@@ -10,6 +10,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { jsonSyntaxMessage } from '../io/json.js';
 import { UserError } from '../errors.js';
 import { expandModelArgs } from './globFiles.js';
 import { imageInput, readOnnxModel, type OnnxModel } from './onnxModel.js';
@@ -117,7 +118,7 @@ export function loadZoo(dir: string, opts: LoadZooOptions = {}): Zoo {
   try {
     json = JSON.parse(readFileSync(manifestFile, 'utf8'));
   } catch (err) {
-    throw new UserError(`${manifestFile}: expected JSON but it cannot be parsed (${(err as Error).message})`);
+    throw new UserError(`${manifestFile}: expected JSON but it cannot be parsed (${jsonSyntaxMessage(err)})`);
   }
   const m = validateZooManifest(json, manifestFile);
   const instances: ZooInstance[] = m.instances.map((inst, i) => {

@@ -68,7 +68,7 @@ test('idx: raw and gzip images with labels; truncated data, a truncated gzip and
   const k = await loadStimuli(`idx:${join(dir, 'img.gz')},${join(dir, 'lab.gz')}`, grey28, { perClass: 1 });
   assert.deepEqual(k.indices, [3, 1, 0]);
   writeFileSync(join(dir, 'short'), idxBytes([n, 28, 28], px).subarray(0, 1000));
-  await assert.rejects(loadStimuli(`idx:${join(dir, 'short')}`, grey28), /short: expected 3136 bytes of data for IDX dimensions 4 × 28 × 28 but the file holds 984 \(truncated\?\)/);
+  await assert.rejects(loadStimuli(`idx:${join(dir, 'short')}`, grey28), /short: expected 3136 bytes \(3\.1 KiB\) of data for IDX dimensions 4 × 28 × 28 but the file holds 984 \(truncated\?\)/);
   writeFileSync(join(dir, 'short.gz'), gzipSync(idxBytes([n, 28, 28], px)).subarray(0, 200));
   await assert.rejects(loadStimuli(`idx:${join(dir, 'short.gz')}`, grey28), /short\.gz: expected a gzip-compressed IDX file but it cannot be decompressed/);
   await assert.rejects(loadStimuli(`idx:${join(dir, 'img')},${join(dir, 'lab3')}`, grey28), /lab3: expected 4 labels \(one per image of .*img\) but received 3/);

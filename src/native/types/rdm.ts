@@ -4,7 +4,12 @@ import type { ProgressCallback } from './core.js';
 export type RdmMetric = 'correlation' | 'cosine' | 'euclidean' | 'sqeuclidean';
 export const RDM_METRICS: readonly RdmMetric[] = ['correlation', 'cosine', 'euclidean', 'sqeuclidean'];
 
-export type NanReason = 'non-finite' | 'zero-variance' | 'zero-norm';
+/**
+ * Why a stimulus's distances are NaN: 'non-finite' (a NaN or ±Inf feature),
+ * 'overflow' (finite features whose squares overflow float64, |x| ≳ 1e154,
+ * for the euclidean metrics), 'zero-variance' (correlation), 'zero-norm' (cosine).
+ */
+export type NanReason = 'non-finite' | 'overflow' | 'zero-variance' | 'zero-norm';
 
 export interface RdmNativeOptions {
   /** default 'correlation' */
