@@ -10,10 +10,11 @@ import type { BootstrapPearsonAddon } from './types/bootstrapPearson.js';
 import type { CentroidsAddon } from './types/centroids.js';
 import type { RdmSplitAddon } from './types/rdmSplit.js';
 import type { GramAddon } from './types/gram.js';
+import type { RdmFileAddon } from './types/rdmFile.js';
 
 export type { BuildInfo, ProgressCallback } from './types/core.js';
 export type { RdmMetric, RdmNativeOptions, RdmNativeResult, NanReason, PeakNativeResult } from './types/rdm.js';
 export type { RdmSplitNativeOptions, RdmSplitNativeResult, RdmSplitPart } from './types/rdmSplit.js';
 
 export type Addon = CoreAddon & RdmAddon & CompareAddon & StatsAddon & BootstrapPearsonAddon & CentroidsAddon
-  & RdmSplitAddon & GramAddon;
+  & RdmSplitAddon & GramAddon & RdmFileAddon;
