@@ -171,7 +171,8 @@ export function planRun(input: PlanInput): RunPlan {
   // (at most what one segment of all N rows needs: the rows twice, an N × N Gram, packed panels)
   const spilledSizes = input.zoos.flatMap((z) => z.layers.filter(spilled).map((l) => l.size));
   const wholeSegment = Math.max(0, ...spilledSizes.map((d) => 8 * n * d + 8 * n * n + 8448 * n));
-  const segmentBytes = anySpilled ? Math.min(Math.max(64 * MIB, passBytes), wholeSegment) : null;
+  // (no more than --spill-above either: who spills above a size wants layers held in pieces no larger)
+  const segmentBytes = anySpilled ? Math.min(Math.max(64 * MIB, Math.min(passBytes, input.spillAbove ?? Infinity)), wholeSegment) : null;
   if (segmentBytes !== null) steps.push({ step: 'RDMs of a spilled layer, out of core (row segments and their Gram)', bytes: segmentBytes + 3 * rdm64 });
   // spill files of one instance's pass lie on disk together until each layer's RDMs are done
   const spillBytes = Math.max(0, ...zooPasses.flatMap((ps) => ps.map((p) => p.reduce((a, l) => a + (spilled(l) ? n * l.size * 4 : 0), 0))));
