@@ -3,7 +3,9 @@
  * labelled stimuli of at least two classes, the class-centroid RDM and the
  * RDM with each stimulus's class centroid removed (docs/definitions.md,
  * "Centroid and exemplar analysis"). The activations are the caller's to
- * drop afterwards: the centroid split may change them in place.
+ * drop afterwards: the centroid split may change them in place. A layer
+ * spilled to a file (too large to hold) is computed out of core by
+ * `engines.rdm.rdmFromFile`, its centroid variants by the direct route.
  */
 import { UserError } from '../errors.js';
 import { predictedLabels } from './behaviour.js';
