@@ -9,7 +9,8 @@
  * then 'done' { outputs: [{ name, shape, data }] } (buffers transferred) or
  * 'error' { message }. A tensor named in `spill` is never held whole: each
  * batch's rows are written into its file at offset start·d·4 (raw float32,
- * row-major) and it comes back as { name, shape, file }. One session at a time; it is released before 'done'.
+ * row-major) and it comes back as { name, shape, file }. One session at a
+ * time; it is released before 'done'.
  * 'cancel' stops a run after its current batch ('cancelled'); 'close' lets the
  * thread end once idle. The main thread never terminates the worker while
  * onnxruntime works in it: tearing down its addon mid-call aborts the process.
