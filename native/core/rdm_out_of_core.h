@@ -4,9 +4,10 @@
 // for segments a < b, gram_upper_shifted on the rows [a; b] gives the cross
 // block and both diagonal blocks; a Gram entry depends only on its two rows
 // and D (rdm_internal.h), so every distance is bit for bit what compute_rdm
-// gives for the matrix in memory, whatever S. The cost: about twice the
-// in-core flops (each pair recomputes its diagonal blocks), the file read
-// about m/2 times for m = ⌈N/S⌉ segments, and memory for two segments and
+// gives for the matrix in memory, whatever S. The cost: 2(m−1)/m times the
+// in-core flops for m = ⌈N/S⌉ segments (each of the m(m−1)/2 pairs computes
+// its (2S)²/2 triangle, diagonal blocks again included; 1× for m = 2, → 2×
+// for many), the file read about m/2 times, and memory for two segments and
 // their (2S)² Gram instead of N × D values and an N × N Gram.
 //
 // With class labels, the centroid variants take the direct route: class
