@@ -40,6 +40,8 @@ export interface ZooPlanInput {
   cached: number;
   /** entries the zoo needs in all (instances × layers × variants) */
   entries: number;
+  /** the model's output tensor (the logits): held in memory, never spilled (predictions need it) */
+  output?: string | null;
 }
 
 export interface PlanInput {
@@ -153,7 +155,8 @@ export function planRun(input: PlanInput): RunPlan {
   const room = budget - BASELINE - stimuliBytes;
   const batchMib = Math.max(16, Math.min(512, Math.floor((room / 16) / MIB)));
   const passBytes = Math.max((room - 4 * batchMib * MIB - 3 * rdm64) / 2, 0);
-  const spilled = (l: ResolvedLayer): boolean => spills(l, n, passBytes, input.spillAbove);
+  const outputs = new Set(input.zoos.map((z) => z.output).filter((t) => t));
+  const spilled = (l: ResolvedLayer): boolean => !outputs.has(l.tensor) && spills(l, n, passBytes, input.spillAbove);
   const zooPasses = input.zoos.map((z) => passesFor(z.layers, n, passBytes, spilled));
   const extraction = input.zoos.map((z, zi) => ({
     zoo: z.name, passes: zooPasses[zi]!.map((p) => p.map((l) => l.name)), spilled: z.layers.filter(spilled).map((l) => l.name),

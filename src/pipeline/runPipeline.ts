@@ -135,6 +135,7 @@ function planFor(prepared: readonly PreparedZoo[], opts: RunOptions, cacheDir: s
       instances: p.zoo.instances.length,
       layers: p.layers,
       inputSize: p.zoo.input.shape.reduce((a, b) => a * b, 1),
+      output: p.zoo.output,
       ...countCached(cache, zooRdmKeys(p.zoo, p.stimuli, p.labels, p.layers, opts)),
     })),
     permutations: opts.permutations,

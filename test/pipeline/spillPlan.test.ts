@@ -39,6 +39,9 @@ test('--spill-above spills smaller layers too and bounds their segments; nothing
   assert.deepEqual(none.extraction_passes[0]!.spilled, []);
   assert.equal(none.spill_segment_bytes, null);
   assert.equal(none.disk.spill_bytes, 0);
+  // the output tensor (logits) stays in memory: the predictions are read from it
+  const withOutput = planRun({ ...input(16 * GIB, 0), zoos: [{ ...input(16 * GIB).zoos[0]!, output: 'small_out' }] });
+  assert.deepEqual(withOutput.extraction_passes[0]!.spilled, ['huge', 'mid']);
 });
 
 test('the disk check counts the spill files', () => {
