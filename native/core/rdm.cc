@@ -6,71 +6,35 @@
 #include <memory>
 
 #include "gram.h"
+#include "rdm_internal.h"
 #include "thread_pool.h"
 
 namespace seedscope {
 
 namespace {
 
-// Elements sampled per row to estimate its mean for the correlation shift. The
-// estimate only needs to be near the mean (within a fraction of the row's
-// spread) so the exact correction C − s sᵀ/D cancels little; for a constant
-// row it equals the constant exactly, so the row packs to zeros.
-constexpr std::size_t kMeanSamples = 256;
-// Rows averaged for the Euclidean column offset.
-constexpr std::size_t kOffsetRows = 8;
+using namespace rdm_detail;
 
 template <typename T>
 std::vector<double> row_mean_estimates(const T* x, std::size_t n, std::size_t d) {
   std::vector<double> shift(n, 0.0);
-  const std::size_t step = std::max<std::size_t>(1, d / kMeanSamples);
-  for (std::size_t i = 0; i < n; ++i) {
-    const T* row = x + i * d;
-    double s = 0.0;
-    std::size_t count = 0;
-    for (std::size_t k = 0; k < d; k += step, ++count) s += static_cast<double>(row[k]);
-    const double m = s / static_cast<double>(count);
-    // A non-finite row is reported anyway; a finite shift keeps the others clean.
-    shift[i] = std::isfinite(m) ? m : 0.0;
-  }
+  for (std::size_t i = 0; i < n; ++i) shift[i] = row_mean_estimate(x + i * d, d);
   return shift;
 }
 
 template <typename T>
-bool row_is_finite(const T* row, std::size_t d) {
-  for (std::size_t k = 0; k < d; ++k)
-    if (!std::isfinite(row[k])) return false;
-  return true;
-}
-
-template <typename T>
 std::vector<T> column_offset(const T* x, std::size_t n, std::size_t d) {
-  std::vector<double> acc(d, 0.0);
-  std::size_t used = 0;
-  const std::size_t want = std::min(n, kOffsetRows);
-  for (std::size_t r = 0; r < want; ++r) {
-    const T* row = x + (r * n / want) * d;
-    if (!row_is_finite(row, d)) continue;
-    for (std::size_t k = 0; k < d; ++k) acc[k] += static_cast<double>(row[k]);
-    ++used;
-  }
-  std::vector<T> off(d, T(0));
-  if (used > 0)
-    for (std::size_t k = 0; k < d; ++k) off[k] = static_cast<T>(acc[k] / static_cast<double>(used));
-  return off;
-}
-
-std::size_t condensed_index(std::size_t i, std::size_t j, std::size_t n) {
-  // i < j: rows 0..i-1 hold (n-1) + (n-2) + ... + (n-i) entries.
-  return i * n - i * (i + 1) / 2 + (j - i - 1);
+  std::vector<const T*> rows(offset_row_count(n));
+  for (std::size_t r = 0; r < rows.size(); ++r) rows[r] = x + offset_row(r, n) * d;
+  return column_offset_of(rows.data(), rows.size(), d);
 }
 
 template <typename T, typename O>
 std::vector<NanStimulus> rdm_impl(const T* x, std::size_t n, std::size_t d, const RdmOptions& opt,
                                   O* out, const Progress& progress) {
-  const bool corr = opt.metric == RdmMetric::Correlation;
-  const bool cosine = opt.metric == RdmMetric::Cosine;
-  const bool eucl = !corr && !cosine;
+  const GramDistances dist(opt, d);
+  const bool corr = dist.needs_row_shift();
+  const bool eucl = dist.needs_col_offset();
 
   std::vector<double> shift, sums;
   std::vector<T> offset;
@@ -87,41 +51,16 @@ std::vector<NanStimulus> rdm_impl(const T* x, std::size_t n, std::size_t d, cons
                      g.get(), corr ? sums.data() : nullptr, opt.threads, progress);
   progress.check();
 
-  // Per stimulus: its squared norm after centring (or not), and whether its
-  // distances are defined.
-  const double dd = static_cast<double>(d);
-  std::vector<double> sq(n), inv(n, 0.0);
-  std::vector<char> bad(n, 0);
+  // Per stimulus: its statistics from the diagonal, and whether its distances
+  // are defined (rdm_internal.h, shared with the out-of-core RDM).
+  std::vector<RowStat> stat(n);
   std::vector<NanStimulus> nan_rows;
   for (std::size_t i = 0; i < n; ++i) {
-    double gii = g[i * n + i];
-    if (!std::isfinite(gii) || (corr && !std::isfinite(sums[i]))) {
-      bad[i] = 1;
-      nan_rows.push_back({i, NanReason::NonFinite});
-      continue;
-    }
-    if (corr) gii -= sums[i] * sums[i] / dd;
-    sq[i] = gii;
-    if ((corr || cosine) && !(gii > 0.0)) {
-      bad[i] = 1;
-      nan_rows.push_back({i, corr ? NanReason::ZeroVariance : NanReason::ZeroNorm});
-      continue;
-    }
-    if (corr || cosine) inv[i] = 1.0 / std::sqrt(gii);
+    NanReason why;
+    if (!dist.row(g[i * n + i], corr ? sums[i] : 0.0, stat[i], why)) nan_rows.push_back({i, why});
   }
-
-  const double nan = std::numeric_limits<double>::quiet_NaN();
-  const double scale = opt.per_feature ? 1.0 / dd : 1.0;
-  auto dist = [&](std::size_t i, std::size_t j) -> double {  // i < j
-    if (bad[i] || bad[j]) return nan;
-    const double gij = g[i * n + j];
-    if (eucl) {
-      double v = std::max(0.0, sq[i] + sq[j] - 2.0 * gij) * scale;
-      return opt.metric == RdmMetric::Euclidean ? std::sqrt(v) : v;
-    }
-    const double c = corr ? gij - sums[i] * sums[j] / dd : gij;
-    const double r = c * inv[i] * inv[j];
-    return std::min(2.0, std::max(0.0, 1.0 - r));
+  auto d_ij = [&](std::size_t i, std::size_t j) -> double {  // i < j
+    return dist.distance(g[i * n + j], stat[i], stat[j]);
   };
 
   // Rows of the output in blocks over threads (each value written once).
@@ -132,12 +71,12 @@ std::vector<NanStimulus> rdm_impl(const T* x, std::size_t n, std::size_t d, cons
     for (std::size_t i = t * kRowsPerTask; i < i_end; ++i) {
       if (opt.condensed) {
         O* o = out + (i + 1 < n ? condensed_index(i, i + 1, n) : 0);
-        for (std::size_t j = i + 1; j < n; ++j) *o++ = static_cast<O>(dist(i, j));
+        for (std::size_t j = i + 1; j < n; ++j) *o++ = static_cast<O>(d_ij(i, j));
       } else {
         O* o = out + i * n;
-        for (std::size_t j = 0; j < i; ++j) o[j] = static_cast<O>(dist(j, i));
+        for (std::size_t j = 0; j < i; ++j) o[j] = static_cast<O>(d_ij(j, i));
         o[i] = O(0);
-        for (std::size_t j = i + 1; j < n; ++j) o[j] = static_cast<O>(dist(i, j));
+        for (std::size_t j = i + 1; j < n; ++j) o[j] = static_cast<O>(d_ij(i, j));
       }
     }
   });

@@ -46,6 +46,28 @@ export interface RdmWithCentroids {
   nanStimuli: { full: number[]; centroids: number[]; removed: number[] };
 }
 
+export interface RdmFileRequest {
+  /** raw file of N × D float32 rows (row-major, N·D·4 bytes, no header) */
+  file: string;
+  n: number;
+  d: number;
+  metric: Metric;
+  perFeature?: boolean;
+  threads: number;
+  /** class of each stimulus (all ≥ 0, at least two classes): the centroid variants too */
+  labels?: Int32Array;
+  /** bytes the rows and Gram of one pair of row segments may take */
+  memory: number;
+  label?: string;
+}
+
+/** The RDMs of a spilled layer: `full`, and with labels `centroids` and `removed` (as RdmWithCentroids). */
+export interface RdmFromFile {
+  full: Float64Array;
+  centroids?: Float64Array;
+  removed?: Float64Array;
+}
+
 export interface RdmEngine {
   /** Condensed RDM (upper triangle, i < j, row-major), float64. */
   rdm(req: RdmRequest): Promise<Float64Array>;
@@ -62,6 +84,13 @@ export interface RdmEngine {
    * left with each stimulus's centroid removed.
    */
   splitCentroids?(req: CentroidRequest): Promise<Float32Array>;
+  /**
+   * Optional, for layers too large to hold: the RDMs of activations spilled to a file, read in
+   * segments of rows. `full` equals `rdm` of the same data exactly; with labels, `centroids` and
+   * `removed` equal `rdm` of the class centroids and of the data with them removed (the direct
+   * route: within 1e-6 of rdmWithCentroids).
+   */
+  rdmFromFile?(req: RdmFileRequest): Promise<RdmFromFile>;
 }
 
 export interface CentroidRequest {

@@ -3,7 +3,9 @@
  * labelled stimuli of at least two classes, the class-centroid RDM and the
  * RDM with each stimulus's class centroid removed (docs/definitions.md,
  * "Centroid and exemplar analysis"). The activations are the caller's to
- * drop afterwards: the centroid split may change them in place.
+ * drop afterwards: the centroid split may change them in place. A layer
+ * spilled to a file (too large to hold) is computed out of core by
+ * `engines.rdm.rdmFromFile`, its centroid variants by the direct route.
  */
 import { UserError } from '../errors.js';
 import { predictedLabels } from './behaviour.js';
@@ -18,7 +20,13 @@ export interface InstanceRdmOptions {
   /** per layer of the instance: compute only these; absent means every layer */
   wanted?: readonly boolean[];
   checkCancelled?: () => void;
+  /** bytes the out-of-core RDM of a spilled layer may take for its row segments (default 1 GiB) */
+  spillMemory?: number;
+  /** called when a layer's RDMs are done (the pipeline removes its spill file) */
+  onLayerDone?: (layer: number) => void;
 }
+
+const DEFAULT_SPILL_MEMORY = 1024 ** 3;
 
 /** Class centroids of a layer, which then leaves `data` with them removed (natively where the engines can). */
 async function splitCentroids(engines: AnalysisEngines, req: CentroidRequest): Promise<Float32Array> {
@@ -57,6 +65,22 @@ export async function instanceRdms(inst: InstanceActivations, stimuli: StimulusL
     }
     if (layer.n !== stimuli.n) throw new UserError(`instance ${inst.instance}, layer ${layer.name}: expected activations for ${stimuli.n} stimuli but received ${layer.n}`);
     const req = { n: layer.n, d: layer.d, metric: opts.metric, threads: opts.threads, label: `${inst.instance} ${layer.name}` };
+    if ('file' in layer) {
+      // spilled: out of core, in segments of rows (the centroid variants by the direct route)
+      if (!engines.rdm.rdmFromFile) throw new Error(`instance ${inst.instance}, layer ${layer.name}: the RDM engine cannot read spilled activations`);
+      const labels = centroidsToo && stimuli.labels!.every((l) => l >= 0) ? stimuli.labels! : undefined;
+      const r = await engines.rdm.rdmFromFile({ ...req, file: layer.file, labels, memory: opts.spillMemory ?? DEFAULT_SPILL_MEMORY });
+      if (!centroidsToo) {
+        keep(li, { full: r.full });
+      } else if (r.centroids && r.removed) {
+        keep(li, { full: r.full, centroids: r.centroids, removed: r.removed });
+      } else {
+        throw new Error(`instance ${inst.instance}, layer ${layer.name}: spilled activations need labels of at least two classes, all ≥ 0, for the centroid variants`);
+      }
+      opts.onLayerDone?.(li);
+      opts.checkCancelled?.();
+      continue;
+    }
     if (centroidsToo && engines.rdm.rdmWithCentroids && stimuli.labels!.every((l) => l >= 0)) {
       // one product gives all three (docs/definitions.md, "Centroid and exemplar analysis")
       const r = await engines.rdm.rdmWithCentroids({ ...req, data: layer.data, labels: stimuli.labels! });
@@ -75,6 +99,7 @@ export async function instanceRdms(inst: InstanceActivations, stimuli: StimulusL
         });
       }
     }
+    opts.onLayerDone?.(li);
     opts.checkCancelled?.();
   }
   return out;

@@ -7,6 +7,7 @@ import { compareRdms, pearsonWithinBetween } from '../native/compare.js';
 import { bootstrapPearson } from '../native/bootstrapPearson.js';
 import { computeRdm, type NanReason } from '../native/rdm.js';
 import { computeRdmSplit } from '../native/rdmSplit.js';
+import { computeRdmFromFile } from '../native/rdmFile.js';
 import { nativeClassCentroids } from '../native/centroids.js';
 import { mdsTopEigen } from '../native/mds.js';
 import { percentileInterval } from '../stats/intervals.js';
@@ -56,6 +57,16 @@ export function nativeEngines(opts: { warn?: (message: string) => void } = {}): 
         classes: r.classes,
         nanStimuli: { full: r.full.nanStimuli, centroids: r.centroids.nanStimuli, removed: r.removed.nanStimuli },
       };
+    },
+    async rdmFromFile(req) {
+      const r = await computeRdmFromFile(req.file, req.n, req.d, {
+        metric: req.metric, perFeature: req.perFeature, threads: req.threads, labels: req.labels, memory: req.memory,
+      });
+      const label = req.label ?? 'RDM';
+      warnNan(label, r.full.nanStimuli, r.full.nanReasons);
+      if (r.centroids) warnNan(`${label} class centroids`, r.centroids.nanStimuli, r.centroids.nanReasons);
+      if (r.removed) warnNan(`${label} centroids removed`, r.removed.nanStimuli, r.removed.nanReasons);
+      return { full: r.full.rdm, centroids: r.centroids?.rdm, removed: r.removed?.rdm };
     },
     splitCentroids(req) {
       const rowOf = Int32Array.from(req.labels, (l) => req.idx.rowOf[l]!);

@@ -7,11 +7,18 @@ import type { BehaviourResult } from './behaviour.js';
 import type { CompareMethod, Metric } from './engines.js';
 import type { PhaseTimer } from './phases.js';
 
+/**
+ * One layer's N × D float32 activations (row-major): in memory, or spilled to
+ * a raw file (N·D·4 bytes, no header) when the layer is larger than the
+ * memory plan allows; its RDMs are then computed out of core.
+ */
+export type LayerActivationsInput = { name: string; n: number; d: number } & ({ data: Float32Array } | { file: string });
+
 /** One instance's activations, as the analysis takes them (the pipeline adapts extraction's ExtractedInstance). */
 export interface InstanceActivations {
   instance: string;
   index: number;
-  layers: { name: string; n: number; d: number; data: Float32Array }[];
+  layers: LayerActivationsInput[];
   /** N × C logits, when the model has a classifier output */
   logits?: Float32Array;
   /** C, the number of logits per stimulus */

@@ -16,7 +16,7 @@ import { printJson, warn } from './output.js';
 import {
   addExtractionOptions, addStimuliOptions, addZooOptions, cacheDirOption, compareMethodOption, jsonOption, metricOption, permutationsOption, quietOption, seedOption,
 } from './options.js';
-import { intArg } from './parsers.js';
+import { intArg, numberArg } from './parsers.js';
 import { phaseBars } from './phaseBars.js';
 
 function fmt(v: number | null | undefined, digits = 3): string {
@@ -59,12 +59,16 @@ export function planText(plan: RunPlan): string {
   for (const st of plan.steps) lines.push(`  ${fmtGiB(st.bytes).padStart(10)}  ${st.step}`);
   for (const z of plan.extraction_passes) {
     lines.push(`extraction of ${z.zoo}: ${z.passes.length} pass${z.passes.length === 1 ? '' : 'es'} per instance (${z.passes.map((p) => p.join(',')).join(' | ')}), batches of ${plan.batch_mib} MiB`);
+    if (z.spilled.length > 0 && plan.spill_segment_bytes !== null) {
+      lines.push(`  spilled to disk, RDMs out of core in row segments of up to ${fmtGiB(plan.spill_segment_bytes)}: ${z.spilled.join(', ')}`);
+    }
   }
   lines.push(plan.second_order_block_entries !== null
     ? `second order: streamed, blocks of ${plan.second_order_block_entries} entries of every RDM`
     : `second-order tiles: ${plan.second_order_group} RDM(s) per group`);
   const free = plan.disk.free_bytes === null ? 'unknown' : fmtGiB(plan.disk.free_bytes);
-  lines.push(`disk: ${fmtGiB(plan.disk.need_bytes)} of new RDMs in ${plan.disk.cache_dir} (${free} free)`);
+  const spill = plan.disk.spill_bytes > 0 ? ` and up to ${fmtGiB(plan.disk.spill_bytes)} of spilled activations at a time` : '';
+  lines.push(`disk: ${fmtGiB(plan.disk.need_bytes)} of new RDMs${spill} in ${plan.disk.cache_dir} (${free} free)`);
   return lines.join('\n') + '\n';
 }
 
@@ -83,6 +87,7 @@ export function registerRun(program: Command, engines: () => AnalysisEngines = (
     .addOption(seedOption())
     .option('-o, --output <dir>', 'output folder (written atomically)', 'seedscope-out')
     .option('--save-rdms', 'also save every RDM as rdms/<zoo>/<instance>/<layer>.npy (N × N float32)', false)
+    .addOption(new Option('--spill-above <MiB>', 'write a layer\'s activations to a temporary file in the cache folder and compute its RDMs out of core when they exceed this size (layers larger than --memory allows always are)').argParser(numberArg(0, 1 << 30)))
     .addOption(cacheDirOption())
     .addOption(new Option('--no-cache', 'keep this run\'s RDMs in a temporary folder removed afterwards (nothing is reused or left behind)'))
     .addOption(jsonOption('print results.json to stdout (and nothing else there)'))

@@ -15,6 +15,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { totalmem } from 'node:os';
+import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { CancelledError, UserError } from '../errors.js';
 import type { StimulusSet } from '../stimuli/loadStimuli.js';
@@ -24,23 +25,34 @@ import { layerCatalog } from '../zoo/layerCatalog.js';
 import { resolveLayers, type ResolvedLayer } from '../zoo/resolveLayers.js';
 import type { Zoo, ZooInstance } from '../zoo/zoo.js';
 import { resolveDevice, type Device, type DeviceChoice } from './device.js';
-import type { OutputArray, RunRequest, WorkerMessage } from './sessionWorker.js';
+import type { OutputArray, OutputFile, RunRequest, WorkerMessage } from './sessionWorker.js';
 
-export interface LayerActivations {
+interface LayerInfo {
   name: string;
   tensor: string;
   n: number;
   d: number;
   /** Per-stimulus shape (its product is d). */
   shape: number[];
+}
+
+/** A layer's activations in memory. */
+export interface InMemoryLayer extends LayerInfo {
   /** N × D, row-major. */
   data: Float32Array;
 }
 
-export interface ExtractedInstance {
+/** A layer's activations spilled to a file (ExtractOptions.spill): N × D float32, row-major, raw. */
+export interface SpilledLayer extends LayerInfo {
+  file: string;
+}
+
+export type LayerActivations = InMemoryLayer | SpilledLayer;
+
+export interface ExtractedInstance<L extends LayerActivations = InMemoryLayer> {
   instance: ZooInstance;
   index: number;
-  layers: LayerActivations[];
+  layers: L[];
   logits: Float32Array | null;
   /** Classes in the logits (columns), when logits are present. */
   logitsShape: number[] | null;
@@ -80,6 +92,13 @@ export interface ExtractOptions {
    * that are done with an instance before asking for the next.
    */
   reuseBuffers?: boolean;
+  /**
+   * Tensors whose activations are written to a file each, batch by batch,
+   * instead of held (layers larger than the memory plan allows): the files go
+   * into `dir` (named by instance and tensor position), overwritten by each
+   * instance; the caller removes them.
+   */
+  spill?: { dir: string; tensors: readonly string[] };
 }
 
 const DEFAULT_MEMORY_MB = 512;
@@ -124,7 +143,9 @@ function isResolved(layers: readonly string[] | readonly ResolvedLayer[]): layer
   return layers.length > 0 && typeof layers[0] !== 'string';
 }
 
-export async function* extractActivations(zoo: Zoo, stimuli: StimulusSet, opts: ExtractOptions = {}): AsyncGenerator<ExtractedInstance> {
+export function extractActivations(zoo: Zoo, stimuli: StimulusSet, opts?: ExtractOptions & { spill?: undefined }): AsyncGenerator<ExtractedInstance>;
+export function extractActivations(zoo: Zoo, stimuli: StimulusSet, opts: ExtractOptions): AsyncGenerator<ExtractedInstance<LayerActivations>>;
+export async function* extractActivations(zoo: Zoo, stimuli: StimulusSet, opts: ExtractOptions = {}): AsyncGenerator<ExtractedInstance<LayerActivations>> {
   const warn = opts.onWarning ?? ((m: string) => process.stderr.write(`seedscope: warning: ${m}\n`));
   const layers = opts.layers && isResolved(opts.layers) ? [...opts.layers] : await resolveLayers(zoo, (opts.layers ?? []) as string[]);
   if (layers.length === 0) throw new UserError('no layers selected');
@@ -137,7 +158,8 @@ export async function* extractActivations(zoo: Zoo, stimuli: StimulusSet, opts: 
   const outputs = [...new Set([...layers.map((l) => l.tensor), ...(zoo.output ? [zoo.output] : [])])];
   const inputName = imageInput(zoo.reference).name;
   const catalog = new Map((await layerCatalog(zoo)).map((l) => [l.tensor, l]));
-  checkActivationMemory(outputs.reduce((a, t) => a + (catalog.get(t)?.size ?? 0), 0) * stimuli.n * 4, warn);
+  const spillSet = new Set((opts.spill?.tensors ?? []).filter((t) => t !== zoo.output));
+  checkActivationMemory(outputs.filter((t) => !spillSet.has(t)).reduce((a, t) => a + (catalog.get(t)?.size ?? 0), 0) * stimuli.n * 4, warn);
   const shapes: Record<string, number[]> = {};
   for (const t of outputs) {
     const info = catalog.get(t);
@@ -173,6 +195,7 @@ export async function* extractActivations(zoo: Zoo, stimuli: StimulusSet, opts: 
         outputs,
         shapes,
         reuse: reuseNow,
+        spill: opts.spill ? Object.fromEntries(outputs.filter((t) => spillSet.has(t)).map((t, k) => [t, join(opts.spill!.dir, `activations-${index}-${k}.f32`)])) : undefined,
         batch,
         fixedBatch: zoo.fixedBatch,
         threads: opts.threads ?? 0,
@@ -180,13 +203,15 @@ export async function* extractActivations(zoo: Zoo, stimuli: StimulusSet, opts: 
         allowFallback: (opts.device ?? 'cpu') === 'auto',
       }, stimuli.n, opts, warn), aborted]);
       const byName = new Map(result.outputs.map((o) => [o.name, o]));
-      if (opts.reuseBuffers) for (const o of result.outputs) if (shapes[o.name]) reuse[o.name] = o.data;
-      const logits = zoo.output ? byName.get(zoo.output) ?? null : null;
+      if (opts.reuseBuffers) for (const o of result.outputs) if (shapes[o.name] && 'data' in o) reuse[o.name] = o.data;
+      const out = zoo.output ? byName.get(zoo.output) ?? null : null;
+      const logits = out && 'data' in out ? out : null;
       yield {
         instance,
         index,
         layers: layers.map((l) => {
           const o = byName.get(l.tensor)!;
+          if ('file' in o) return { name: l.name, tensor: l.tensor, n: stimuli.n, d: o.shape.reduce((a, c) => a * c, 1), shape: o.shape, file: o.file };
           return { name: l.name, tensor: l.tensor, n: stimuli.n, d: o.data.length / stimuli.n, shape: o.shape, data: o.data };
         }),
         logits: logits?.data ?? null,
@@ -213,7 +238,7 @@ async function closeWorker(worker: Worker): Promise<void> {
 }
 
 interface RunResult {
-  outputs: OutputArray[];
+  outputs: (OutputArray | OutputFile)[];
   device: Device;
   runSeconds: number;
 }

@@ -7,11 +7,15 @@
  * Message 'run' { model bytes, outputs, batch, fixedBatch, threads, device,
  * allowFallback } → 'progress' { done } after each batch, 'warning' { message },
  * then 'done' { outputs: [{ name, shape, data }] } (buffers transferred) or
- * 'error' { message }. One session at a time; it is released before 'done'.
+ * 'error' { message }. A tensor named in `spill` is never held whole: each
+ * batch's rows are written into its file at offset start·d·4 (raw float32,
+ * row-major) and it comes back as { name, shape, file }. One session at a
+ * time; it is released before 'done'.
  * 'cancel' stops a run after its current batch ('cancelled'); 'close' lets the
  * thread end once idle. The main thread never terminates the worker while
  * onnxruntime works in it: tearing down its addon mid-call aborts the process.
  */
+import { closeSync, openSync, writeSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { extractionSessionOptions } from './sessionOptions.js';
@@ -24,6 +28,8 @@ export interface RunRequest {
   outputs: string[];
   /** Per-stimulus shapes of float32 outputs, when known: onnxruntime then writes straight into the N × D arrays. */
   shapes: Record<string, number[]>;
+  /** Tensors written batch by batch to these files (tensor → path) instead of held in memory. */
+  spill?: Record<string, string>;
   /** The previous instance's arrays, handed back for reuse (reuseBuffers): fresh memory costs page faults. */
   reuse: Record<string, Float32Array>;
   batch: number;
@@ -39,10 +45,17 @@ export interface OutputArray {
   data: Float32Array;
 }
 
+/** A tensor whose N × D float32 rows were written to `file` (RunRequest.spill). */
+export interface OutputFile {
+  name: string;
+  shape: number[];
+  file: string;
+}
+
 export type WorkerMessage =
   | { type: 'progress'; done: number; batches: number }
   | { type: 'warning'; message: string }
-  | { type: 'done'; outputs: OutputArray[]; device: 'cpu' | 'cuda'; runSeconds: number }
+  | { type: 'done'; outputs: (OutputArray | OutputFile)[]; device: 'cpu' | 'cuda'; runSeconds: number }
   | { type: 'error'; message: string }
   | { type: 'cancelled' };
 
@@ -84,12 +97,15 @@ async function run(req: RunRequest): Promise<void> {
     throw new Error(`onnxruntime cannot load the model: ${describeOrtError(err)}`);
   }
   const { session, device } = created;
-  let result: { outputs: OutputArray[]; runSeconds: number } | null = null;
+  let result: { outputs: (OutputArray | OutputFile)[]; runSeconds: number } | null = null;
+  const spilled = new Map<string, { fd: number; shape: number[] | null }>();
   try {
+    for (const [name, path] of Object.entries(req.spill ?? {})) spilled.set(name, { fd: openSync(path, 'w'), shape: null });
     const batch = req.fixedBatch ?? req.batch;
     const batches = Math.ceil(n / batch);
     const arrays = new Map<string, OutputArray>();
     for (const [name, shape] of Object.entries(req.shapes)) {
+      if (spilled.has(name)) continue;
       const size = n * shape.reduce((a, c) => a * c, 1);
       const old = req.reuse[name];
       arrays.set(name, { name, shape, data: old && old.length === size ? old : new Float32Array(size) });
@@ -130,6 +146,12 @@ async function run(req: RunRequest): Promise<void> {
         if (dims[0] !== batchRows) {
           throw new Error(`tensor '${name}' has shape [${dims.join(', ')}]; expected the batch (${batchRows}) first`);
         }
+        const spill = spilled.get(name);
+        if (spill) {
+          writeRows(spill, name, t, dims, rows, start, b);
+          t.dispose();
+          continue;
+        }
         let arr = arrays.get(name);
         if (!arr) {
           arr = { name, shape: dims.slice(1), data: new Float32Array(n * d) };
@@ -149,15 +171,41 @@ async function run(req: RunRequest): Promise<void> {
       post({ type: 'progress', done: start + rows, batches: b + 1 });
       if (cancelled) break;
     }
-    if (!cancelled) result = { outputs: req.outputs.map((name) => arrays.get(name)!), runSeconds: (performance.now() - started) / 1000 };
+    if (!cancelled) {
+      result = {
+        outputs: req.outputs.map((name) => {
+          const spill = spilled.get(name);
+          return spill ? { name, shape: spill.shape ?? [], file: req.spill![name]! } : arrays.get(name)!;
+        }),
+        runSeconds: (performance.now() - started) / 1000,
+      };
+    }
   } finally {
+    for (const { fd } of spilled.values()) closeSync(fd);
     await session.release();
   }
   if (!result) {
     post({ type: 'cancelled' });
     return;
   }
-  post({ type: 'done', outputs: result.outputs, device, runSeconds: result.runSeconds }, result.outputs.map((o) => o.data.buffer as ArrayBuffer));
+  const buffers = result.outputs.flatMap((o) => ('data' in o ? [o.data.buffer as ArrayBuffer] : []));
+  post({ type: 'done', outputs: result.outputs, device, runSeconds: result.runSeconds }, buffers);
+}
+
+/** One batch's rows of a spilled tensor, written at their place in its file (no N × D array). */
+function writeRows(spill: { fd: number; shape: number[] | null }, name: string, t: Tensor, dims: number[], rows: number, start: number, b: number): void {
+  const shape = dims.slice(1);
+  const d = shape.reduce((a, c) => a * c, 1);
+  if (spill.shape && spill.shape.join(',') !== shape.join(',')) throw new Error(`tensor '${name}' has shape [${shape.join(', ')}] per stimulus in batch ${b} but [${spill.shape.join(', ')}] before`);
+  spill.shape = shape;
+  const src = t.data;
+  let rowsData: Float32Array;
+  if (src instanceof Float32Array) rowsData = src.subarray(0, rows * d);
+  else if (src instanceof Float64Array) rowsData = Float32Array.from(src.subarray(0, rows * d));
+  else throw new Error(`tensor '${name}' is ${t.type}; expected a float tensor`);
+  const bytes = new Uint8Array(rowsData.buffer, rowsData.byteOffset, rowsData.byteLength);
+  let written = 0;
+  while (written < bytes.length) written += writeSync(spill.fd, bytes, written, bytes.length - written, (start * d * 4) + written);
 }
 
 parentPort!.on('message', (req: RunRequest | { type: 'cancel' } | { type: 'close' }) => {

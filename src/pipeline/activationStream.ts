@@ -11,7 +11,7 @@ import type { Zoo } from '../zoo/zoo.js';
 import type { RunOptions } from './runPipeline.js';
 
 export async function* activationsOf(zoo: Zoo, stimuli: StimulusSet, layers: readonly ResolvedLayer[],
-  opts: Pick<RunOptions, 'threads' | 'device' | 'batch' | 'memory'>,
+  opts: Pick<RunOptions, 'threads' | 'device' | 'batch' | 'memory'> & { spill?: { dir: string; tensors: readonly string[] } },
   ctx: { signal: AbortSignal; warn: (message: string) => void; timer: PhaseTimer }): AsyncGenerator<InstanceActivations> {
   const k = zoo.instances.length;
   for await (const inst of extractActivations(zoo, stimuli, {
@@ -21,6 +21,8 @@ export async function* activationsOf(zoo: Zoo, stimuli: StimulusSet, layers: rea
     layers, threads: opts.threads, device: opts.device, batch: opts.batch, memoryMB: opts.memory, onWarning: ctx.warn,
     // the analysis is done with an instance (it keeps RDMs only) before it asks for the next
     reuseBuffers: true,
+    // layers larger than a pass may hold are written to files batch by batch (planRun.ts)
+    spill: opts.spill,
     onProgress: (p) => ctx.timer.progress('extraction', zoo.name, p.index + p.done / Math.max(1, p.total), k,
       `${p.instance} ${Math.round(p.imagesPerSecond)} img/s`),
   })) {
@@ -29,7 +31,7 @@ export async function* activationsOf(zoo: Zoo, stimuli: StimulusSet, layers: rea
     yield {
       instance: inst.instance.name,
       index: inst.index,
-      layers: inst.layers.map((l) => ({ name: l.name, n: l.n, d: l.d, data: l.data })),
+      layers: inst.layers.map((l) => ('file' in l ? { name: l.name, n: l.n, d: l.d, file: l.file } : { name: l.name, n: l.n, d: l.d, data: l.data })),
       logits: inst.logits ?? undefined,
       logitsWidth: width,
     };

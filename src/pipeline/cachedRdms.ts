@@ -6,6 +6,8 @@
  * a run killed at any point resumes from what it had finished.
  */
 import { createHash } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import type { ZooPredictions } from '../analysis/analyseZoo.js';
 import { classIndex } from '../analysis/classStructure.js';
 import type { AnalysisEngines, Metric } from '../analysis/engines.js';
@@ -17,7 +19,8 @@ import type { DeviceChoice } from '../extract/device.js';
 import { RDM_FORMAT } from '../store/entryMeta.js';
 import { cacheKey, canonicalJson } from '../store/cacheKey.js';
 import { LabelCache } from '../store/labelCache.js';
-import type { RdmCache } from '../store/rdmCache.js';
+import { RDMS_DIR, type RdmCache } from '../store/rdmCache.js';
+import { createTempDir } from '../store/stagingDirs.js';
 import type { RdmEntry } from '../store/rdmEntry.js';
 import type { StimulusSet } from '../stimuli/loadStimuli.js';
 import type { ResolvedLayer } from '../zoo/resolveLayers.js';
@@ -79,6 +82,10 @@ export interface ZooRdmOptions {
   passes?: readonly (readonly string[])[];
   /** false: images of another size than the model input are an error */
   resize: boolean;
+  /** layer names whose activations are spilled to files and their RDMs computed out of core (the plan's) */
+  spilled?: readonly string[];
+  /** bytes the row segments of a spilled layer's out-of-core RDMs may take */
+  spillSegmentBytes?: number;
 }
 
 export interface ZooRdmContext {
@@ -213,7 +220,12 @@ export async function zooRdmsThroughCache(zoo: Zoo, stimuli: StimulusSet, labels
       return runLayers.some((l) => missing[layers.indexOf(l)]![ii]) || (predictionsMissing && predictions[ii] === null);
     });
     const sub: Zoo = { ...zoo, instances: runInstances };
-    const stream = activationsOf(sub, stimuli, runLayers, { ...opts, memory: opts.batchMemory }, { signal: ctx.signal, warn: ctx.warn, timer: ctx.timer });
+    // Layers too large to hold go to files in a hidden temporary folder of the cache (marked,
+    // so `cache prune` recognises a killed run's leftovers); each file goes once its RDMs are done.
+    const spillTensors = runLayers.filter((l) => opts.spilled?.includes(l.name)).map((l) => l.tensor);
+    const spillDir = spillTensors.length > 0 ? createTempDir(join(ctx.cache.dir, RDMS_DIR), 'spill') : null;
+    const spill = spillDir ? { dir: spillDir, tensors: spillTensors } : undefined;
+    const stream = activationsOf(sub, stimuli, runLayers, { ...opts, memory: opts.batchMemory, spill }, { signal: ctx.signal, warn: ctx.warn, timer: ctx.timer });
     const iterator = stream[Symbol.asyncIterator]();
     try {
       for (;;) {
@@ -248,12 +260,24 @@ export async function zooRdmsThroughCache(zoo: Zoo, stimuli: StimulusSet, labels
             put('centroid-removed', r.removed);
           }
         };
-        await ctx.timer.time('rdms', () => instanceRdms(act, labels, idx, { metric: opts.metric, threads: opts.threads, wanted, checkCancelled: ctx.checkCancelled }, ctx.engines, store));
+        const dropSpilled = (rl: number): void => {
+          const l = act.layers[rl];
+          if (l && 'file' in l) rmSync(l.file, { force: true });
+        };
+        try {
+          await ctx.timer.time('rdms', () => instanceRdms(act, labels, idx, {
+            metric: opts.metric, threads: opts.threads, wanted, checkCancelled: ctx.checkCancelled,
+            spillMemory: opts.spillSegmentBytes, onLayerDone: dropSpilled,
+          }, ctx.engines, store));
+        } finally {
+          act.layers.forEach((_, rl) => dropSpilled(rl));
+        }
         ctx.timer.progress('extraction', zoo.name, (passIndex - 1) * runInstances.length + act.index + 1, passes.length * runInstances.length);
         ctx.release?.();
       }
     } finally {
       await iterator.return?.(undefined);
+      if (spillDir) rmSync(spillDir, { recursive: true, force: true });
     }
   }
   ctx.timer.finish('extraction', zoo.name);

@@ -4,8 +4,12 @@
  * largest step is estimated and checked against the budget (--memory), and
  * the step sizes are chosen to fit: how many layers one extraction pass of an
  * instance holds, the images per batch, and how many layers the second-order
- * tiles hold. A budget that cannot be met is refused in one line that says
- * what would be needed and what lowers it. `run --plan` prints the plan.
+ * tiles hold. A layer whose activations alone exceed what a pass may hold
+ * (or --spill-above) is spilled: extraction writes its rows to a file batch
+ * by batch and its RDMs are computed out of core in segments of rows
+ * (native/core/rdm_out_of_core.h); the files need disk, checked with the RDMs'.
+ * A budget that cannot be met is refused in one line that says what would be
+ * needed and what lowers it. `run --plan` prints the plan.
  */
 import { statfsSync, existsSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -36,6 +40,8 @@ export interface ZooPlanInput {
   cached: number;
   /** entries the zoo needs in all (instances × layers × variants) */
   entries: number;
+  /** the model's output tensor (the logits): held in memory, never spilled (predictions need it) */
+  output?: string | null;
 }
 
 export interface PlanInput {
@@ -50,6 +56,8 @@ export interface PlanInput {
   budget: number;
   /** where the RDM cache lives (its free space is checked) */
   cacheDir: string;
+  /** spill layers whose activations exceed this many bytes even when a pass could hold them (--spill-above) */
+  spillAbove?: number;
 }
 
 export interface PlanStep {
@@ -62,26 +70,42 @@ export interface RunPlan {
   peak_bytes: number;
   /** the estimate of every step; the peak is the largest plus the baseline */
   steps: PlanStep[];
-  /** per zoo, the layers each extraction pass of an instance holds at once */
-  extraction_passes: { zoo: string; passes: string[][] }[];
+  /**
+   * per zoo, the layers each extraction pass of an instance runs, and those of them whose
+   * activations are spilled to a file (larger than a pass may hold, or than --spill-above)
+   * instead of held: their RDMs are computed out of core, in segments of rows
+   */
+  extraction_passes: { zoo: string; passes: string[][]; spilled: string[] }[];
+  /** spilled layers: bytes the row segments of their out-of-core RDMs may take; null when nothing is spilled */
+  spill_segment_bytes: number | null;
   /** MiB of model tensors per extraction batch */
   batch_mib: number;
   /** (instance, layer) RDMs per second-order tile group (the tiled comparison: rank methods, NaN entries) */
   second_order_group: number;
   /** entries of every (instance, layer) RDM per block of the streamed second-order comparison (pearson); null when tiled */
   second_order_block_entries: number | null;
-  disk: { cache_dir: string; need_bytes: number; free_bytes: number | null };
+  /** need_bytes: new RDMs; spill_bytes: the largest pass's spill files (a hidden temporary folder in the cache folder, removed as each layer's RDMs are done) */
+  disk: { cache_dir: string; need_bytes: number; spill_bytes: number; free_bytes: number | null };
 }
 
 const condensed = (n: number): number => (n * (n - 1)) / 2;
 
-/** Layers grouped so that one pass's activations (N × ΣD float32) fit `bytes`; a layer larger than that is alone. */
-function passesFor(layers: readonly ResolvedLayer[], n: number, bytes: number): ResolvedLayer[][] {
+/** Whether a layer's activations go to a file instead of memory: larger than a pass may hold, or than --spill-above. */
+function spills(l: ResolvedLayer, n: number, passBytes: number, spillAbove: number | undefined): boolean {
+  const b = n * l.size * 4;
+  return b > passBytes || (spillAbove !== undefined && b > spillAbove);
+}
+
+/**
+ * Layers grouped so that one pass's activations (N × ΣD float32) fit `bytes`; a spilled layer
+ * takes no memory in its pass (its rows go to a file batch by batch).
+ */
+function passesFor(layers: readonly ResolvedLayer[], n: number, bytes: number, spilled: (l: ResolvedLayer) => boolean): ResolvedLayer[][] {
   const passes: ResolvedLayer[][] = [];
   let current: ResolvedLayer[] = [];
   let used = 0;
   for (const l of layers) {
-    const b = n * l.size * 4;
+    const b = spilled(l) ? 0 : n * l.size * 4;
     if (current.length > 0 && used + b > bytes) {
       passes.push(current);
       current = [];
@@ -122,9 +146,6 @@ export function planRun(input: PlanInput): RunPlan {
     const held = Math.min(maxK, mantelRdmsWithin(Math.max(budget - BASELINE, 0), n));
     steps.push({ step: `Mantel tests of one layer (${held} of its ${maxK} RDMs at a time)`, bytes: 4.5 * held * rdm64 });
   }
-  // Computing one RDM: the activations of one layer and three condensed outputs (full, centroids, removed).
-  const largestLayer = Math.max(...input.zoos.flatMap((z) => z.layers.map((l) => l.size)));
-  steps.push({ step: `RDMs of the largest layer (${largestLayer} features)`, bytes: n * largestLayer * 4 + 3 * rdm64 });
   const stimuliBytes = Math.max(...input.zoos.map((z) => z.inputSize)) * n * 4 * 2;
   steps.push({ step: 'the stimuli (raw and preprocessed)', bytes: stimuliBytes });
   // What is left for one extraction pass's activations and a batch of model tensors. Measured
@@ -134,8 +155,30 @@ export function planRun(input: PlanInput): RunPlan {
   const room = budget - BASELINE - stimuliBytes;
   const batchMib = Math.max(16, Math.min(512, Math.floor((room / 16) / MIB)));
   const passBytes = Math.max((room - 4 * batchMib * MIB - 3 * rdm64) / 2, 0);
-  const extraction = input.zoos.map((z) => ({ zoo: z.name, passes: passesFor(z.layers, n, passBytes).map((p) => p.map((l) => l.name)) }));
-  const largestPass = Math.max(...input.zoos.map((z) => Math.max(...passesFor(z.layers, n, passBytes).map((p) => p.reduce((a, l) => a + n * l.size * 4, 0)))));
+  const outputs = new Set(input.zoos.map((z) => z.output).filter((t) => t));
+  const spilled = (l: ResolvedLayer): boolean => !outputs.has(l.tensor) && spills(l, n, passBytes, input.spillAbove);
+  const zooPasses = input.zoos.map((z) => passesFor(z.layers, n, passBytes, spilled));
+  const extraction = input.zoos.map((z, zi) => ({
+    zoo: z.name, passes: zooPasses[zi]!.map((p) => p.map((l) => l.name)), spilled: z.layers.filter(spilled).map((l) => l.name),
+  }));
+  const largestPass = Math.max(...zooPasses.map((ps) => Math.max(...ps.map((p) => p.reduce((a, l) => a + (spilled(l) ? 0 : n * l.size * 4), 0)))));
+  // Computing one RDM in memory: the activations of one layer and three condensed outputs (full, centroids, removed).
+  const inMemory = input.zoos.flatMap((z) => z.layers.filter((l) => !spilled(l)).map((l) => l.size));
+  if (inMemory.length > 0) {
+    const largestLayer = Math.max(...inMemory);
+    steps.push({ step: `RDMs of the largest layer (${largestLayer} features)`, bytes: n * largestLayer * 4 + 3 * rdm64 });
+  }
+  // A spilled layer's RDMs out of core: two row segments (and their centroid-removed copies) with
+  // their Gram, within what a pass may hold, and the three condensed outputs.
+  const anySpilled = extraction.some((z) => z.spilled.length > 0);
+  // (at most what one segment of all N rows needs: the rows twice, an N × N Gram, packed panels)
+  const spilledSizes = input.zoos.flatMap((z) => z.layers.filter(spilled).map((l) => l.size));
+  const wholeSegment = Math.max(0, ...spilledSizes.map((d) => 8 * n * d + 8 * n * n + 8448 * n));
+  // (no more than --spill-above either: who spills above a size wants layers held in pieces no larger)
+  const segmentBytes = anySpilled ? Math.min(Math.max(64 * MIB, Math.min(passBytes, input.spillAbove ?? Infinity)), wholeSegment) : null;
+  if (segmentBytes !== null) steps.push({ step: 'RDMs of a spilled layer, out of core (row segments and their Gram)', bytes: segmentBytes + 3 * rdm64 });
+  // spill files of one instance's pass lie on disk together until each layer's RDMs are done
+  const spillBytes = Math.max(0, ...zooPasses.flatMap((ps) => ps.map((p) => p.reduce((a, l) => a + (spilled(l) ? n * l.size * 4 : 0), 0))));
   steps.push({ step: 'one extraction pass (activations of the layers it holds, twice) and a batch', bytes: 2 * largestPass + 4 * batchMib * MIB + 3 * rdm64 });
   // second-order tiles: two groups of (instance, layer) RDMs and the comparison's copies (secondOrder.ts)
   const items = Math.max(...input.zoos.map((z) => z.layers.length * z.instances));
@@ -163,10 +206,11 @@ export function planRun(input: PlanInput): RunPlan {
     peak_bytes: peak,
     steps,
     extraction_passes: extraction,
+    spill_segment_bytes: segmentBytes,
     batch_mib: batchMib,
     second_order_group: group,
     second_order_block_entries: blockEntries,
-    disk: { cache_dir: input.cacheDir, need_bytes: Math.round(need), free_bytes: freeBytes(input.cacheDir) },
+    disk: { cache_dir: input.cacheDir, need_bytes: Math.round(need), spill_bytes: spillBytes, free_bytes: freeBytes(input.cacheDir) },
   };
 }
 
@@ -177,8 +221,9 @@ export function checkPlan(plan: RunPlan): void {
     throw new UserError(`--memory ${fmtGiB(plan.budget_bytes)}: the run needs about ${fmtGiB(plan.peak_bytes)} (largest step: ${largest.step}, ${fmtGiB(largest.bytes)}); ` +
       `give --memory ${Math.ceil((plan.peak_bytes / GIB) * 10) / 10} or lower it with --per-class (fewer stimuli: memory grows with N²) or fewer --layers/instances`);
   }
-  const { need_bytes: need, free_bytes: free, cache_dir: dir } = plan.disk;
-  if (free !== null && need > free) {
-    throw new UserError(`--cache ${dir}: the run writes about ${fmtGiB(need)} of RDMs but only ${fmtGiB(free)} is free there; free space, choose another --cache, or lower --per-class`);
+  const { need_bytes: need, spill_bytes: spill, free_bytes: free, cache_dir: dir } = plan.disk;
+  if (free !== null && need + spill > free) {
+    const spillText = spill > 0 ? ` and up to ${fmtGiB(spill)} of spilled activations` : '';
+    throw new UserError(`--cache ${dir}: the run writes about ${fmtGiB(need)} of RDMs${spillText} but only ${fmtGiB(free)} is free there; free space, choose another --cache, or lower --per-class`);
   }
 }

@@ -42,6 +42,8 @@ export interface RunOptions extends ZooSources, Pick<AnalysisOptions, 'metric' |
   batch?: number;
   /** GiB the run may use (default: half the machine's memory, at most 16) */
   memory?: number;
+  /** MiB: layers whose activations (N × D float32) are larger are spilled to disk even when memory would hold them */
+  spillAbove?: number;
   device: DeviceChoice;
   output: string;
   saveRdms: boolean;
@@ -93,7 +95,7 @@ function recordedOptions(opts: RunOptions): Record<string, unknown> {
     zoo: opts.zoo ?? (opts.model?.length ? [] : [DEFAULT_ZOO]), model: opts.model ?? [], stimuli: opts.stimuli,
     per_class: opts.perClass ?? null, resize: opts.resize, layers: opts.layers ?? 'default',
     metric: opts.metric, compare: opts.compare, permutations: opts.permutations, bootstrap: opts.bootstrap, seed: opts.seed,
-    threads: opts.threads, device: opts.device, batch: opts.batch ?? null, memory: opts.memory ?? null,
+    threads: opts.threads, device: opts.device, batch: opts.batch ?? null, memory: opts.memory ?? null, spill_above: opts.spillAbove ?? null,
     allow_outside_zoo: Boolean(opts.allowOutsideZoo),
     output: opts.output, save_rdms: opts.saveRdms, cache: opts.cache === false ? false : resolveCacheDir(opts.cache),
   };
@@ -137,6 +139,7 @@ function planFor(prepared: readonly PreparedZoo[], opts: RunOptions, cacheDir: s
       instances: p.zoo.instances.length,
       layers: p.layers,
       inputSize: p.zoo.input.shape.reduce((a, b) => a * b, 1),
+      output: p.zoo.output,
       ...countCached(cache, zooRdmKeys(p.zoo, p.stimuli, p.labels, p.layers, opts)),
     })),
     permutations: opts.permutations,
@@ -144,6 +147,7 @@ function planFor(prepared: readonly PreparedZoo[], opts: RunOptions, cacheDir: s
     secondOrderStreamed: opts.compare === 'pearson' || opts.compare === 'r2',
     budget: opts.memory !== undefined ? opts.memory * GIB : defaultMemoryBudget(),
     cacheDir,
+    spillAbove: opts.spillAbove !== undefined ? opts.spillAbove * 1024 ** 2 : undefined,
   });
 }
 
@@ -180,8 +184,10 @@ export async function runPipeline(opts: RunOptions, ctx: RunContext): Promise<Ru
     const zooDirs = uniqueFileNames(prepared.map((p) => p.zoo.name));
     for (const [zi, { zoo: z, stimuli, labels, layers }] of prepared.entries()) {
       checkCancelled();
-      const passes = plan.extraction_passes[zi]!.passes;
-      const rdms = await zooRdmsThroughCache(z, stimuli, labels, layers, { ...opts, passes, batchMemory: plan.batch_mib }, {
+      const { passes, spilled } = plan.extraction_passes[zi]!;
+      const rdms = await zooRdmsThroughCache(z, stimuli, labels, layers, {
+        ...opts, passes, batchMemory: plan.batch_mib, spilled, spillSegmentBytes: plan.spill_segment_bytes ?? undefined,
+      }, {
         cache, engines: ctx.engines, timer, signal: ctx.signal, warn: ctx.warn, checkCancelled, release: collectGarbage,
       });
       rdmCounts.computed += rdms.computed;

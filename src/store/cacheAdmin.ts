@@ -97,6 +97,8 @@ function walk(cacheDir: string): { entries: Found[]; staging: Found[] } {
   const root = join(cacheDir, RDMS_DIR);
   const entries: Found[] = [];
   const staging: Found[] = [];
+  // spilled activations of a run (a temporary folder beside the shards)
+  for (const name of safeReaddir(root).filter(isStagingName).sort()) staging.push({ shard: root, name });
   for (const shard of safeReaddir(root).filter((s) => /^[0-9a-f]{2}$/.test(s)).sort()) {
     for (const name of safeReaddir(join(root, shard)).sort()) {
       if (isCacheKey(name) && name.startsWith(shard)) entries.push({ shard: join(root, shard), name });
@@ -190,7 +192,7 @@ export function pruneCache(cacheDir: string, opts: PruneOptions = {}): PruneResu
     }
   }
   // Shard folders left empty go too (rmdir refuses non-empty ones: a writer may be busy there).
-  for (const shard of new Set(found.entries.concat(found.staging).map((f) => f.shard))) {
+  for (const shard of new Set(found.entries.concat(found.staging).map((f) => f.shard).filter((d) => d !== join(cacheDir, RDMS_DIR)))) {
     try {
       rmdirSync(shard);
     } catch {
