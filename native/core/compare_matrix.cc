@@ -16,6 +16,7 @@
 #include "compare.h"
 #include "compare_tau.h"
 #include "gram.h"
+#include "pearson_sums.h"
 #include "radix_sort.h"
 #include "thread_pool.h"
 
@@ -249,6 +250,15 @@ void tau_matrix(const double* const* v, std::size_t k, std::size_t n,
 void compare_matrix(const double* const* vectors, std::size_t k, std::size_t n,
                     CompareMethod method, double* out, int threads, const Progress& progress) {
   if (k == 0) return;
+  if ((method == CompareMethod::Pearson || method == CompareMethod::R2) && k <= kPearsonSumsMaxK) {
+    // a few RDMs without NaN: one pass, no centred copy (pearson_sums.h)
+    PearsonSums sums;
+    if (pearson_sums(vectors, k, n, nullptr, threads, progress, &sums)) {
+      pearson_from_sums(sums, k, 0, method == CompareMethod::R2, out);
+      progress.report(1.0, 1.0);
+      return;
+    }
+  }
   const std::vector<std::size_t> group = nan_pattern_groups(vectors, k, n, threads);
   std::vector<PairIndex> cross;  // pairs with different NaN patterns
   for (std::size_t p = 0; p < k; ++p)

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "gram.h"
+#include "pearson_sums.h"
 #include "thread_pool.h"
 
 namespace seedscope {
@@ -42,11 +43,11 @@ void correlations(const std::vector<double>& g, const std::vector<Scan>& scan, i
   }
 }
 
-}  // namespace
-
-bool pearson_within_between(const double* const* v, std::size_t k, std::size_t n, const std::uint32_t* within,
-                            std::size_t mw, double* full, double* within_out, double* between_out, int threads,
-                            const Progress& progress) {
+// Many RDMs: a centred copy, then the tiled Gram kernel (faster than
+// pearson_sums's pair-by-pair products beyond a few vectors).
+bool gram_route(const double* const* v, std::size_t k, std::size_t n, const std::uint32_t* within,
+                std::size_t mw, double* full, double* within_out, double* between_out, int threads,
+                const Progress& progress) {
   std::vector<unsigned char> in_within(n, 0);
   for (std::size_t t = 0; t < mw; ++t) in_within[within[t]] = 1;
   // every entry is written below: no need to zero K·n doubles first
@@ -122,6 +123,22 @@ bool pearson_within_between(const double* const* v, std::size_t k, std::size_t n
   correlations(g_all, scan, 2, k, n, full);
   correlations(g_within, scan, 1, k, mw, within_out);
   correlations(g_between, scan, 0, k, n - mw, between_out);
+  return true;
+}
+
+}  // namespace
+
+bool pearson_within_between(const double* const* v, std::size_t k, std::size_t n, const std::uint32_t* within,
+                            std::size_t mw, double* full, double* within_out, double* between_out, int threads,
+                            const Progress& progress) {
+  if (k > kPearsonSumsMaxK) return gram_route(v, k, n, within, mw, full, within_out, between_out, threads, progress);
+  std::vector<std::uint8_t> in_within(n, 0);
+  for (std::size_t t = 0; t < mw; ++t) in_within[within[t]] = 1;
+  PearsonSums sums;
+  if (!pearson_sums(v, k, n, in_within.data(), threads, progress, &sums)) return false;
+  pearson_from_sums(sums, k, 0, false, full);
+  pearson_from_sums(sums, k, 1, false, within_out);
+  pearson_from_sums(sums, k, 2, false, between_out);
   return true;
 }
 

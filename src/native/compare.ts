@@ -8,7 +8,7 @@
  * entries, a constant vector, a zero vector for cosine) is NaN.
  */
 import { loadAddon, withJsStack } from './addon.js';
-import { scaledForComparison } from './scaleRdms.js';
+import { markFloat32Valued, scaledForComparison } from './scaleRdms.js';
 import { centredColumns } from './centreColumns.js';
 import type { ProgressCallback } from './types/core.js';
 import type { CompareMethod } from './types/compare.js';
@@ -24,7 +24,7 @@ export interface CompareRunOptions {
 
 /** float64, scaled where its magnitude would overflow or underflow the kernels' sums (scaleRdms.ts) */
 function asFloat64(v: Float32Array | Float64Array): Float64Array {
-  return scaledForComparison(v instanceof Float64Array ? v : Float64Array.from(v));
+  return scaledForComparison(v instanceof Float64Array ? v : markFloat32Valued(Float64Array.from(v)));
 }
 
 /**

@@ -16,6 +16,7 @@ import type { PhaseTimer } from '../analysis/phases.js';
 import type { InstanceLayerRdms, RdmLayerInfo, RdmSet, RdmVariant } from '../analysis/rdmSet.js';
 import type { StimulusLabels } from '../analysis/types.js';
 import type { DeviceChoice } from '../extract/device.js';
+import { markFloat32Valued } from '../native/scaleRdms.js';
 import { RDM_FORMAT } from '../store/entryMeta.js';
 import { cacheKey, canonicalJson } from '../store/cacheKey.js';
 import { LabelCache } from '../store/labelCache.js';
@@ -45,7 +46,7 @@ export class CachedRdmSet implements RdmSet {
     return this.withEntry(layer, instance, variant, (entry) => {
       const out = new Float64Array(entry.length);
       entry.readRange(0, entry.length, out);
-      return out;
+      return markFloat32Valued(out); // float32 in the store: never scaled for comparison
     });
   }
 
