@@ -91,3 +91,19 @@ test('rdm: finite features above 1e154 are not called non-finite (correlation sc
   assert.ok(sq.json.nan_stimuli.length > 0);
   assert.ok(sq.json.nan_reasons.every((r) => r === 'overflow'), JSON.stringify(sq.json));
 }));
+
+test('compare: arrays marked as float32-valued (read from the store) pass unscanned; others at 1e300 are scaled copies', async () => {
+  const { markFloat32Valued, scaledForComparison } = await import('../../src/native/scaleRdms.js');
+  const fromStore = markFloat32Valued(Float64Array.from(Float32Array.from([1e30, 2e30, 5e29, 3e38])));
+  assert.equal(scaledForComparison(fromStore), fromStore);
+  const huge = Float64Array.from([1e300, 2e300, 5e299]);
+  const scaled = scaledForComparison(huge);
+  assert.notEqual(scaled, huge);
+  assert.ok(scaled.every((v) => v >= 0.25 && v < 2), Array.from(scaled).join(','));
+  // a float32 copy made by compareRdms itself is marked, and compares as its float64 values
+  const rng = new TestRng(9);
+  const [a, b] = condensedPair(rng, 45);
+  const m32 = await compareRdms([Float32Array.from(a), Float32Array.from(b)], 'pearson');
+  const m64 = await compareRdms([Float64Array.from(Float32Array.from(a)), Float64Array.from(Float32Array.from(b))], 'pearson');
+  assert.equal(m32[1], m64[1]);
+});
