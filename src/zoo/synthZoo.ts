@@ -69,7 +69,7 @@ export interface SyntheticRecord {
 
 export type SynthManifest = Omit<ZooManifest, 'width' | 'dropout' | 'training' | 'instances'> & {
   synthetic: SyntheticRecord;
-  instances: Omit<ManifestInstance, 'training_seconds'>[];
+  instances: Omit<ManifestInstance, 'training_seconds' | 'external_data'>[];
 };
 
 export interface SynthResult {
