@@ -150,11 +150,16 @@ export function parseOnnxModel(bytes: Uint8Array, file: string): OnnxModel {
   };
 }
 
-export function readOnnxModel(file: string): OnnxModel {
+/**
+ * Reads and decodes an ONNX file and resolves its external data files
+ * (resolveExternalData), unless `externalData: false` (for callers that
+ * refuse such models themselves and never load them).
+ */
+export function readOnnxModel(file: string, opts: { externalData?: boolean } = {}): OnnxModel {
   if (!existsSync(file)) throw new UserError(`${file}: model file not found`);
   if (statSync(file).isDirectory()) throw new UserError(`${file}: expected an .onnx file but received a directory (use --zoo for a zoo folder)`);
   const model = parseOnnxModel(readFileSync(file), file);
-  model.externalData = resolveExternalData(file, model.externalLocations);
+  if (opts.externalData !== false) model.externalData = resolveExternalData(file, model.externalLocations);
   return model;
 }
 
