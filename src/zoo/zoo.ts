@@ -7,10 +7,10 @@
  * Both return a `Zoo`: name, input spec (preprocessing), classes, named layers,
  * and instances with absolute file paths.
  */
-import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { jsonSyntaxMessage } from '../io/json.js';
+import { sha256File as streamedSha256 } from '../store/fileHash.js';
 import { UserError } from '../errors.js';
 import { expandModelArgs } from './globFiles.js';
 import { imageInput, readOnnxModel, type ExternalDataFile, type OnnxModel } from './onnxModel.js';
@@ -75,8 +75,9 @@ export interface ModelOptions {
   classes?: string[] | null;
 }
 
+/** sha256 (hex) of a file, streamed in blocks: external data files can be many GB. */
 export function sha256File(file: string): string {
-  return createHash('sha256').update(readFileSync(file)).digest('hex');
+  return streamedSha256(file);
 }
 
 /**

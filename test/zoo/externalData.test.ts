@@ -108,6 +108,22 @@ test('extract: external-data models from another current directory give exactly 
   }
 });
 
+test('extract: a PyTorch export re-saved with external data gives the export’s own tensors (where torch imports)', async (t) => {
+  if (skip) return t.skip(skip);
+  const made = JSON.parse(readFileSync(fx('manifest.json'), 'utf8')) as { torch: boolean };
+  if (!made.torch) return t.skip(`${python} cannot import torch: the PyTorch export is not made`);
+  const outs = [];
+  for (const variant of ['embedded', 'ext']) {
+    const out = join(root, `torch-${variant}`);
+    const r = await runCli(['extract', '--model', fx('torch', variant, 'net.onnx'), '--per-class', '2', '--layers', 'op:Relu,op:Conv,logits', '-o', out], { cwd: elsewhere });
+    assert.equal(r.code, 0, r.stderr);
+    outs.push(out);
+  }
+  const files = readdirSync(join(outs[0]!, 'net')).sort();
+  assert.equal(files.length, 5);
+  for (const f of files) assert.ok(readFileSync(join(outs[1]!, 'net', f)).equals(readFileSync(join(outs[0]!, 'net', f))), f);
+});
+
 test('run --model on external-data models: results.json input checksums list [model, data…]', async (t) => {
   if (skip) return t.skip(skip);
   const out = join(root, 'run');
