@@ -201,6 +201,9 @@ test('checksums and cache keys change when the data file changes; zoo.json lists
   writeManifest();
   const zoo = loadZoo(dir);
   assert.deepEqual(zoo.instances[0]!.data.map((d) => [d.location, d.sha256]), [['cnn.weights', dataSha]]);
+  const listed = await runCliJson<LayersJson>(['layers', dir, '--n', '10', '--json'], { cwd: elsewhere });
+  assert.deepEqual(listed.json.external_data, [{ file: weights, sha256: dataSha }]);
+  assert.equal(listed.json.layers.length, 10);
 
   appendFileSync(weights, Buffer.from([0])); // ignored bytes after the tensors: the weights onnxruntime reads are the same
   const after = zooFromModels([model]);
