@@ -16,7 +16,7 @@ import { extractActivations } from '../src/extract/extractActivations.js';
 import { extractionSessionOptions } from '../src/extract/sessionOptions.js';
 import { loadStimuli, type StimulusSet } from '../src/stimuli/loadStimuli.js';
 import { exposeTensors } from '../src/zoo/exposeOutputs.js';
-import { imageInput } from '../src/zoo/onnxModel.js';
+import { externalDataDir, imageInput, withExternalData } from '../src/zoo/onnxModel.js';
 import { resolveLayers, type ResolvedLayer } from '../src/zoo/resolveLayers.js';
 import { loadZoo, zooFromModels, type Zoo } from '../src/zoo/zoo.js';
 import { seedscopeVersion } from '../src/version.js';
@@ -48,7 +48,9 @@ function cpuSeconds(from: NodeJS.CpuUsage): number {
 /** Raw onnxruntime: the same model bytes and batch, session.run in a loop on this thread. */
 async function rawImagesPerSecond(bytes: Uint8Array, zoo: Zoo, stimuli: StimulusSet, outputs: string[], batch: number, threads: number,
   cpu: number[] = []): Promise<number> {
-  const session = await InferenceSession.create(bytes, { ...extractionSessionOptions(threads), executionProviders: ['cpu'] });
+  // the bytes are the reference model's (exposed or not): its external data, if any, lies beside it
+  const session = await InferenceSession.create(bytes, withExternalData<InferenceSession.SessionOptions>({ ...extractionSessionOptions(threads), executionProviders: ['cpu'] },
+    externalDataDir(zoo.reference.file, zoo.reference.externalData.length > 0)));
   const per = stimuli.images.length / stimuli.n;
   const input = imageInput(zoo.reference).name;
   const runBatch = async (start: number): Promise<void> => {

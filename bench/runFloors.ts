@@ -35,7 +35,7 @@ import { computeRdmSplit } from '../src/native/rdmSplit.js';
 import { mantelTest } from '../src/native/stats.js';
 import type { StimulusSet } from '../src/stimuli/loadStimuli.js';
 import { exposeTensors } from '../src/zoo/exposeOutputs.js';
-import { imageInput } from '../src/zoo/onnxModel.js';
+import { externalDataDir, imageInput, withExternalData } from '../src/zoo/onnxModel.js';
 import type { ResolvedLayer } from '../src/zoo/resolveLayers.js';
 import type { Zoo } from '../src/zoo/zoo.js';
 import { SeededRandom } from './benchRandom.js';
@@ -85,7 +85,7 @@ async function extractionFloor(f: FloorInput): Promise<number> {
   let total = 0;
   for (const inst of f.zoo.instances) {
     const session = await InferenceSession.create(exposeTensors({ ...f.zoo.reference, bytes: readFileSync(inst.file) }, outputs),
-      { ...extractionSessionOptions(f.threads), executionProviders: ['cpu'] });
+      withExternalData<InferenceSession.SessionOptions>({ ...extractionSessionOptions(f.threads), executionProviders: ['cpu'] }, externalDataDir(inst.file, inst.data.length > 0)));
     try {
       total += await seconds(async () => {
         for (let start = 0; start < f.stimuli.n; start += batch) {

@@ -1,28 +1,49 @@
-/** `seedscope layers MODEL.onnx|ZOO [--json]`: every tensor a user could pick as a layer. */
+/**
+ * `seedscope layers MODEL.onnx|ZOO [--json]`: every tensor a user could pick
+ * as a layer, with its per-stimulus shape, its number of features and the
+ * memory extracting it would need for N stimuli (N × features × 4 bytes of
+ * float32 activations per instance; N from --n, else from --stimuli, whose
+ * default is the default stimulus set), natural layers and default picks
+ * marked.
+ */
 import type { Command } from 'commander';
+import { Option } from 'commander';
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { layerCatalog } from '../zoo/layerCatalog.js';
 import { resolveLayers } from '../zoo/resolveLayers.js';
 import { loadZoo, zooFromModels } from '../zoo/zoo.js';
+import { countStimuli, DEFAULT_STIMULI } from '../stimuli/loadStimuli.js';
+import { formatBytes } from './cache.js';
 import { printJson } from './output.js';
 import { allowOutsideZooOption, jsonOption } from './options.js';
-import { sizeArg } from './parsers.js';
+import { intArg, sizeArg } from './parsers.js';
 
 interface LayersOptions {
   json?: boolean;
   natural?: boolean;
   inputSize?: [number, number];
   allowOutsideZoo?: boolean;
+  n?: number;
+  stimuli: string;
+  perClass?: number;
+}
+
+/** Bytes of the float32 activations of one tensor for n stimuli (one instance). */
+export function activationBytes(n: number, features: number): number {
+  return n * features * 4;
 }
 
 export function registerLayers(program: Command): void {
   program
     .command('layers')
-    .description('list the tensors of an ONNX model (or a zoo folder) that can be picked with --layers')
+    .description('list the tensors of an ONNX model (or a zoo folder) that can be picked with --layers: shape, features, memory for N stimuli')
     .argument('<model>', 'an .onnx file or a zoo folder')
     .option('--input-size <H,W>', 'image size for models whose input size is symbolic', sizeArg)
     .option('--natural', 'only natural layers (activations, convolutions, pooling, Gemm/MatMul, outputs)')
+    .addOption(new Option('--n <N>', 'number of stimuli the memory column is for (default: the size of --stimuli)').argParser(intArg(1, 1e12)))
+    .addOption(new Option('--stimuli <spec>', 'stimulus set whose size is N (read, not preprocessed)').default(DEFAULT_STIMULI))
+    .addOption(new Option('--per-class <k>', 'with --stimuli: N counts the first K images of each class').argParser(intArg(1, 1e9)))
     .addOption(allowOutsideZooOption())
     .addOption(jsonOption())
     .action(async (model: string, opts: LayersOptions) => {
@@ -30,6 +51,8 @@ export function registerLayers(program: Command): void {
       const zoo = isZoo ? loadZoo(model, { allowOutside: opts.allowOutsideZoo }) : zooFromModels([model], { input: { size: opts.inputSize } });
       const catalog = await layerCatalog(zoo);
       const defaults = new Set((await resolveLayers(zoo, [])).map((l) => l.tensor));
+      const n = opts.n ?? await countStimuli(opts.stimuli, zoo.input, { perClass: opts.perClass ?? null });
+      const nSource = opts.n !== undefined ? '--n' : `${opts.stimuli}${opts.perClass ? ` --per-class ${opts.perClass}` : ''}`;
       const rows = catalog.filter((l) => !opts.natural || l.natural).map((l) => ({
         name: l.short ?? l.tensor,
         tensor: l.tensor,
@@ -40,23 +63,40 @@ export function registerLayers(program: Command): void {
         natural: l.natural,
         default: defaults.has(l.tensor),
         output: l.graphOutput,
+        features: l.size,
+        dtype: l.dtype,
+        bytes: activationBytes(n, l.size),
       }));
+      const instances = zoo.instances.length;
+      const defaultBytes = rows.filter((r) => r.default).reduce((a, r) => a + r.bytes, 0);
+      const rdmBytes = (n * (n - 1) / 2) * 4;
       if (opts.json) {
-        printJson({ model: isZoo ? zoo.dir : zoo.instances[0]!.file, input: zoo.input, fixed_batch: zoo.fixedBatch, layers: rows });
+        printJson({
+          model: isZoo ? zoo.dir : zoo.instances[0]!.file, input: zoo.input, fixed_batch: zoo.fixedBatch,
+          n, n_from: nSource, instances, default_bytes: defaultBytes, rdm_bytes: rdmBytes,
+          external_data: zoo.instances[0]!.data.map((d) => ({ file: d.file, sha256: d.sha256 })),
+          layers: rows,
+        });
         return;
       }
-      const head = ['node', 'op', 'shape', 'features', '', 'name'];
+      const head = ['node', 'op', 'shape', 'features', `memory (N=${n})`, 'natural', 'default', 'name'];
       const table = rows.map((r) => [
-        String(r.node), r.op, r.shape.join('×'), String(r.size),
-        (r.default ? 'D' : ' ') + (r.natural ? 'n' : ' '),
+        String(r.node), r.op, r.shape.join('×'), String(r.features), formatBytes(r.bytes),
+        r.natural ? 'yes' : '-', r.default ? 'yes' : '-',
         r.name === r.tensor ? r.tensor : `${r.name} (${r.tensor})`,
       ]);
+      const right = new Set([3, 4]);
       const widths = head.map((h, k) => Math.max(h.length, ...table.map((t) => t[k]!.length)));
-      const line = (cells: string[]): string => cells.map((c, k) => (k === cells.length - 1 ? c : c.padEnd(widths[k]!))).join('  ');
+      const line = (cells: string[]): string => cells.map((c, k) => (k === cells.length - 1 ? c : right.has(k) ? c.padStart(widths[k]!) : c.padEnd(widths[k]!))).join('  ');
       const input = zoo.input;
-      process.stdout.write(`input '${input.name}' ${input.layout} [${input.shape.join(', ')}]${zoo.fixedBatch !== null ? `, fixed batch ${zoo.fixedBatch}` : ''}\n`);
+      const data = zoo.instances[0]!.data;
+      process.stdout.write(`input '${input.name}' ${input.layout} [${input.shape.join(', ')}]${zoo.fixedBatch !== null ? `, fixed batch ${zoo.fixedBatch}` : ''}` +
+        `${data.length > 0 ? `; weights in ${data.length} external data file${data.length === 1 ? '' : 's'} (${data.map((d) => d.location).join(', ')})` : ''}\n`);
       process.stdout.write(line(head) + '\n');
       for (const t of table) process.stdout.write(line(t) + '\n');
-      process.stdout.write(`${rows.length} tensors; n = natural layer, D = picked by default\n`);
+      const natural = rows.filter((r) => r.natural).length;
+      process.stdout.write(`${rows.length} tensors, ${natural} natural layers (activations, convolutions, pooling, Gemm/MatMul, outputs); default = picked when --layers is not given\n`);
+      process.stdout.write(`memory: float32 activations of one instance for N = ${n} stimuli (${nSource}), N × features × 4 bytes; ` +
+        `the default layers together ${formatBytes(defaultBytes)}; each RDM ${formatBytes(rdmBytes)}${instances > 1 ? ` (× ${instances} instances)` : ''}\n`);
     });
 }

@@ -20,7 +20,7 @@ import { Worker } from 'node:worker_threads';
 import { CancelledError, UserError } from '../errors.js';
 import type { StimulusSet } from '../stimuli/loadStimuli.js';
 import { exposeTensors } from '../zoo/exposeOutputs.js';
-import { imageInput } from '../zoo/onnxModel.js';
+import { externalDataDir, imageInput } from '../zoo/onnxModel.js';
 import { layerCatalog } from '../zoo/layerCatalog.js';
 import { resolveLayers, type ResolvedLayer } from '../zoo/resolveLayers.js';
 import type { Zoo, ZooInstance } from '../zoo/zoo.js';
@@ -191,6 +191,7 @@ export async function* extractActivations(zoo: Zoo, stimuli: StimulusSet, opts: 
       const result = await Promise.race([runInstance(worker, zoo, instance, index, {
         type: 'run',
         bytes: exposeTensors({ ...zoo.reference, bytes: readFileSync(instance.file) }, outputs),
+        externalDataDir: externalDataDir(instance.file, instance.data.length > 0),
         inputName,
         outputs,
         shapes,

@@ -4,7 +4,7 @@
  * progress and Ctrl-C (which asks this worker to stop after its batch).
  *
  * Protocol: workerData = { images: Float32Array (N × input), inputShape }.
- * Message 'run' { model bytes, outputs, batch, fixedBatch, threads, device,
+ * Message 'run' { model bytes, externalDataDir, outputs, batch, fixedBatch, threads, device,
  * allowFallback } → 'progress' { done } after each batch, 'warning' { message },
  * then 'done' { outputs: [{ name, shape, data }] } (buffers transferred) or
  * 'error' { message }. A tensor named in `spill` is never held whole: each
@@ -20,10 +20,13 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { extractionSessionOptions } from './sessionOptions.js';
 import { QUIET_SESSION, describeOrtError, quietOnnxruntime } from '../zoo/ortMessages.js';
+import { withExternalData } from '../zoo/onnxModel.js';
 
 export interface RunRequest {
   type: 'run';
   bytes: Uint8Array;
+  /** The model's folder when its weights are in external data files there (onnxruntime reads them), else null. */
+  externalDataDir: string | null;
   inputName: string;
   outputs: string[];
   /** Per-stimulus shapes of float32 outputs, when known: onnxruntime then writes straight into the N × D arrays. */
@@ -74,7 +77,7 @@ function post(msg: WorkerMessage, transfer: ArrayBuffer[] = []): void {
 
 async function createSession(req: RunRequest): Promise<{ session: InferenceSession; device: 'cpu' | 'cuda' }> {
   quietOnnxruntime();
-  const options: InferenceSession.SessionOptions = { ...extractionSessionOptions(req.threads), ...QUIET_SESSION };
+  const options = withExternalData<InferenceSession.SessionOptions>({ ...extractionSessionOptions(req.threads), ...QUIET_SESSION }, req.externalDataDir);
   if (req.device === 'cuda') {
     try {
       return { session: await InferenceSession.create(req.bytes, { ...options, executionProviders: ['cuda', 'cpu'] }), device: 'cuda' };

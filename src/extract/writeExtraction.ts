@@ -23,7 +23,7 @@ export interface ExtractManifest {
   labels: string | null;
   input: Zoo['input'];
   layers: { name: string; tensor: string; file: string; op: string; shape: number[]; d: number }[];
-  instances: { name: string; dir: string; model: string; sha256: string; seed: number | null; logits: string | null; files: Record<string, string>; device: string; run_seconds: number }[];
+  instances: { name: string; dir: string; model: string; sha256: string; external_data?: { file: string; sha256: string }[]; seed: number | null; logits: string | null; files: Record<string, string>; device: string; run_seconds: number }[];
   batch: number;
   seconds: number;
 }
@@ -61,7 +61,9 @@ export async function writeExtraction(out: string, zoo: Zoo, stimuli: StimulusSe
         if (logitsLayer < 0) writeNpy(staged.file(dir, logitsFile), r.logits, [r.logitsShape[0]!, r.logits.length / r.logitsShape[0]!]);
         logits = `${dir}/${logitsFile}`;
       }
-      manifest.instances.push({ name: r.instance.name, dir, model: r.instance.file, sha256: r.instance.sha256, seed: r.instance.seed, logits, files, device: r.device, run_seconds: r.runSeconds });
+      manifest.instances.push({ name: r.instance.name, dir, model: r.instance.file, sha256: r.instance.sha256,
+        ...(r.instance.data.length > 0 ? { external_data: r.instance.data.map((d) => ({ file: d.file, sha256: d.sha256 })) } : {}),
+        seed: r.instance.seed, logits, files, device: r.device, run_seconds: r.runSeconds });
     }
     manifest.seconds = (performance.now() - started) / 1000;
     writeFileAtomic(staged.file('manifest.json'), JSON.stringify(manifest, null, 2) + '\n');

@@ -25,7 +25,7 @@ import { createTempDir } from '../store/stagingDirs.js';
 import type { RdmEntry } from '../store/rdmEntry.js';
 import type { StimulusSet } from '../stimuli/loadStimuli.js';
 import type { ResolvedLayer } from '../zoo/resolveLayers.js';
-import type { Zoo } from '../zoo/zoo.js';
+import { instanceHashes, type Zoo } from '../zoo/zoo.js';
 import { activationsOf } from './activationStream.js';
 
 const VARIANTS_WITH_CENTROIDS: readonly RdmVariant[] = ['full', 'centroids', 'centroid-removed'];
@@ -117,8 +117,8 @@ function preprocessingOf(zoo: Zoo, opts: Pick<ZooRdmOptions, 'resize'>): Record<
   return { ...zoo.input, resize: opts.resize };
 }
 
-function labelsKey(modelSha: string, tensor: string, stimuli: StimulusSet, preprocessing: Record<string, unknown>): string {
-  const doc = canonicalJson({ format: RDM_FORMAT, kind: 'predicted-labels', models: [modelSha], tensor, stimuli: stimuli.checksum, preprocessing });
+function labelsKey(modelShas: string[], tensor: string, stimuli: StimulusSet, preprocessing: Record<string, unknown>): string {
+  const doc = canonicalJson({ format: RDM_FORMAT, kind: 'predicted-labels', models: modelShas, tensor, stimuli: stimuli.checksum, preprocessing });
   return createHash('sha256').update(doc).digest('hex');
 }
 
@@ -135,9 +135,9 @@ export function zooRdmKeys(zoo: Zoo, stimuli: StimulusSet, labels: StimulusLabel
   const variants: readonly RdmVariant[] = hasCentroidVariants(labels, idx) ? VARIANTS_WITH_CENTROIDS : ['full'];
   const preprocessing = preprocessingOf(zoo, opts);
   const keys = new Map<RdmVariant, string[][]>(variants.map((v) => [v, layers.map((layer) => zoo.instances.map((inst) => cacheKey({
-    models: [inst.sha256], tensor: layer.tensor, stimuli: stimuli.checksum, preprocessing, metric: opts.metric, perFeature: false, variant: v,
+    models: instanceHashes(inst), tensor: layer.tensor, stimuli: stimuli.checksum, preprocessing, metric: opts.metric, perFeature: false, variant: v,
   })))]));
-  const labelKeys = zoo.output ? zoo.instances.map((inst) => labelsKey(inst.sha256, zoo.output!, stimuli, preprocessing)) : null;
+  const labelKeys = zoo.output ? zoo.instances.map((inst) => labelsKey(instanceHashes(inst), zoo.output!, stimuli, preprocessing)) : null;
   return { variants, keys, labelKeys };
 }
 

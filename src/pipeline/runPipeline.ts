@@ -83,7 +83,11 @@ function zooInfo(z: Zoo, layers: readonly ResolvedLayer[]): ZooInfo {
     dir: z.dir ?? undefined,
     architecture: z.manifest?.architecture ?? undefined,
     dataset: z.manifest?.dataset ?? undefined,
-    instances: z.instances.map((i) => ({ name: i.name, file: i.file, sha256: i.sha256, seed: i.seed, test_accuracy: i.testAccuracy })),
+    instances: z.instances.map((i) => ({
+      name: i.name, file: i.file, sha256: i.sha256,
+      ...(i.data.length > 0 ? { external_data: i.data.map((d) => ({ file: d.file, sha256: d.sha256 })) } : {}),
+      seed: i.seed, test_accuracy: i.testAccuracy,
+    })),
     layers: layers.map((l) => ({ name: l.name, tensor: l.tensor })),
     ...(z.instances.some((i) => i.outsideZoo) ? { files_outside_zoo: z.instances.flatMap((i) => (i.outsideZoo ? [i.outsideZoo] : [])) } : {}),
   };

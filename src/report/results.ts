@@ -15,6 +15,8 @@ export interface InstanceInfo {
   name: string;
   file?: string;
   sha256?: string;
+  /** the model's external data files (absent when its weights are inside the file) */
+  external_data?: { file: string; sha256: string }[];
   seed?: number | null;
   test_accuracy?: number | null;
 }
@@ -97,7 +99,8 @@ export function buildResults(meta: RunMeta, sections: readonly ZooSection[], dif
     created: meta.created,
     inputs: {
       stimuli: { spec: meta.stimuli.spec, checksum: meta.stimuli.checksum },
-      zoos: meta.zoos.map((z) => ({ name: z.name, dir: z.dir, files: z.instances.map((i) => ({ file: i.file, sha256: i.sha256 })) })),
+      // files: [model, its data…] per instance, in instance order
+      zoos: meta.zoos.map((z) => ({ name: z.name, dir: z.dir, files: z.instances.flatMap((i) => [{ file: i.file, sha256: i.sha256 }, ...(i.external_data ?? [])]) })),
     },
     stimuli: meta.stimuli,
     rdm_cache: meta.rdm_cache,

@@ -116,6 +116,18 @@ async function readSource(spec: string, input: InputSpec, resize: boolean): Prom
   }
 }
 
+/**
+ * How many stimuli `spec` holds (K per class with perClass), reading the
+ * source but not preprocessing it to the model's size: what `seedscope
+ * layers` sizes its memory column with.
+ */
+export async function countStimuli(spec: string, input: InputSpec, opts: StimulusOptions = {}): Promise<number> {
+  const src = await readSource(spec, input, opts.resize ?? true);
+  if (!opts.perClass) return src.n;
+  if (!src.labels) throw new UserError(`--per-class ${opts.perClass}: the stimuli (${spec}) have no labels`);
+  return perClassIndices(src.labels, opts.perClass, src.classes, spec).length;
+}
+
 export async function loadStimuli(spec: string, input: InputSpec, opts: StimulusOptions = {}): Promise<StimulusSet> {
   let src = await readSource(spec, input, opts.resize ?? true);
   if (src.n === 0) throw new UserError(`--stimuli ${spec}: the stimulus set holds no images`);

@@ -9,7 +9,7 @@ import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { QUIET_SESSION, describeOrtError, quietOnnxruntime } from './ortMessages.js';
 import { UserError } from '../errors.js';
 import { exposeTensors } from './exposeOutputs.js';
-import { elemTypeName, imageInput, type OnnxModel } from './onnxModel.js';
+import { elemTypeName, externalDataDir, imageInput, withExternalData, type OnnxModel } from './onnxModel.js';
 import type { Zoo } from './zoo.js';
 import type { InputSpec } from './zooManifest.js';
 
@@ -83,7 +83,9 @@ async function modelLayers(model: OnnxModel, input: InputSpec | null = null, fix
   let session: InferenceSession;
   try {
     quietOnnxruntime();
-    session = await InferenceSession.create(exposeTensors(model, names), { graphOptimizationLevel: 'disabled', intraOpNumThreads: 1, ...QUIET_SESSION });
+    const options = withExternalData<InferenceSession.SessionOptions>({ graphOptimizationLevel: 'disabled', intraOpNumThreads: 1, ...QUIET_SESSION },
+      externalDataDir(model.file, model.externalData.length > 0));
+    session = await InferenceSession.create(exposeTensors(model, names), options);
   } catch (err) {
     throw new UserError(`${model.file}: onnxruntime cannot load the model: ${describeOrtError(err)}`);
   }

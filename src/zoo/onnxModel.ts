@@ -3,8 +3,17 @@
  * shapes and whatever shapes the file declares. Decoding uses onnx-proto
  * (protobufjs); only the structure is kept, the weights are dropped after
  * their shapes are read.
+ *
+ * External data: a model saved with onnx's `save_as_external_data` keeps its
+ * initializers in files beside it (TensorProto.data_location = EXTERNAL, the
+ * file named by the `location` entry, relative to the model's folder).
+ * readOnnxModel resolves each location and refuses one that leaves the
+ * model's folder (`../`, an absolute path, a symbolic link pointing out): a
+ * model file must not make seedscope read arbitrary files. onnxruntime then
+ * reads the data itself from that folder (externalDataSessionOptions).
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import onnxProto from 'onnx-proto';
 import { UserError } from '../errors.js';
 
@@ -28,9 +37,24 @@ export interface OnnxNode {
   outputs: string[];
 }
 
+/** A file holding some of a model's weights (external data). */
+export interface ExternalDataFile {
+  /** The location as the model names it, relative to the model's folder. */
+  location: string;
+  /** Absolute path (the model's folder joined with the location). */
+  file: string;
+}
+
 export interface OnnxModel {
   file: string;
   bytes: Uint8Array;
+  /**
+   * External data locations the model names, in order of first use (graph
+   * initializers and Constant node tensors of the main graph).
+   */
+  externalLocations: string[];
+  /** Those files, resolved and checked by readOnnxModel; empty for parseOnnxModel. */
+  externalData: ExternalDataFile[];
   opset: number | null;
   producer: string;
   /** Graph inputs that are not initializers: what a caller must feed. */
@@ -85,6 +109,21 @@ export function parseOnnxModel(bytes: Uint8Array, file: string): OnnxModel {
   }
   const initializers = new Map<string, number[]>();
   for (const t of graph.initializer ?? []) initializers.set(t.name ?? '', (t.dims ?? []).map((d) => toNumber(d)));
+  const externalLocations = new Set<string>();
+  const noteExternal = (t: onnxProto.onnx.ITensorProto | null | undefined): void => {
+    if (!t || t.dataLocation !== onnxProto.onnx.TensorProto.DataLocation.EXTERNAL) return;
+    const location = (t.externalData ?? []).find((e) => e.key === 'location')?.value;
+    if (location === undefined || location === null || location === '') {
+      throw new UserError(`${file}: tensor '${t.name ?? ''}' keeps its data outside the file but names no location`);
+    }
+    externalLocations.add(location);
+  };
+  for (const t of graph.initializer ?? []) noteExternal(t);
+  for (const t of graph.sparseInitializer ?? []) {
+    noteExternal(t.values);
+    noteExternal(t.indices);
+  }
+  for (const n of graph.node ?? []) for (const a of n.attribute ?? []) [a.t, ...(a.tensors ?? [])].forEach(noteExternal);
   const nodes: OnnxNode[] = (graph.node ?? []).map((n, index) => ({
     index,
     name: n.name ?? '',
@@ -99,6 +138,8 @@ export function parseOnnxModel(bytes: Uint8Array, file: string): OnnxModel {
   return {
     file,
     bytes,
+    externalLocations: [...externalLocations],
+    externalData: [],
     opset: onnxOpset ? toNumber(onnxOpset.version) : null,
     producer: [proto.producerName, proto.producerVersion].filter(Boolean).join(' '),
     inputs: (graph.input ?? []).filter((v) => !initializers.has(v.name ?? '')).map(tensorInfo),
@@ -109,10 +150,63 @@ export function parseOnnxModel(bytes: Uint8Array, file: string): OnnxModel {
   };
 }
 
-export function readOnnxModel(file: string): OnnxModel {
+/**
+ * Reads and decodes an ONNX file and resolves its external data files
+ * (resolveExternalData), unless `externalData: false` (for callers that
+ * refuse such models themselves and never load them).
+ */
+export function readOnnxModel(file: string, opts: { externalData?: boolean } = {}): OnnxModel {
   if (!existsSync(file)) throw new UserError(`${file}: model file not found`);
   if (statSync(file).isDirectory()) throw new UserError(`${file}: expected an .onnx file but received a directory (use --zoo for a zoo folder)`);
-  return parseOnnxModel(readFileSync(file), file);
+  const model = parseOnnxModel(readFileSync(file), file);
+  if (opts.externalData !== false) model.externalData = resolveExternalData(file, model.externalLocations);
+  return model;
+}
+
+/**
+ * The external data files of the model `file`, each checked to lie inside the
+ * model's folder. A security boundary: a location with `..` that leaves the
+ * folder, an absolute path, or a path through a symbolic link that resolves
+ * outside it is refused with one line naming the model and the location.
+ */
+export function resolveExternalData(file: string, locations: readonly string[]): ExternalDataFile[] {
+  const dir = dirname(resolve(file));
+  const realDir = realpathSync(dir);
+  return locations.map((location) => {
+    const escapes = (why: string): UserError =>
+      new UserError(`${file}: external data location "${location}" ${why}; seedscope reads weights only from files inside the model's folder ${dir}`);
+    if (isAbsolute(location) || /^[a-zA-Z]:[\\/]/.test(location) || location.startsWith('\\')) throw escapes('is an absolute path');
+    const path = resolve(dir, location);
+    const rel = relative(dir, path);
+    if (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) throw escapes('leaves the model\'s folder');
+    if (!existsSync(path)) throw new UserError(`${file}: external data file "${location}" not found in ${dir}`);
+    const real = realpathSync(path);
+    const realRel = relative(realDir, real);
+    if (realRel === '' || realRel === '..' || realRel.startsWith(`..${sep}`) || isAbsolute(realRel)) {
+      throw escapes(`resolves through a symbolic link to ${real}, outside the model's folder`);
+    }
+    if (!statSync(real).isFile()) throw new UserError(`${file}: external data location "${location}" is not a file`);
+    return { location, file: path };
+  });
+}
+
+/**
+ * onnxruntime session options that let it read a model's external data from
+ * the model's own folder although the model is loaded from bytes (after its
+ * inner tensors are exposed): without them it looks in the current directory.
+ * onnxruntime reads (maps) the files itself, so the weights are not held twice.
+ * `dataDir` is externalDataDir's; null leaves the options as they are.
+ */
+export function withExternalData<T extends { extra?: unknown }>(options: T, dataDir: string | null): T {
+  if (dataDir === null) return options;
+  const extra = (options.extra ?? {}) as Record<string, unknown>;
+  const session = (extra.session ?? {}) as Record<string, unknown>;
+  return { ...options, extra: { ...extra, session: { ...session, model_external_initializers_file_folder_path: dataDir } } };
+}
+
+/** The folder onnxruntime must read `file`'s external data from, or null when it has none. */
+export function externalDataDir(file: string, hasExternalData: boolean): string | null {
+  return hasExternalData ? dirname(resolve(file)) : null;
 }
 
 /** The single image input; models with several inputs are not supported. */
@@ -123,4 +217,3 @@ export function imageInput(model: OnnxModel): TensorInfo {
   }
   return model.inputs[0]!;
 }
-

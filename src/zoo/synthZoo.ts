@@ -69,7 +69,7 @@ export interface SyntheticRecord {
 
 export type SynthManifest = Omit<ZooManifest, 'width' | 'dropout' | 'training' | 'instances'> & {
   synthetic: SyntheticRecord;
-  instances: Omit<ManifestInstance, 'training_seconds'>[];
+  instances: Omit<ManifestInstance, 'training_seconds' | 'external_data'>[];
 };
 
 export interface SynthResult {
@@ -237,7 +237,7 @@ export async function synthZoo(opts: SynthOptions): Promise<SynthResult> {
     throw new UserError(`--instances: expected an integer in [1, ${MAX_SYNTH_INSTANCES}] but received ${opts.instances}`);
   }
   if (!Number.isFinite(opts.noise) || opts.noise < 0) throw new UserError(`--noise: expected a finite number ≥ 0 but received ${opts.noise}`);
-  const model = readOnnxModel(opts.from);
+  const model = readOnnxModel(opts.from, { externalData: false }); // models with external data are refused below (noiseTargets)
   const source = model.bytes;
   const sha256 = createHash('sha256').update(source).digest('hex');
   const targets = noiseTargets(source, opts.from, opts.noise);

@@ -7,15 +7,15 @@
  * Both return a `Zoo`: name, input spec (preprocessing), classes, named layers,
  * and instances with absolute file paths.
  */
-import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { jsonSyntaxMessage } from '../io/json.js';
+import { sha256File as streamedSha256 } from '../store/fileHash.js';
 import { UserError } from '../errors.js';
 import { expandModelArgs } from './globFiles.js';
-import { imageInput, readOnnxModel, type OnnxModel } from './onnxModel.js';
+import { imageInput, readOnnxModel, type ExternalDataFile, type OnnxModel } from './onnxModel.js';
 import { readSameGraphModels } from './sameGraph.js';
-import { validateZooManifest, type InputSpec, type Layout, type ManifestLayer, type ZooManifest } from './zooManifest.js';
+import { validateZooManifest, type InputSpec, type Layout, type ManifestDataFile, type ManifestLayer, type ZooManifest } from './zooManifest.js';
 
 export type { InputSpec, Layout, ZooManifest } from './zooManifest.js';
 
@@ -24,10 +24,30 @@ export interface ZooInstance {
   /** Absolute path of the ONNX file. */
   file: string;
   seed: number | null;
+  /** sha256 of the ONNX file itself. */
   sha256: string;
+  /**
+   * The model's external data files (weights kept beside the .onnx), in the
+   * order the model names them, each with its sha256; empty when the weights
+   * are inside the file. Checksums and cache keys cover [file, data…].
+   */
+  data: InstanceDataFile[];
   testAccuracy: number | null;
   /** the file's real path when it lies outside the zoo folder (allowed only by allowOutside / --allow-outside-zoo) */
   outsideZoo?: string;
+}
+
+export interface InstanceDataFile {
+  /** the location as the model names it, relative to the model's folder */
+  location: string;
+  /** absolute path */
+  file: string;
+  sha256: string;
+}
+
+/** Every input checksum of an instance: its model file's, then its data files'. */
+export function instanceHashes(inst: Pick<ZooInstance, 'sha256' | 'data'>): string[] {
+  return [inst.sha256, ...inst.data.map((d) => d.sha256)];
 }
 
 export interface Zoo {
@@ -55,8 +75,29 @@ export interface ModelOptions {
   classes?: string[] | null;
 }
 
+/** sha256 (hex) of a file, streamed in blocks: external data files can be many GB. */
 export function sha256File(file: string): string {
-  return createHash('sha256').update(readFileSync(file)).digest('hex');
+  return streamedSha256(file);
+}
+
+/**
+ * Reads models like readOnnxModel and remembers each one's external data
+ * files (readSameGraphModels keeps only the reference model).
+ */
+function readRecordingData(): { read: (file: string) => OnnxModel; data: Map<string, ExternalDataFile[]> } {
+  const data = new Map<string, ExternalDataFile[]>();
+  return {
+    data,
+    read: (file: string): OnnxModel => {
+      const model = readOnnxModel(file);
+      data.set(file, model.externalData);
+      return model;
+    },
+  };
+}
+
+function hashData(files: readonly ExternalDataFile[]): InstanceDataFile[] {
+  return files.map((d) => ({ location: d.location, file: d.file, sha256: sha256File(d.file) }));
 }
 
 function fixedBatchOf(model: OnnxModel): number | null {
@@ -107,6 +148,35 @@ export interface LoadZooOptions {
   allowOutside?: boolean;
 }
 
+/**
+ * The external data files of instance i checked against zoo.json's
+ * `instances[i].external_data`: the same locations, each with its sha256.
+ * A model with external data needs the list, so that zoo.json's checksums
+ * cover all of its weights.
+ */
+function checkManifestData(listed: ManifestDataFile[] | null, actual: readonly ExternalDataFile[], file: string, manifestFile: string, i: number): InstanceDataFile[] {
+  const field = `${manifestFile}: instances[${i}].external_data`;
+  if (actual.length === 0) {
+    if (listed && listed.length > 0) throw new UserError(`${field}: lists ${listed.length} data file(s) but ${file} keeps all its weights inside the file`);
+    return [];
+  }
+  const hashed = hashData(actual);
+  const expected = hashed.map((d) => `{"file": "${d.location}", "sha256": "${d.sha256}"}`).join(', ');
+  if (!listed) {
+    throw new UserError(`${field}: ${file} keeps its weights in external data (${actual.map((d) => d.location).join(', ')}); expected their checksums in zoo.json: [${expected}]`);
+  }
+  const byLocation = new Map(listed.map((d) => [d.file, d.sha256]));
+  for (const d of hashed) {
+    const sum = byLocation.get(d.location);
+    if (sum === undefined) throw new UserError(`${field}: ${file} reads external data from "${d.location}" but zoo.json does not list it; expected [${expected}]`);
+    if (sum !== d.sha256) throw new UserError(`${d.file}: sha256 is ${d.sha256} but ${field} says ${sum} (the file was altered or replaced)`);
+    byLocation.delete(d.location);
+  }
+  const extra = [...byLocation.keys()];
+  if (extra.length > 0) throw new UserError(`${field}: lists "${extra[0]}" but ${file} does not read it; expected [${expected}]`);
+  return hashed;
+}
+
 /** Loads a zoo folder (or its zoo.json path), verifying every file against the manifest. */
 export function loadZoo(dir: string, opts: LoadZooOptions = {}): Zoo {
   const manifestFile = dir.endsWith('.json') ? dir : join(dir, 'zoo.json');
@@ -135,9 +205,13 @@ export function loadZoo(dir: string, opts: LoadZooOptions = {}): Zoo {
     if (actual !== inst.sha256) {
       throw new UserError(`${file}: sha256 is ${actual} but ${manifestFile} instances[${i}].sha256 says ${inst.sha256} (the file was altered or replaced)`);
     }
-    return { name: inst.name, file, seed: inst.seed, sha256: actual, testAccuracy: inst.test_accuracy, ...(outside ? { outsideZoo: real } : {}) };
+    return { name: inst.name, file, seed: inst.seed, sha256: actual, data: [], testAccuracy: inst.test_accuracy, ...(outside ? { outsideZoo: real } : {}) };
   });
-  const reference = readSameGraphModels(instances.map((inst) => inst.file), readOnnxModel);
+  const reader = readRecordingData();
+  const reference = readSameGraphModels(instances.map((inst) => inst.file), reader.read);
+  instances.forEach((inst, i) => {
+    inst.data = checkManifestData(m.instances[i]!.external_data, reader.data.get(inst.file) ?? [], inst.file, manifestFile, i);
+  });
   checkManifestAgainstGraph(m, reference, manifestFile);
   return {
     name: m.name,
@@ -209,7 +283,8 @@ export function zooFromModels(files: readonly string[], opts: ModelOptions = {})
   const paths = expandModelArgs(files).map((f) => resolve(f));
   if (paths.length === 0) throw new UserError('--model: expected at least one ONNX file');
   if (new Set(paths).size !== paths.length) throw new UserError('--model: the same file is given twice');
-  const reference = readSameGraphModels(paths, readOnnxModel);
+  const reader = readRecordingData();
+  const reference = readSameGraphModels(paths, reader.read);
   const input = inputSpecFromModel(reference, opts.input);
   const names = instanceNames(paths);
   const floatOutputs = reference.outputs.filter((o) => o.elemType === 1 && (o.dims?.length ?? 2) === 2);
@@ -223,7 +298,7 @@ export function zooFromModels(files: readonly string[], opts: ModelOptions = {})
     // a single 2-D float output is taken as the logits
     output: reference.outputs.length === 1 && floatOutputs.length === 1 ? floatOutputs[0]!.name : null,
     layers: [],
-    instances: paths.map((file, i) => ({ name: names[i]!, file, seed: null, sha256: sha256File(file), testAccuracy: null })),
+    instances: paths.map((file, i) => ({ name: names[i]!, file, seed: null, sha256: sha256File(file), data: hashData(reader.data.get(file) ?? []), testAccuracy: null })),
     reference,
   };
 }

@@ -10,7 +10,8 @@
  *     classes?: string[], output?: tensor name of the logits,
  *     layers?: [{ name: short name, tensor: ONNX tensor }],
  *     training?: free-form,
- *     instances: [{ name, seed?, file, sha256, test_accuracy?, training_seconds? }] }
+ *     instances: [{ name, seed?, file, sha256, external_data?: [{ file, sha256 }],
+ *                   test_accuracy?, training_seconds? }] }
  * Preprocessing: x = (pixel / scale − mean[c]) / std[c].
  */
 import { UserError } from '../errors.js';
@@ -32,11 +33,19 @@ export interface ManifestLayer {
   tensor: string;
 }
 
+/** An external data file of an instance: its location as the model names it, and its checksum. */
+export interface ManifestDataFile {
+  file: string;
+  sha256: string;
+}
+
 export interface ManifestInstance {
   name: string;
   seed: number | null;
   file: string;
   sha256: string;
+  /** external data files of the model (required when it has any) */
+  external_data: ManifestDataFile[] | null;
   test_accuracy: number | null;
   training_seconds: number | null;
 }
@@ -179,14 +188,20 @@ export function validateZooManifest(json: unknown, file: string): ZooManifest {
   unique(layerFields.map((l) => l.get('name')), layers.map((l) => l.name), 'layer name');
 
   const instanceFields = root.get('instances').items(1);
-  const instances = instanceFields.map((i): ManifestInstance => {
-    const sha = i.get('sha256');
+  const checksum = (sha: Field): string => {
     if (typeof sha.value !== 'string' || !/^[0-9a-fA-F]{64}$/.test(sha.value)) sha.fail('64 hex characters');
+    return (sha.value as string).toLowerCase();
+  };
+  const instances = instanceFields.map((i): ManifestInstance => {
+    const dataFields = i.get('external_data').optional((f) => f.items());
+    const data = dataFields?.map((d) => ({ file: d.get('file').string(), sha256: checksum(d.get('sha256')) })) ?? null;
+    if (dataFields && data) unique(dataFields.map((d) => d.get('file')), data.map((d) => d.file), 'data file');
     return {
       name: i.get('name').string(),
       seed: i.get('seed').optional((s) => s.integer(0)),
       file: i.get('file').string(),
-      sha256: (sha.value as string).toLowerCase(),
+      sha256: checksum(i.get('sha256')),
+      external_data: data,
       test_accuracy: i.get('test_accuracy').optional((a) => a.number(0, 1, 'an accuracy')),
       training_seconds: i.get('training_seconds').optional((t) => t.number(0, Infinity, 'a number of seconds ≥ 0')),
     };
