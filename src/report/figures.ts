@@ -37,9 +37,10 @@ const withFinding = (text: string, finding: string | null): string => (finding ?
 /**
  * A figure whose PNG is rasterised in the background (sharp works on libuv's
  * threads), so it overlaps the JavaScript that builds the next figure's SVG.
+ * The SVG may itself still be in the making (the RDM heatmaps' native work).
  */
-function figure(id: string, title: string, caption: string, svg: string, embed: 'svg' | 'png' = 'svg'): Promise<Figure> {
-  const done = svgToPng(svg).then((png) => ({ id, title, caption, svg, png, embed }));
+function figure(id: string, title: string, caption: string, svgDone: string | Promise<string>, embed: 'svg' | 'png' = 'svg'): Promise<Figure> {
+  const done = Promise.resolve(svgDone).then(async (svg) => ({ id, title, caption, svg, png: await svgToPng(svg), embed }));
   done.catch(() => undefined); // awaited with the others at the end; not an unhandled rejection meanwhile
   return done;
 }
@@ -85,7 +86,8 @@ export async function makeFigures(input: FigureInput, onProgress?: (done: number
     }
     tick();
 
-    // RDMs of two instances at the first, middle and last layer (Figure 1 of the paper)
+    // RDMs of two instances at the first, middle and last layer (Figure 1 of the paper); not awaited:
+    // their ranking runs natively on worker threads while the charts below are built
     const shown = z.shown;
     const panels = shown.instances.flatMap((name, ii) => shown.layers.map((layer, li) => ({
       title: `${name} · ${layer}`,
@@ -93,7 +95,7 @@ export async function makeFigures(input: FigureInput, onProgress?: (done: number
     })));
     figs.push(figure(`rdm_heatmaps${sfx}`, `RDMs of two instances${of}`,
       'Each RDM of two instances at the first, middle and last layer, as percentiles of its dissimilarities, stimuli sorted by class (one row per instance).',
-      await rdmGridSvg(panels, shown.layers.length, shown.n, stimuli.labels, stimuli.classes, `RDMs (percentile of dissimilarity), stimuli sorted by class${of}`)));
+      rdmGridSvg(panels, shown.layers.length, shown.n, stimuli.labels, stimuli.classes, `RDMs (percentile of dissimilarity), stimuli sorted by class${of}`)));
     tick();
 
     // 2-D MDS of the stimuli (Figure 2 of the paper), computed by the analysis

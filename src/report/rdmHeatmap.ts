@@ -5,36 +5,8 @@
  * them becomes one SVG with titles, class ticks and a colour bar.
  */
 import { colourAt, colourSteps } from './colormap.js';
-import { sortedKeys } from './radixOrder.js';
+import { rdmPercentileBlocks } from '../native/rdmHeatmap.js';
 import { rgbToPng } from './render.js';
-
-/**
- * Twice the mean rank (0-based) of every condensed entry among the non-NaN
- * entries (ties share their mean, so the doubled value is an integer: the first
- * plus the last position of the value in sorted order); NaN stays NaN.
- * `m` is the number of non-NaN entries.
- */
-export function doubledRanks(values: Float64Array): { ranks: Float64Array; m: number } {
-  const { idx: order, hi, lo } = sortedKeys(values, true);
-  const m = order.length;
-  const out = new Float64Array(values.length).fill(NaN);
-  for (let first = 0; first < m;) {
-    const h = hi[first]!;
-    const l = lo ? lo[first]! : 0;
-    let end = first + 1;
-    while (end < m && hi[end] === h && (!lo || lo[end] === l)) end++;
-    const r = first + end - 1;
-    for (let k = first; k < end; k++) out[order[k]!] = r;
-    first = end;
-  }
-  return { ranks: out, m };
-}
-
-/** Percentile (0–100) of every condensed entry among all entries (ties share their mean); NaN stays NaN. */
-export function percentiles(values: Float64Array): Float64Array {
-  const { ranks, m } = doubledRanks(values);
-  return ranks.map((r) => (Number.isNaN(r) ? NaN : m > 1 ? (100 * r) / 2 / (m - 1) : 50));
-}
 
 /** Stimulus order for display: by class, stable within a class (file order). */
 export function classOrder(labels: Int32Array | undefined, n: number): Int32Array {
@@ -46,47 +18,15 @@ export function classOrder(labels: Int32Array | undefined, n: number): Int32Arra
 /**
  * Pixels (size × size × RGB) of a percentile RDM in the given stimulus order;
  * when there are more stimuli than pixels, each pixel averages its block (the
- * diagonal counts as percentile 0).
- *
- * The condensed vector is read once, in its own order, and each entry added to
- * its two mirrored pixels (a gather in display order was twice as slow). What a
- * pixel sums is the entries' doubled ranks, integers, so the sum is exact in
- * any order and the pixel's mean percentile is rounded once, at the end.
+ * diagonal counts as percentile 0). The ranking and block means (a sort of
+ * half a million entries per RDM) run natively on a worker thread: the main
+ * thread builds the report's charts meanwhile.
  */
-export function rdmPixels(condensed: Float64Array, n: number, order: Int32Array, size: number): Uint8Array {
-  const { ranks, m } = doubledRanks(condensed);
-  // a lone entry (N = 2) is the 50th percentile: weight 1 at scale 1/2
-  if (m === 1) ranks.forEach((r, i) => { if (!Number.isNaN(r)) ranks[i] = 1; });
-  const scale = m > 1 ? 1 / (2 * (m - 1)) : 0.5;
-  const sum = new Float64Array(size * size);
-  const count = new Float64Array(size * size);
-  // pixel row (as an offset) and column of every stimulus, by its display position
-  const rowOf = new Int32Array(n);
-  const colOf = new Int32Array(n);
-  for (let a = 0; a < n; a++) {
-    const cell = Math.floor((a * size) / n);
-    rowOf[order[a]!] = cell * size;
-    colOf[order[a]!] = cell;
-  }
-  let k = 0;
-  for (let i = 0; i < n; i++) {
-    const ri = rowOf[i]!;
-    const ci = colOf[i]!;
-    count[ri + ci]! += 1; // the diagonal: percentile 0
-    for (let j = i + 1; j < n; j++, k++) {
-      const r = ranks[k]!;
-      if (Number.isNaN(r)) continue;
-      const c1 = ri + colOf[j]!;
-      const c2 = rowOf[j]! + ci;
-      sum[c1]! += r;
-      count[c1]! += 1;
-      sum[c2]! += r;
-      count[c2]! += 1;
-    }
-  }
+export async function rdmPixels(condensed: Float64Array, n: number, order: Int32Array, size: number): Promise<Uint8Array> {
+  const blocks = await rdmPercentileBlocks(condensed, n, order, size);
   const px = new Uint8Array(size * size * 3);
   for (let c = 0; c < size * size; c++) {
-    const rgb = colourAt(count[c]! > 0 ? (sum[c]! * scale) / count[c]! : NaN);
+    const rgb = colourAt(blocks[c]!);
     px[c * 3] = rgb[0];
     px[c * 3 + 1] = rgb[1];
     px[c * 3 + 2] = rgb[2];
@@ -130,8 +70,8 @@ export async function rdmGridSvg(panels: HeatmapPanel[], cols: number, n: number
       }
     }
   }
-  // every panel's PNG is encoded on sharp's threads while the next panel's pixels are computed
-  const pngs = await Promise.all(panels.map((panel) => rgbToPng(rdmPixels(panel.condensed, n, order, size), size, size)));
+  // every panel at once: the native ranking and sharp's PNG encoding share the worker threads
+  const pngs = await Promise.all(panels.map(async (panel) => rgbToPng(await rdmPixels(panel.condensed, n, order, size), size, size)));
   for (const [p, panel] of panels.entries()) {
     const r = Math.floor(p / cols);
     const c = p % cols;
