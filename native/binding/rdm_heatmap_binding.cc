@@ -42,7 +42,7 @@ class HeatmapWorker final : public PromiseWorker {
 
 Napi::Value RdmPercentileBlocks(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  const auto n = static_cast<std::size_t>(GetInteger(info[1], "n", 1, 1 << 20));
+  const auto n = static_cast<std::size_t>(GetInteger(info[1], "n", 1, 1 << 16));
   const std::size_t len = n * (n - 1) / 2;
   FloatArrayArg c = GetFloat64Array(info[0], "condensed");
   if (c.length != len)

@@ -17,7 +17,7 @@ namespace seedscope {
 // value among the non-NaN entries, ties sharing it) / (m − 1), 50 when m = 1;
 // the diagonal is 0 and NaN entries are left out; a block with no entry is NaN.
 // Each block sums doubled ranks, integers, so the sum is exact and the mean
-// is rounded once.
+// is rounded once. n ≤ 65,536 (ranks and indices are 32-bit).
 void percentile_blocks(const double* condensed, std::size_t n, const std::int32_t* order, std::size_t size,
                        double* out);
 

@@ -4,7 +4,7 @@
  * one colour scale), built directly as pixels and encoded as PNG. A grid of
  * them becomes one SVG with titles, class ticks and a colour bar.
  */
-import { colourAt, colourSteps } from './colormap.js';
+import { colourInto, colourSteps } from './colormap.js';
 import { rdmPercentileBlocks } from '../native/rdmHeatmap.js';
 import { rgbToPng } from './render.js';
 
@@ -25,12 +25,7 @@ export function classOrder(labels: Int32Array | undefined, n: number): Int32Arra
 export async function rdmPixels(condensed: Float64Array, n: number, order: Int32Array, size: number): Promise<Uint8Array> {
   const blocks = await rdmPercentileBlocks(condensed, n, order, size);
   const px = new Uint8Array(size * size * 3);
-  for (let c = 0; c < size * size; c++) {
-    const rgb = colourAt(blocks[c]!);
-    px[c * 3] = rgb[0];
-    px[c * 3 + 1] = rgb[1];
-    px[c * 3 + 2] = rgb[2];
-  }
+  for (let c = 0; c < size * size; c++) colourInto(blocks[c]!, px, 3 * c);
   return px;
 }
 
