@@ -72,9 +72,9 @@ export async function rdmGridSvg(panels: HeatmapPanel[], cols: number, n: number
     const c = p % cols;
     const x = left + c * (cell + gap);
     const y = top + r * (cell + gap + 16);
-    const png = pngs[p]!;
+    const png = pngs[p]!.toString('base64');
     parts.push(`<text x="${x}" y="${y - 6}" font-size="12">${esc(panel.title)}</text>`);
-    parts.push(`<image x="${x}" y="${y}" width="${cell}" height="${cell}" preserveAspectRatio="none" style="image-rendering:pixelated" href="data:image/png;base64,${png.toString('base64')}" xlink:href="data:image/png;base64,${png.toString('base64')}"/>`);
+    parts.push(`<image x="${x}" y="${y}" width="${cell}" height="${cell}" preserveAspectRatio="none" style="image-rendering:pixelated" href="data:image/png;base64,${png}" xlink:href="data:image/png;base64,${png}"/>`);
     if (c === 0 && bounds.length <= 20) {
       for (const b of bounds) parts.push(`<text x="${x - 4}" y="${y + b.pos * cell + 3}" font-size="8" text-anchor="end">${esc(b.name.slice(0, 11))}</text>`);
     }
