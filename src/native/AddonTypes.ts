@@ -13,10 +13,11 @@ import type { GramAddon } from './types/gram.js';
 import type { MemoryProbeAddon } from './types/memoryProbe.js';
 import type { MdsAddon } from './types/mds.js';
 import type { RdmFileAddon } from './types/rdmFile.js';
+import type { RdmHeatmapAddon } from './types/rdmHeatmap.js';
 
 export type { BuildInfo, ProgressCallback } from './types/core.js';
 export type { RdmMetric, RdmNativeOptions, RdmNativeResult, NanReason, PeakNativeResult } from './types/rdm.js';
 export type { RdmSplitNativeOptions, RdmSplitNativeResult, RdmSplitPart } from './types/rdmSplit.js';
 
 export type Addon = CoreAddon & RdmAddon & CompareAddon & StatsAddon & BootstrapPearsonAddon & CentroidsAddon
-  & RdmSplitAddon & GramAddon & MemoryProbeAddon & MdsAddon & RdmFileAddon;
+  & RdmSplitAddon & GramAddon & MemoryProbeAddon & MdsAddon & RdmFileAddon & RdmHeatmapAddon;

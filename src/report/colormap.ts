@@ -26,14 +26,30 @@ const TABLES: Record<ColormapName, Rgb[]> = {
 
 /** Colour at t ∈ [0, 1] (clamped; NaN gives mid grey). */
 export function colourAt(t: number, map: ColormapName = 'viridis'): Rgb {
-  if (Number.isNaN(t)) return [128, 128, 128];
+  const out = new Uint8Array(3);
+  colourInto(t, out, 0, map);
+  return [out[0]!, out[1]!, out[2]!];
+}
+
+/**
+ * colourAt written into out[at], out[at + 1], out[at + 2]: the same colour
+ * without an array per call, for the RDM heatmaps' pixels (allocating one per
+ * pixel made colouring 400,000 pixels take 100 ms and feed the collector).
+ */
+export function colourInto(t: number, out: Uint8Array, at: number, map: ColormapName = 'viridis'): void {
+  if (Number.isNaN(t)) {
+    out[at] = out[at + 1] = out[at + 2] = 128;
+    return;
+  }
   const table = TABLES[map];
   const x = Math.min(1, Math.max(0, t)) * (table.length - 1);
   const i = Math.min(table.length - 2, Math.floor(x));
   const f = x - i;
   const a = table[i]!;
   const b = table[i + 1]!;
-  return [0, 1, 2].map((c) => Math.round(a[c]! + f * (b[c]! - a[c]!))) as Rgb;
+  out[at] = Math.round(a[0] + f * (b[0] - a[0]));
+  out[at + 1] = Math.round(a[1] + f * (b[1] - a[1]));
+  out[at + 2] = Math.round(a[2] + f * (b[2] - a[2]));
 }
 
 export function rgbToHex([r, g, b]: Rgb): string {

@@ -37,11 +37,48 @@ const withFinding = (text: string, finding: string | null): string => (finding ?
 /**
  * A figure whose PNG is rasterised in the background (sharp works on libuv's
  * threads), so it overlaps the JavaScript that builds the next figure's SVG.
+ * The SVG may itself still be in the making (the RDM heatmaps' native work).
  */
-function figure(id: string, title: string, caption: string, svg: string, embed: 'svg' | 'png' = 'svg'): Promise<Figure> {
-  const done = svgToPng(svg).then((png) => ({ id, title, caption, svg, png, embed }));
+function figure(id: string, title: string, caption: string, svgDone: string | Promise<string>, embed: 'svg' | 'png' = 'svg'): Promise<Figure> {
+  const done = Promise.resolve(svgDone).then(async (svg) => ({ id, title, caption, svg, png: await svgToPng(svg), embed }));
   done.catch(() => undefined); // awaited with the others at the end; not an unhandled rejection meanwhile
   return done;
+}
+
+/** File-name suffix and title suffix of a zoo's figures (none when the run has one zoo). */
+function naming(z: ZooAnalysisOutput, multi: boolean): { sfx: string; of: string } {
+  return { sfx: multi ? `_${sanitizeFileName(z.result.name)}` : '', of: multi ? ` (${z.result.name})` : '' };
+}
+
+/** RDMs of two instances at the first, middle and last layer (Figure 1 of the paper); the SVG too is built in the background. */
+function heatmapFigure(z: ZooAnalysisOutput, stimuli: StimulusLabels, { sfx, of }: { sfx: string; of: string }): Promise<Figure> {
+  const shown = z.shown;
+  const panels = shown.instances.flatMap((name, ii) => shown.layers.map((layer, li) => ({
+    title: `${name} · ${layer}`,
+    condensed: shown.rdms[li]![ii]!,
+  })));
+  return figure(`rdm_heatmaps${sfx}`, `RDMs of two instances${of}`,
+    'Each RDM of two instances at the first, middle and last layer, as percentiles of its dissimilarities, stimuli sorted by class (one row per instance).',
+    rdmGridSvg(panels, shown.layers.length, shown.n, stimuli.labels, stimuli.classes, `RDMs (percentile of dissimilarity), stimuli sorted by class${of}`));
+}
+
+/** 2-D MDS of the stimuli (Figure 2 of the paper), computed by the analysis; resolves once the SVG is built, `png` later. */
+async function stimulusMdsFigure(z: ZooAnalysisOutput, stimuli: StimulusLabels, { sfx, of }: { sfx: string; of: string }): Promise<{ png: Promise<Figure> }> {
+  const maps = z.stimulusMaps;
+  const points: ScatterPoint[] = [];
+  maps.layers.forEach((layer, li) => maps.instances.forEach((name, ii) => {
+    const coords = maps.maps[li]![ii]!;
+    for (let i = 0; i < z.shown.n; i++) {
+      const cls = stimuli.labels?.[i];
+      points.push({ row: name, column: layer, x: coords[2 * i]!, y: coords[2 * i + 1]!, group: cls === undefined ? 'unlabelled' : stimuli.classes?.[cls] ?? String(cls) });
+    }
+  }));
+  const groups = stimuli.labels ? [...new Set(Array.from(stimuli.labels).sort((a, b) => a - b))].map((c) => stimuli.classes?.[c] ?? String(c)) : ['unlabelled'];
+  return {
+    png: figure(`stimulus_mds${sfx}`, `Stimuli in 2-D (MDS)${of}`,
+      'Each dot is a stimulus placed by classical MDS of one instance\'s RDM (the second instance rotated onto the first), coloured by class.',
+      await renderSvg(scatterPanels(points, maps.instances, maps.layers, groups, { title: `MDS of the stimuli${of}`, groupTitle: 'class' })), 'png'),
+  };
 }
 
 export async function makeFigures(input: FigureInput, onProgress?: (done: number, total: number) => void): Promise<Figure[]> {
@@ -52,6 +89,14 @@ export async function makeFigures(input: FigureInput, onProgress?: (done: number
   const total = 1 + perZoo * zoos.length;
   let done = 0;
   const tick = (): void => onProgress?.(++done, total);
+
+  // the figures with the most background work start first, so that work (the heatmaps' native ranking,
+  // the stimulus maps' rasterising: thousands of points) overlaps the charts built after them
+  const early: { heatmaps: Promise<Figure>; mds: Promise<Figure> }[] = [];
+  for (const z of zoos) {
+    const heatmaps = heatmapFigure(z, stimuli, naming(z, multi));
+    early.push({ heatmaps, mds: (await stimulusMdsFigure(z, stimuli, naming(z, multi))).png });
+  }
 
   // consistency by layer, one line per zoo
   const allLayers = [...new Set(zoos.flatMap((z) => z.result.layers.map((l) => l.name)))];
@@ -71,9 +116,8 @@ export async function makeFigures(input: FigureInput, onProgress?: (done: number
   }
   tick();
 
-  for (const z of zoos) {
-    const sfx = multi ? `_${sanitizeFileName(z.result.name)}` : '';
-    const of = multi ? ` (${z.result.name})` : '';
+  for (const [zi, z] of zoos.entries()) {
+    const { sfx, of } = naming(z, multi);
     const inst = z.result.instances;
     const layers = z.result.layers.map((l) => l.name);
 
@@ -85,31 +129,9 @@ export async function makeFigures(input: FigureInput, onProgress?: (done: number
     }
     tick();
 
-    // RDMs of two instances at the first, middle and last layer (Figure 1 of the paper)
-    const shown = z.shown;
-    const panels = shown.instances.flatMap((name, ii) => shown.layers.map((layer, li) => ({
-      title: `${name} · ${layer}`,
-      condensed: shown.rdms[li]![ii]!,
-    })));
-    figs.push(figure(`rdm_heatmaps${sfx}`, `RDMs of two instances${of}`,
-      'Each RDM of two instances at the first, middle and last layer, as percentiles of its dissimilarities, stimuli sorted by class (one row per instance).',
-      await rdmGridSvg(panels, shown.layers.length, shown.n, stimuli.labels, stimuli.classes, `RDMs (percentile of dissimilarity), stimuli sorted by class${of}`)));
+    figs.push(early[zi]!.heatmaps);
     tick();
-
-    // 2-D MDS of the stimuli (Figure 2 of the paper), computed by the analysis
-    const maps = z.stimulusMaps;
-    const points: ScatterPoint[] = [];
-    maps.layers.forEach((layer, li) => maps.instances.forEach((name, ii) => {
-      const coords = maps.maps[li]![ii]!;
-      for (let i = 0; i < shown.n; i++) {
-        const cls = stimuli.labels?.[i];
-        points.push({ row: name, column: layer, x: coords[2 * i]!, y: coords[2 * i + 1]!, group: cls === undefined ? 'unlabelled' : stimuli.classes?.[cls] ?? String(cls) });
-      }
-    }));
-    const groups = stimuli.labels ? [...new Set(Array.from(stimuli.labels).sort((a, b) => a - b))].map((c) => stimuli.classes?.[c] ?? String(c)) : ['unlabelled'];
-    figs.push(figure(`stimulus_mds${sfx}`, `Stimuli in 2-D (MDS)${of}`,
-      'Each dot is a stimulus placed by classical MDS of one instance\'s RDM (the second instance rotated onto the first), coloured by class.',
-      await renderSvg(scatterPanels(points, maps.instances, maps.layers, groups, { title: `MDS of the stimuli${of}`, groupTitle: 'class' })), 'png'));
+    figs.push(early[zi]!.mds);
     tick();
 
     if (z.result.second_order) {

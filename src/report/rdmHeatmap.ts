@@ -4,25 +4,9 @@
  * one colour scale), built directly as pixels and encoded as PNG. A grid of
  * them becomes one SVG with titles, class ticks and a colour bar.
  */
-import { colourAt, colourSteps } from './colormap.js';
-import { ascendingOrder } from './radixOrder.js';
+import { colourInto, colourSteps } from './colormap.js';
+import { rdmPercentileBlocks } from '../native/rdmHeatmap.js';
 import { rgbToPng } from './render.js';
-
-/** Percentile (0–100) of every condensed entry among all entries (ties share their mean); NaN stays NaN. */
-export function percentiles(values: Float64Array): Float64Array {
-  const order = ascendingOrder(values);
-  const m = order.length;
-  const out = new Float64Array(values.length).fill(NaN);
-  for (let first = 0; first < m;) {
-    const v = values[order[first]!]!;
-    let end = first + 1;
-    while (end < m && values[order[end]!] === v) end++;
-    const p = m > 1 ? (100 * (first + end - 1)) / 2 / (m - 1) : 50;
-    for (let k = first; k < end; k++) out[order[k]!] = p;
-    first = end;
-  }
-  return out;
-}
 
 /** Stimulus order for display: by class, stable within a class (file order). */
 export function classOrder(labels: Int32Array | undefined, n: number): Int32Array {
@@ -33,36 +17,15 @@ export function classOrder(labels: Int32Array | undefined, n: number): Int32Arra
 
 /**
  * Pixels (size × size × RGB) of a percentile RDM in the given stimulus order;
- * when there are more stimuli than pixels, each pixel averages its block.
+ * when there are more stimuli than pixels, each pixel averages its block (the
+ * diagonal counts as percentile 0). The ranking and block means (a sort of
+ * half a million entries per RDM) run natively on a worker thread: the main
+ * thread builds the report's charts meanwhile.
  */
-export function rdmPixels(condensed: Float64Array, n: number, order: Int32Array, size: number): Uint8Array {
-  const pct = percentiles(condensed);
-  const sum = new Float64Array(size * size);
-  const count = new Float64Array(size * size);
-  const colCell = new Int32Array(n);
-  for (let b = 0; b < n; b++) colCell[b] = Math.floor((b * size) / n);
-  // start of row i in the condensed vector, minus i + 1: entry (i, j > i) is rowBase[i] + j
-  const rowBase = new Float64Array(n);
-  for (let i = 0; i < n; i++) rowBase[i] = i * n - (i * (i + 1)) / 2 - i - 1;
-  for (let a = 0; a < n; a++) {
-    const rowCell = Math.floor((a * size) / n) * size;
-    const ia = order[a]!;
-    for (let b = 0; b < n; b++) {
-      const ib = order[b]!;
-      const v = ia === ib ? 0 : ia < ib ? pct[rowBase[ia]! + ib]! : pct[rowBase[ib]! + ia]!;
-      if (Number.isNaN(v)) continue;
-      const cell = rowCell + colCell[b]!;
-      sum[cell]! += v;
-      count[cell]! += 1;
-    }
-  }
+export async function rdmPixels(condensed: Float64Array, n: number, order: Int32Array, size: number): Promise<Uint8Array> {
+  const blocks = await rdmPercentileBlocks(condensed, n, order, size);
   const px = new Uint8Array(size * size * 3);
-  for (let c = 0; c < size * size; c++) {
-    const rgb = colourAt(count[c]! > 0 ? sum[c]! / count[c]! / 100 : NaN);
-    px[c * 3] = rgb[0];
-    px[c * 3 + 1] = rgb[1];
-    px[c * 3 + 2] = rgb[2];
-  }
+  for (let c = 0; c < size * size; c++) colourInto(blocks[c]!, px, 3 * c);
   return px;
 }
 
@@ -102,14 +65,16 @@ export async function rdmGridSvg(panels: HeatmapPanel[], cols: number, n: number
       }
     }
   }
+  // every panel at once: the native ranking and sharp's PNG encoding share the worker threads
+  const pngs = await Promise.all(panels.map(async (panel) => rgbToPng(await rdmPixels(panel.condensed, n, order, size), size, size)));
   for (const [p, panel] of panels.entries()) {
     const r = Math.floor(p / cols);
     const c = p % cols;
     const x = left + c * (cell + gap);
     const y = top + r * (cell + gap + 16);
-    const png = await rgbToPng(rdmPixels(panel.condensed, n, order, size), size, size);
+    const png = pngs[p]!.toString('base64');
     parts.push(`<text x="${x}" y="${y - 6}" font-size="12">${esc(panel.title)}</text>`);
-    parts.push(`<image x="${x}" y="${y}" width="${cell}" height="${cell}" preserveAspectRatio="none" style="image-rendering:pixelated" href="data:image/png;base64,${png.toString('base64')}" xlink:href="data:image/png;base64,${png.toString('base64')}"/>`);
+    parts.push(`<image x="${x}" y="${y}" width="${cell}" height="${cell}" preserveAspectRatio="none" style="image-rendering:pixelated" href="data:image/png;base64,${png}" xlink:href="data:image/png;base64,${png}"/>`);
     if (c === 0 && bounds.length <= 20) {
       for (const b of bounds) parts.push(`<text x="${x - 4}" y="${y + b.pos * cell + 3}" font-size="8" text-anchor="end">${esc(b.name.slice(0, 11))}</text>`);
     }
