@@ -8,7 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { cliPath, isOneLineError, runCli } from '../helpers/cli.js';
@@ -94,6 +94,13 @@ test('2 and 5 array tasks give the local results; a rerun submits only the analy
       assert.equal(again.code, 0, again.stderr);
       assert.match(again.stderr, /0 of 10 instances need RDMs; the analysis job/);
       assert.doesNotMatch(again.stderr, /array job \d/);
+      // an analysis job that fails: its error line and log; -o is a folder seedscope must not replace
+      mkdirSync(join(work.dir, 'taken'));
+      writeFileSync(join(work.dir, 'taken', 'thesis.docx'), 'mine');
+      const bad = await runCli([...args.slice(0, -1), 'taken'], { cwd: work.dir, env: slurmEnv, timeoutMs: 240_000 });
+      assert.equal(bad.code, 1, bad.stderr);
+      assert.match(bad.stderr.trim().split('\n').at(-1)!, /^seedscope: the analysis job \d+ failed \(exit code 1:0\): -o \S*taken exists and is not a seedscope output.*; its log is \S+\/analysis-\d+\.log$/);
+      assert.equal(readFileSync(join(work.dir, 'taken', 'thesis.docx'), 'utf8'), 'mine');
     }
   }
   t.diagnostic(`local run and 3 slurm runs: ${((performance.now() - started) / 1000).toFixed(1)} s`);

@@ -8,7 +8,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
-import { UserError } from '../../errors.js';
+import { CancelledError, UserError } from '../../errors.js';
 import { workUnits } from '../../pipeline/fillRdmCache.js';
 import { prepareZoos, type RunOptions } from '../../pipeline/runPipeline.js';
 import { analysisScript, jobArguments, rdmArrayScript, shares, shellQuote, splitArgs, type ScriptContext } from './batchScripts.js';
@@ -62,13 +62,22 @@ function attachCommand(ctx: SlurmContext, analysisId: string): string {
 
 export async function runOnSlurm(opts: RunOptions, so: SlurmOptions, ctx: SlurmContext): Promise<SlurmOutcome> {
   const cacheDir = sharedCache(opts, ctx.cwd);
-  const waitOpts = (id: string) => ({ signal: ctx.signal, progress: ctx.say, attachHint: attachCommand(ctx, id), pollMs: Number(process.env.SEEDSCOPE_SLURM_POLL_MS) || undefined });
+  const waitOpts = () => ({ signal: ctx.signal, progress: ctx.say, pollMs: Number(process.env.SEEDSCOPE_SLURM_POLL_MS) || undefined });
+  const wait = async (record: SubmissionRecord): Promise<void> => {
+    try {
+      await waitForJobs(record, waitOpts());
+    } catch (err) {
+      // Ctrl-C stops the waiting, not the jobs: say how to come back (before the final error line)
+      if (err instanceof CancelledError) process.stderr.write(`seedscope: the jobs keep running; wait for them with: ${attachCommand(ctx, record.analysis)}\n`);
+      throw err;
+    }
+  };
   if (so.attach !== undefined) {
     if (!/^\d+$/.test(so.attach)) throw new UserError(`--attach: expected the job id of an analysis job (digits) but received ${JSON.stringify(so.attach)}`, 2);
     const path = recordPath(cacheDir, so.attach);
     if (!existsSync(path)) throw new UserError(`--attach ${so.attach}: expected ${path}, the record of a submission with this --cache, but there is none`);
     const record = JSON.parse(readFileSync(path, 'utf8')) as SubmissionRecord;
-    await waitForJobs(record, waitOpts(record.analysis));
+    await wait(record);
     return { outputDir: record.output, record };
   }
   const slurmArgs = splitArgs(so.slurmArgs ?? '');
@@ -121,6 +130,6 @@ export async function runOnSlurm(opts: RunOptions, so: SlurmOptions, ctx: SlurmC
     ].join('\n'));
     return { record };
   }
-  await waitForJobs(record, waitOpts(analysisId));
+  await wait(record);
   return { outputDir: record.output, record };
 }

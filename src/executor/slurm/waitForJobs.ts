@@ -59,8 +59,6 @@ export interface WaitOptions {
   /** one progress line, when what it says changes (absent: silent) */
   progress?: (line: string) => void;
   pollMs?: number;
-  /** the line that tells how to attach later (said when the wait is interrupted) */
-  attachHint: string;
 }
 
 const sleep = (ms: number, signal: AbortSignal): Promise<void> => new Promise((resolve) => {
@@ -78,7 +76,7 @@ export async function waitForJobs(rec: SubmissionRecord, opts: WaitOptions): Pro
   const pollMs = opts.pollMs ?? 2000;
   let said = '';
   for (;;) {
-    if (opts.signal.aborted) throw new CancelledError(`stopped waiting; the jobs keep running: ${opts.attachHint}`);
+    if (opts.signal.aborted) throw new CancelledError();
     // the array's tasks: live records, then the final ones of tasks the controller forgot
     const done = new Set<number>();
     let running = 0;
