@@ -148,9 +148,9 @@ export function registerRun(program: Command, engines: () => AnalysisEngines = (
         return;
       }
       if (opts.executor === 'slurm' && !opts.plan) {
-        const out = await runOnSlurm(opts, { slurmArgs: opts.slurmArgs, tasks: opts.tasks, wait: opts.wait, dryRun: opts.dryRun, attach: opts.attach }, {
+        const out = await runOnSlurm(opts, { slurmArgs: opts.slurmArgs, tasks: opts.tasks, wait: opts.wait, dryRun: opts.dryRun, attach: opts.attach, json: opts.json }, {
           argv: process.argv.slice(process.argv.indexOf('run', 2) + 1), node: process.execPath, entry: resolve(process.argv[1]!), cwd: process.cwd(),
-          signal: interruptController.signal,
+          signal: interruptController.signal, warn,
           say: opts.json || opts.quiet ? undefined : (line) => process.stderr.write(`${line}\n`),
           print: (text) => process.stdout.write(text),
         });

@@ -20,6 +20,8 @@ type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
 
 const SCRIPT = join(packageRoot, 'test', 'slurm', 'local-cluster.sh');
 const SMALL = ['--per-class', '10', '--permutations', '20', '--bootstrap', '20', '--threads', '1'];
+/** a job that hangs is ended by SLURM (TIMEOUT, reported with its log) before the client's timeout */
+const LIMIT = '--time=3';
 const work = tempDir('seedscope-slurm-test-');
 const stateDir = join(work.dir, 'cluster');
 let slurmEnv: NodeJS.ProcessEnv | null = null;
@@ -82,7 +84,7 @@ test('2 and 5 array tasks give the local results; a rerun submits only the analy
   assert.equal(local.code, 0, local.stderr);
   for (const tasks of [2, 5]) {
     const cache = join(work.dir, `cache-${tasks}`);
-    const args = ['run', '--executor', 'slurm', '--tasks', String(tasks), ...SMALL, '--cache', cache, '-o', `slurm${tasks}`];
+    const args = ['run', '--executor', 'slurm', '--tasks', String(tasks), '--slurm-args', LIMIT, ...SMALL, '--cache', cache, '-o', `slurm${tasks}`];
     const r = await runCli(args, { cwd: work.dir, env: slurmEnv, timeoutMs: 240_000 });
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, new RegExp(`10 of 10 instances need RDMs: an array job of ${tasks} tasks`));
@@ -111,7 +113,7 @@ test('a failed array task: its id and log in one line, exit code 1, the analysis
   const zoo = join(work.dir, 'zoo-broken');
   cpSync(join(packageRoot, 'models', 'fmnist-allcnnc'), zoo, { recursive: true });
   const args = ['run', '--executor', 'slurm', '--zoo', zoo, '--tasks', '5', ...SMALL, '--cache', join(work.dir, 'cache-fail'), '-o', 'fail'];
-  const submitted = await runCli([...args, '--slurm-args', '--hold', '--no-wait'], { cwd: work.dir, env: slurmEnv });
+  const submitted = await runCli([...args, '--slurm-args', `--hold ${LIMIT}`, '--no-wait'], { cwd: work.dir, env: slurmEnv });
   assert.equal(submitted.code, 0, submitted.stderr);
   const arrayId = submitted.stdout.match(/^array job: (\d+)$/m)?.[1];
   const analysisId = submitted.stdout.match(/^analysis job: (\d+)$/m)?.[1];

@@ -21,6 +21,8 @@ export interface SlurmOptions {
   wait: boolean;
   dryRun?: boolean;
   attach?: string;
+  /** --no-wait prints a JSON document instead of lines */
+  json?: boolean;
 }
 
 export interface SlurmContext {
@@ -31,6 +33,8 @@ export interface SlurmContext {
   entry: string;
   cwd: string;
   signal: AbortSignal;
+  /** a line on stderr, also with --quiet */
+  warn: (message: string) => void;
   /** progress and notes (stderr); absent: silent */
   say?: (line: string) => void;
   /** what goes to stdout (the dry run's scripts, --no-wait's job ids) */
@@ -68,7 +72,7 @@ export async function runOnSlurm(opts: RunOptions, so: SlurmOptions, ctx: SlurmC
       await waitForJobs(record, waitOpts());
     } catch (err) {
       // Ctrl-C stops the waiting, not the jobs: say how to come back (before the final error line)
-      if (err instanceof CancelledError) process.stderr.write(`seedscope: the jobs keep running; wait for them with: ${attachCommand(ctx, record.analysis)}\n`);
+      if (err instanceof CancelledError) ctx.warn(`the jobs keep running; wait for them with: ${attachCommand(ctx, record.analysis)}`);
       throw err;
     }
   };
@@ -121,6 +125,10 @@ export async function runOnSlurm(opts: RunOptions, so: SlurmOptions, ctx: SlurmC
   writeFileSync(recordPath(cacheDir, analysisId), JSON.stringify(record, null, 2) + '\n');
   ctx.say?.(`slurm: ${summary}: ${arrayId !== null ? `array job ${arrayId}, ` : ''}analysis job ${analysisId} (logs in ${dir})`);
   if (!so.wait) {
+    if (so.json) {
+      ctx.print(JSON.stringify({ ...record, analysis_log: analysisLog(record), attach: attachCommand(ctx, analysisId) }, null, 2) + '\n');
+      return { record };
+    }
     ctx.print([
       `array job: ${arrayId ?? 'none (every RDM is cached)'}`,
       `analysis job: ${analysisId}`,
