@@ -11,12 +11,17 @@ import { fmtGiB, type RunPlan } from '../pipeline/planRun.js';
 import { planPipeline, runPipeline, type RunOptions } from '../pipeline/runPipeline.js';
 import type { ResultsDocument, ZooSection } from '../report/results.js';
 import { DEFAULT_STIMULI } from '../stimuli/loadStimuli.js';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { UserError } from '../errors.js';
+import { runOnSlurm } from '../executor/slurm/runOnSlurm.js';
+import { fillRdmCache } from '../pipeline/fillRdmCache.js';
 import { interruptController } from './interrupt.js';
 import { printJson, warn } from './output.js';
 import {
   addExtractionOptions, addStimuliOptions, addZooOptions, cacheDirOption, compareMethodOption, jsonOption, metricOption, permutationsOption, quietOption, seedOption,
 } from './options.js';
-import { intArg, numberArg } from './parsers.js';
+import { choiceArg, intArg, numberArg } from './parsers.js';
 import { phaseBars } from './phaseBars.js';
 
 function fmt(v: number | null | undefined, digits = 3): string {
@@ -72,6 +77,39 @@ export function planText(plan: RunPlan): string {
   return lines.join('\n') + '\n';
 }
 
+const EXECUTORS = ['local', 'slurm'] as const;
+
+interface RunCliOptions extends RunOptions {
+  json?: boolean;
+  quiet?: boolean;
+  plan?: boolean;
+  executor: (typeof EXECUTORS)[number];
+  slurmArgs?: string;
+  tasks?: number;
+  wait: boolean;
+  dryRun?: boolean;
+  attach?: string;
+  onlyRdms?: boolean;
+  instances?: number[];
+}
+
+/** `--instances 0,3,4`: instance numbers ≥ 0. */
+function indexListArg(value: string): number[] {
+  return value.split(',').map((s) => intArg(0)(s.trim()));
+}
+
+/** The executor's options make sense only together; one line naming what was expected otherwise. */
+function checkExecutorOptions(o: RunCliOptions): void {
+  if (o.executor !== 'slurm') {
+    const used = [o.slurmArgs !== undefined && '--slurm-args', o.tasks !== undefined && '--tasks', !o.wait && '--no-wait', o.dryRun && '--dry-run', o.attach !== undefined && '--attach'].filter(Boolean);
+    if (used.length > 0) throw new UserError(`${used.join(', ')}: expected --executor slurm with ${used.length === 1 ? 'this option' : 'these options'}`, 2);
+  }
+  if (o.onlyRdms && o.instances === undefined) throw new UserError('--only-rdms: expected --instances with the instance numbers to compute', 2);
+  if (o.instances !== undefined && !o.onlyRdms) throw new UserError('--instances: expected --only-rdms with it (it is for the array tasks of --executor slurm)', 2);
+  if (o.onlyRdms && o.executor === 'slurm') throw new UserError('--only-rdms: expected --executor local (it is what an array task runs)', 2);
+  if (o.executor === 'slurm' && o.attach !== undefined && o.dryRun) throw new UserError('--attach, --dry-run: expected one of them', 2);
+}
+
 export function registerRun(program: Command, engines: () => AnalysisEngines = () => nativeEngines({ warn })): void {
   const cmd = program
     .command('run')
@@ -93,7 +131,35 @@ export function registerRun(program: Command, engines: () => AnalysisEngines = (
     .addOption(jsonOption('print results.json to stdout (and nothing else there)'))
     .addOption(quietOption())
     .option('--plan', 'print the plan (memory, disk, step sizes) and exit without running')
-    .action(async (opts: RunOptions & { json?: boolean; quiet?: boolean; plan?: boolean }) => {
+    .addOption(new Option('--executor <e>', 'where the work runs: local (this process) | slurm (an sbatch array job fills --cache with the RDMs, a dependent job runs the analysis)').argParser(choiceArg(EXECUTORS)).default('local'))
+    .addOption(new Option('--slurm-args <args>', 'with --executor slurm: options for every sbatch, as one string (e.g. "--partition=gpu --time=01:00:00")'))
+    .addOption(new Option('--tasks <n>', 'with --executor slurm: array tasks to share the instances that miss RDMs (default: one per instance)').argParser(intArg(1, 100000)))
+    .addOption(new Option('--no-wait', 'with --executor slurm: submit, print the job ids and the command that waits for them, and exit'))
+    .addOption(new Option('--dry-run', 'with --executor slurm: print the batch scripts and sbatch commands without submitting'))
+    .addOption(new Option('--attach <jobid>', 'with --executor slurm: wait for the analysis job of an earlier --no-wait submission (same --cache)'))
+    .addOption(new Option('--only-rdms', 'internal (the array tasks of --executor slurm): fill the cache with the RDMs of --instances and exit').hideHelp())
+    .addOption(new Option('--instances <list>', 'internal: with --only-rdms, the instance numbers across the zoos, comma-separated').argParser(indexListArg).hideHelp())
+    .action(async (opts: RunCliOptions) => {
+      checkExecutorOptions(opts);
+      if (opts.onlyRdms) {
+        const r = await fillRdmCache(opts, opts.instances!, { engines: engines(), signal: interruptController.signal, warn, onEvent: phaseBars(!opts.json && !opts.quiet) });
+        if (opts.json) printJson(r);
+        else if (!opts.quiet) process.stderr.write(`RDMs of ${r.instances.join(', ')}: ${r.computed} computed, ${r.reused} found in the cache\n`);
+        return;
+      }
+      if (opts.executor === 'slurm' && !opts.plan) {
+        const out = await runOnSlurm(opts, { slurmArgs: opts.slurmArgs, tasks: opts.tasks, wait: opts.wait, dryRun: opts.dryRun, attach: opts.attach, json: opts.json }, {
+          argv: process.argv.slice(process.argv.indexOf('run', 2) + 1), node: process.execPath, entry: resolve(process.argv[1]!), cwd: process.cwd(),
+          signal: interruptController.signal, warn,
+          say: opts.json || opts.quiet ? undefined : (line) => process.stderr.write(`${line}\n`),
+          print: (text) => process.stdout.write(text),
+        });
+        if (out.outputDir === undefined) return;
+        const doc = JSON.parse(readFileSync(join(out.outputDir, 'results.json'), 'utf8')) as ResultsDocument;
+        if (opts.json) printJson(doc);
+        else if (!opts.quiet) process.stderr.write(summaryTable(doc, out.outputDir));
+        return;
+      }
       if (opts.plan) {
         const plan = await planPipeline(opts);
         if (opts.json) printJson(plan);

@@ -131,7 +131,7 @@ export async function planPipeline(opts: RunOptions): Promise<RunPlan> {
   return planFor(await prepareZoos(opts), opts, cacheDir);
 }
 
-function planFor(prepared: readonly PreparedZoo[], opts: RunOptions, cacheDir: string): RunPlan {
+export function planFor(prepared: readonly PreparedZoo[], opts: RunOptions, cacheDir: string): RunPlan {
   const cache = new RdmCache(cacheDir);
   const first = prepared[0]!;
   const classes = first.labels.labels ? new Set(first.labels.labels).size : 0;
