@@ -30,7 +30,8 @@ let skipReason = '';
 before(() => {
   const r = spawnSync('bash', [SCRIPT, 'up'], { env: { ...process.env, SEEDSCOPE_SLURM_DIR: stateDir }, encoding: 'utf8', timeout: 180_000 });
   const conf = r.stdout.match(/export SLURM_CONF=(\S+)/)?.[1];
-  if (r.status === 0 && conf) slurmEnv = { SLURM_CONF: conf, SEEDSCOPE_SLURM_POLL_MS: '500' };
+  // sbatch exports the environment to the jobs: not the test runner's own variables
+  if (r.status === 0 && conf) slurmEnv = { SLURM_CONF: conf, SEEDSCOPE_SLURM_POLL_MS: '500', NODE_TEST_CONTEXT: undefined };
   else skipReason = `no SLURM cluster could be started here (${(r.stderr || r.error?.message || '').trim().split('\n').at(-1)})`;
 });
 
