@@ -49,3 +49,21 @@ export function installInterruptHandler(): void {
     cancelAllNative(); // false without an addon: nothing native to cancel
   });
 }
+
+/**
+ * A reader that goes away (`seedscope … | head`) closes standard output: the
+ * next write fails with EPIPE, which Node raises as an unhandled 'error' event
+ * (a stack trace). End instead as a program ended by SIGPIPE does, quietly with
+ * 141 (128 + 13), after cancelling native work and removing staging folders.
+ * Other write failures of standard output are one line and exit code 1; a
+ * closed standard error is ignored (there is no one left to tell).
+ */
+export function installBrokenPipeHandler(): void {
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    cancelAllNative();
+    if (err.code === 'EPIPE') exitNow(141);
+    say(`cannot write to standard output (${err.code ?? err.message})`);
+    exitNow(1);
+  });
+  process.stderr.on('error', () => { /* nothing to tell */ });
+}

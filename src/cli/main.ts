@@ -4,9 +4,10 @@
  * The handler is installed before the program's modules load (onnxruntime,
  * vega, …: a few hundred milliseconds), so an early Ctrl-C too is handled.
  */
-import { installInterruptHandler, interruptController } from './interrupt.js';
+import { installBrokenPipeHandler, installInterruptHandler, interruptController } from './interrupt.js';
 
 installInterruptHandler();
+installBrokenPipeHandler();
 const { buildProgram, exitCodeFor } = await import('./program.js');
 
 async function main(): Promise<void> {
