@@ -25,4 +25,18 @@ seedscope::RdmMetric GetRdmMetric(const Napi::Value& v) {
   return seedscope::RdmMetric::Correlation;
 }
 
+Napi::Object RdmWithNanList(Napi::Env env, const std::vector<seedscope::NanStimulus>& nan, Napi::Value rdm) {
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("rdm", rdm);
+  Napi::Array idx = Napi::Array::New(env, nan.size());
+  Napi::Array why = Napi::Array::New(env, nan.size());
+  for (std::size_t i = 0; i < nan.size(); ++i) {
+    idx.Set(static_cast<uint32_t>(i), Napi::Number::New(env, static_cast<double>(nan[i].index)));
+    why.Set(static_cast<uint32_t>(i), Napi::String::New(env, seedscope::nan_reason_name(nan[i].reason)));
+  }
+  o.Set("nanStimuli", idx);
+  o.Set("nanReasons", why);
+  return o;
+}
+
 }  // namespace seedscope_binding

@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <vector>
 
 #include "args.h"
 #include "rdm.h"
@@ -27,5 +28,8 @@ ActivationsArg GetActivations(const Napi::CallbackInfo& info);
 
 // options.metric: correlation (default), cosine, euclidean or sqeuclidean.
 seedscope::RdmMetric GetRdmMetric(const Napi::Value& v);
+
+// The result object of one RDM: { rdm, nanStimuli: [index…], nanReasons: [reason…] }.
+Napi::Object RdmWithNanList(Napi::Env env, const std::vector<seedscope::NanStimulus>& nan, Napi::Value rdm);
 
 }  // namespace seedscope_binding

@@ -44,16 +44,7 @@ class RdmWorker : public PromiseWorker {
   }
 
   Napi::Value Result(Napi::Env env) override {
-    Napi::Object o = Napi::Object::New(env);
-    o.Set("rdm", out_.Value());
-    Napi::Array idx = Napi::Array::New(env, nan_.size());
-    Napi::Array why = Napi::Array::New(env, nan_.size());
-    for (std::size_t i = 0; i < nan_.size(); ++i) {
-      idx.Set(static_cast<uint32_t>(i), Napi::Number::New(env, static_cast<double>(nan_[i].index)));
-      why.Set(static_cast<uint32_t>(i), Napi::String::New(env, seedscope::nan_reason_name(nan_[i].reason)));
-    }
-    o.Set("nanStimuli", idx);
-    o.Set("nanReasons", why);
+    Napi::Object o = RdmWithNanList(env, nan_, out_.Value());
     o.Set("kernel", seedscope::gram_kernel_name());
     return o;
   }

@@ -19,21 +19,6 @@ namespace seedscope_binding {
 
 namespace {
 
-
-Napi::Object NanList(Napi::Env env, const std::vector<seedscope::NanStimulus>& nan, Napi::Float64Array rdm) {
-  Napi::Object o = Napi::Object::New(env);
-  o.Set("rdm", rdm);
-  Napi::Array idx = Napi::Array::New(env, nan.size());
-  Napi::Array why = Napi::Array::New(env, nan.size());
-  for (std::size_t i = 0; i < nan.size(); ++i) {
-    idx.Set(static_cast<uint32_t>(i), Napi::Number::New(env, static_cast<double>(nan[i].index)));
-    why.Set(static_cast<uint32_t>(i), Napi::String::New(env, seedscope::nan_reason_name(nan[i].reason)));
-  }
-  o.Set("nanStimuli", idx);
-  o.Set("nanReasons", why);
-  return o;
-}
-
 class RdmSplitWorker : public PromiseWorker {
  public:
   RdmSplitWorker(Napi::Env env, FloatArrayArg acts, std::size_t n, std::size_t d, std::vector<std::int32_t> labels,
@@ -58,9 +43,9 @@ class RdmSplitWorker : public PromiseWorker {
 
   Napi::Value Result(Napi::Env env) override {
     Napi::Object o = Napi::Object::New(env);
-    o.Set("full", NanList(env, nan_.full, full_.Value()));
-    o.Set("centroids", NanList(env, nan_.centroids, centroids_.Value()));
-    o.Set("removed", NanList(env, nan_.removed, removed_.Value()));
+    o.Set("full", RdmWithNanList(env, nan_.full, full_.Value()));
+    o.Set("centroids", RdmWithNanList(env, nan_.centroids, centroids_.Value()));
+    o.Set("removed", RdmWithNanList(env, nan_.removed, removed_.Value()));
     Napi::Array classes = Napi::Array::New(env, classes_.size());
     for (std::size_t c = 0; c < classes_.size(); ++c)
       classes.Set(static_cast<uint32_t>(c), Napi::Number::New(env, classes_[c]));
