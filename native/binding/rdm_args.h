@@ -1,5 +1,6 @@
-// Arguments the RDM operations share (computeRdm, computeRdmSplit): the
-// activations with their n and d, and options.metric. Checked once here.
+// What the RDM operations share (computeRdm, computeRdmSplit, computeRdmFromFile):
+// the activations with their n and d, options.metric, and the result object of
+// one RDM with its NaN list. Arguments are checked once here.
 #pragma once
 
 #include <napi.h>

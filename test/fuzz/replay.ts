@@ -4,22 +4,13 @@
  * executable does, and the runner of saved failures (regression tests).
  */
 import { spawn } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join } from 'node:path';
 import { packageRoot } from '../../src/native/addon.js';
 import { SEED_FILES, resolveArgs } from './cases.js';
 import type { CaseResult } from './worker.js';
-
-function listFiles(dir: string, root = dir): string[] {
-  const out: string[] = [];
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) out.push(relative(root, p) + '/', ...listFiles(p, root));
-    else out.push(relative(root, p));
-  }
-  return out;
-}
+import { listFiles } from './listFiles.js';
 
 export interface SavedCase {
   index: number;

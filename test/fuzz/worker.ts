@@ -12,11 +12,12 @@
  * only what did not go through process.stderr.write (onnxruntime's and other
  * native logs), between markers that say which case it belongs to.
  */
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { buildProgram, exitCodeFor } from '../../src/cli/program.js';
 import { reopenStderr } from '../../src/cli/output.js';
 import { SEED_FILES, fuzzCase, resolveArgs } from './cases.js';
+import { listFiles } from './listFiles.js';
 
 export interface CaseResult {
   index: number;
@@ -29,16 +30,6 @@ export interface CaseResult {
   ms: number;
   /** files in the case folder that were not there before the run (any run) */
   created: string[];
-}
-
-function listFiles(dir: string, root = dir): string[] {
-  const out: string[] = [];
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) out.push(relative(root, p) + '/', ...listFiles(p, root));
-    else out.push(relative(root, p));
-  }
-  return out;
 }
 
 let capturing = false;
