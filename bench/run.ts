@@ -89,7 +89,7 @@ export async function benchRun(opts: BenchRunOptions = {}, ctx: { signal?: Abort
     const { doc } = await runPipeline({
       zoo: zoo ? [zoo] : undefined, stimuli, resize: true, device: 'cpu', metric: 'correlation', compare: 'r2', permutations, bootstrap,
       // a cold run unless a cache is given: the benchmark measures the computation
-      seed: 0, threads, output: join(out, 'out'), saveRdms: false, cache: opts.cache ?? false,
+      seed: 0, threads, output: join(out, 'out'), saveRdms: false, cache: opts.cache ?? false, memoStatistics: false,
     }, { command: 'seedscope bench run', engines: nativeEngines({ warn }), signal: ctx.signal ?? new AbortController().signal, warn });
     // the floors, on the same zoo, stimuli and layers, after the run (so they do not warm it)
     const z = loadZoo(zoo ?? defaultZooDir());

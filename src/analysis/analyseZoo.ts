@@ -12,7 +12,7 @@ import { analyseBehaviour } from './behaviour.js';
 import { withinBetweenIndices } from './classStructure.js';
 import { collectRdms } from './collectRdms.js';
 import { baseMethod, consistencyOf, consistencyWithinBetween, pairList, toRows, type Consistency, type PairPValues } from './consistency.js';
-import type { AnalysisEngines } from './engines.js';
+import type { AnalysisEngines, BootstrapResult, MantelFamilyResult } from './engines.js';
 import { PhaseTimer } from './phases.js';
 import { readLayer, type RdmSet } from './rdmSet.js';
 import { secondOrder } from './secondOrder.js';
@@ -63,6 +63,9 @@ export async function analyseZoo(name: string, set: RdmSet, predictions: ZooPred
   if (!labels) skipped.push('the stimuli have no labels: centroid/exemplar analysis, accuracy, error consistency and confusion matrices skipped');
 
   const split = labels ? withinBetweenIndices(labels) : undefined;
+  // statistics are memoised only where every RDM is named by its content (the cache's keys)
+  const memo = opts.memo && set.contentKey ? opts.memo : undefined;
+  const layerKeys = (li: number): string[] => instances.map((_, i) => set.contentKey!(li, i, 'full'));
   const layers: LayerResult[] = [];
   const observed: Float64Array[] = []; // per layer, the K × K matrix of `method` (the Mantel tests' observed statistics)
   const consistencyOfLayer = (vectors: readonly Float64Array[]) => consistencyOf(vectors, method, opts.threads, engines);
@@ -103,7 +106,11 @@ export async function analyseZoo(name: string, set: RdmSet, predictions: ZooPred
     });
     if (k >= 2 && opts.bootstrap > 0) {
       await timer.time('bootstrap', async () => {
-        const b = await engines.stats.bootstrapMean({ rdms: full!, n, method: statMethod, samples: opts.bootstrap, seed: opts.seed, threads: opts.threads });
+        const inputs = memo ? { kind: 'bootstrap', rdms: layerKeys(li), n, method: statMethod, samples: opts.bootstrap, seed: opts.seed } : null;
+        const stored = inputs ? bootstrapFromJson(memo!.get(inputs)) : null;
+        const b = stored
+          ?? await engines.stats.bootstrapMean({ rdms: full!, n, method: statMethod, samples: opts.bootstrap, seed: opts.seed, threads: opts.threads });
+        if (inputs && !stored) memo!.put(inputs, bootstrapToJson(b));
         result.consistency.ci95 = [b.lo, b.hi];
         result.consistency.ci_method = `${b.over === 'both' ? 'two-factor bootstrap (stimuli × instances)' : `bootstrap over ${b.over}`}, ${b.interval}, ${opts.bootstrap} samples, mean ${statMethod}`;
         timer.progress('bootstrap', name, li + 1, set.layers.length);
@@ -144,7 +151,9 @@ export async function analyseZoo(name: string, set: RdmSet, predictions: ZooPred
   if (k >= 2) {
     if (opts.permutations > 0) {
       await timer.time('mantel', async () => {
-        const m = await engines.stats.mantelFamily({
+        const inputs = memo ? { kind: 'mantel', rdms: set.layers.map((_, li) => layerKeys(li)), n, method, permutations: opts.permutations, seed: opts.seed } : null;
+        const stored = inputs ? mantelFromJson(memo!.get(inputs), set.layers.length, k) : null;
+        const m = stored ?? await engines.stats.mantelFamily({
           layers: {
             count: set.layers.length,
             load: (li) => {
@@ -157,6 +166,7 @@ export async function analyseZoo(name: string, set: RdmSet, predictions: ZooPred
           onProgress: timer.reporter('mantel', name),
           maxRdms: mantelRdmsWithin(opts.memory ?? Number.POSITIVE_INFINITY, n),
         });
+        if (inputs && !stored) memo!.put(inputs, mantelToJson(m));
         timer.finish('mantel', name);
         m.p.forEach((p, li) => tests[li] = { p, pCorrected: m.pCorrected[li]! });
         mantel = { permutations: m.permutations, exact: m.exact, correction: 'max-statistic over pairs × layers' };
@@ -216,4 +226,37 @@ export async function analyseZooActivations(zoo: ZooSource, stimuli: StimulusLab
   const timer = opts.timer ?? new PhaseTimer();
   const { set, predictions } = await collectRdms(zoo.name, zoo.activations, stimuli, opts, engines, timer, zoo.expectedInstances);
   return analyseZoo(zoo.name, set, predictions, stimuli, { ...opts, timer }, engines);
+}
+
+// Memoised statistics (AnalysisOptions.memo): what is stored, and checked when read back.
+type JsonNumber = number | null;
+const jsonNumbers = (v: ArrayLike<number>): JsonNumber[] => Array.from(v, (x) => (Number.isNaN(x) ? null : x));
+const isJsonNumber = (x: unknown): x is JsonNumber => x === null || typeof x === 'number';
+const numbers = (v: readonly JsonNumber[]): Float64Array => Float64Array.from(v, (x) => (x === null ? NaN : x));
+
+function bootstrapToJson(b: BootstrapResult): unknown {
+  return { lo: Number.isNaN(b.lo) ? null : b.lo, hi: Number.isNaN(b.hi) ? null : b.hi, interval: b.interval, over: b.over };
+}
+
+function bootstrapFromJson(v: unknown): BootstrapResult | null {
+  const o = v as { lo?: unknown; hi?: unknown; interval?: unknown; over?: unknown } | null;
+  if (!o || !isJsonNumber(o.lo) || !isJsonNumber(o.hi) || (o.interval !== 'percentile' && o.interval !== 'bca')
+    || (o.over !== 'both' && o.over !== 'stimuli' && o.over !== 'instances')) return null;
+  return { lo: o.lo ?? NaN, hi: o.hi ?? NaN, interval: o.interval, over: o.over };
+}
+
+function mantelToJson(m: MantelFamilyResult): unknown {
+  return {
+    statistic: m.statistic.map(jsonNumbers), p: m.p.map(jsonNumbers), pCorrected: m.pCorrected.map(jsonNumbers),
+    permutations: m.permutations, exact: m.exact,
+  };
+}
+
+function mantelFromJson(v: unknown, layers: number, k: number): MantelFamilyResult | null {
+  const o = v as { statistic?: unknown; p?: unknown; pCorrected?: unknown; permutations?: unknown; exact?: unknown } | null;
+  const matrices = (x: unknown): x is JsonNumber[][] => Array.isArray(x) && x.length === layers
+    && x.every((m) => Array.isArray(m) && m.length === k * k && m.every(isJsonNumber));
+  if (!o || !matrices(o.statistic) || !matrices(o.p) || !matrices(o.pCorrected)
+    || typeof o.permutations !== 'number' || typeof o.exact !== 'boolean') return null;
+  return { statistic: o.statistic.map(numbers), p: o.p.map(numbers), pCorrected: o.pCorrected.map(numbers), permutations: o.permutations, exact: o.exact };
 }

@@ -27,6 +27,8 @@ export interface RdmSet {
   read(layer: number, instance: number, variant: RdmVariant): Promise<Float64Array>;
   /** entries [start, end) of a condensed RDM into out (float64) from outOffset: a block, without reading the whole RDM */
   readRange(layer: number, instance: number, variant: RdmVariant, start: number, end: number, out: Float64Array, outOffset: number): Promise<void>;
+  /** a name of the RDM's content (its cache key), where the set has one: what memoised statistics are keyed by */
+  contentKey?(layer: number, instance: number, variant: RdmVariant): string;
 }
 
 /** The K RDMs of one layer in instance order. */

@@ -47,6 +47,17 @@ export interface AnalysisOptions {
   timer?: PhaseTimer;
   /** checked between steps; throws to stop */
   checkCancelled?: () => void;
+  /** memoised statistics (the cache's results), used where the RdmSet names its RDMs by content */
+  memo?: StatsMemo;
+}
+
+/**
+ * Statistics memoised by what they depend on (src/store/resultMemo.ts): `get`
+ * gives the value stored for these inputs or null; values are plain JSON.
+ */
+export interface StatsMemo {
+  get(inputs: object): unknown;
+  put(inputs: object, value: unknown): void;
 }
 
 export interface PairResult {

@@ -88,6 +88,7 @@ export function registerCache(program: Command): void {
       for (const [variant, t] of Object.entries(u.variants).sort()) {
         lines.push(`  ${variant.padEnd(17)} ${String(t.entries).padStart(6)}  ${formatBytes(t.bytes)}`);
       }
+      if (u.results.entries > 0) lines.push(`  ${'statistics'.padEnd(17)} ${String(u.results.entries).padStart(6)}  ${formatBytes(u.results.bytes)}`);
       if (u.staging.dirs > 0) {
         lines.push(`  ${plural(u.staging.dirs, 'temporary folder')} (${u.staging.stale} stale, removed by prune), ${formatBytes(u.staging.bytes)}`);
       }
@@ -108,6 +109,8 @@ export function registerCache(program: Command): void {
         return;
       }
       const stale = r.stale_staging.dirs > 0 ? ` and ${plural(r.stale_staging.dirs, 'stale temporary folder')}` : '';
-      process.stdout.write(`removed ${entriesText(r.removed.entries)} (${formatBytes(r.removed.bytes + r.stale_staging.bytes)})${stale}; kept ${entriesText(r.kept.entries)} (${formatBytes(r.kept.bytes)}) in ${r.dir}\n`);
+      const results = r.results.removed.entries + r.results.kept.entries > 0
+        ? `; statistics: removed ${r.results.removed.entries}, kept ${r.results.kept.entries}` : '';
+      process.stdout.write(`removed ${entriesText(r.removed.entries)} (${formatBytes(r.removed.bytes + r.stale_staging.bytes)})${stale}; kept ${entriesText(r.kept.entries)} (${formatBytes(r.kept.bytes)}) in ${r.dir}${results}\n`);
     });
 }

@@ -50,6 +50,12 @@ export class CachedRdmSet implements RdmSet {
     });
   }
 
+  contentKey(layer: number, instance: number, variant: RdmVariant): string {
+    const key = this.keys.get(variant)?.[layer]?.[instance];
+    if (!key) throw new Error(`no ${variant} RDM of layer ${layer}, instance ${instance}`);
+    return key;
+  }
+
   readRange(layer: number, instance: number, variant: RdmVariant, start: number, end: number, out: Float64Array, outOffset: number): Promise<void> {
     return this.withEntry(layer, instance, variant, (entry) => {
       entry.readRange(start, end, out, outOffset);

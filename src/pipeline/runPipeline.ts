@@ -31,6 +31,7 @@ import { DEFAULT_ZOO, loadZoos, type ZooSources } from './loadZoos.js';
 import { runVersions } from './systemInfo.js';
 import { saveRdms, writeRunOutput } from './writeRunOutput.js';
 import { uniqueFileNames } from '../io/fileNames.js';
+import { ResultMemo } from '../store/resultMemo.js';
 
 /** Everything a run needs to know, as plain values (the CLI's options, or a benchmark's). */
 export interface RunOptions extends ZooSources, Pick<AnalysisOptions, 'metric' | 'compare' | 'permutations' | 'bootstrap' | 'seed' | 'threads'> {
@@ -49,6 +50,8 @@ export interface RunOptions extends ZooSources, Pick<AnalysisOptions, 'metric' |
   saveRdms: boolean;
   /** the RDM cache folder; false: a temporary one, removed after the run (--no-cache); absent: the default */
   cache?: string | false;
+  /** false: compute every statistic even when the cache holds it (benchmarks that time the statistics) */
+  memoStatistics?: boolean;
 }
 
 export interface RunContext {
@@ -175,6 +178,8 @@ export async function runPipeline(opts: RunOptions, ctx: RunContext): Promise<Ru
   const unregisterCache = onExitCleanup(removeTemporaryCache);
   const cache = new RdmCache(temporaryCache ?? cacheDir);
   const rdmCounts = { computed: 0, reused: 0 };
+  // statistics memoised beside the RDMs they depend on (not in a run's throw-away cache)
+  const memo = temporaryCache || opts.memoStatistics === false ? undefined : new ResultMemo(cache.dir, ctx.warn);
   try {
     const analyses: ZooAnalysisOutput[] = [];
     const infos: ZooInfo[] = [];
@@ -183,6 +188,7 @@ export async function runPipeline(opts: RunOptions, ctx: RunContext): Promise<Ru
       seed: opts.seed, threads: opts.threads, timer, checkCancelled,
       memory: Math.max(plan.budget_bytes - 0.2 * GIB, 0),
       release: collectGarbage,
+      memo,
     };
     // zoo names differ but can sanitise alike ("a/b", "a_b"): folder names made unique like layers'
     const zooDirs = uniqueFileNames(prepared.map((p) => p.zoo.name));
@@ -225,6 +231,7 @@ export async function runPipeline(opts: RunOptions, ctx: RunContext): Promise<Ru
       },
       zoos: infos,
       rdm_cache: { dir: temporaryCache ? null : cache.dir, ...rdmCounts },
+      statistics_cache: memo ? { ...memo.counts } : null,
     };
     const doc = await writeRunOutput(staged, { meta, analyses: analyses.map((a) => a.result), difference, figures }, timer, started);
     checkCancelled();

@@ -53,6 +53,8 @@ export interface RunMeta {
   zoos: ZooInfo[];
   /** the RDM cache: its folder (null for --no-cache) and the RDMs computed and reused in this run */
   rdm_cache: { dir: string | null; computed: number; reused: number };
+  /** memoised statistics (bootstrap intervals, Mantel families) read from the cache or computed; null without a cache */
+  statistics_cache: { computed: number; reused: number } | null;
 }
 
 export interface ZooSection {
@@ -75,6 +77,7 @@ export interface ResultsDocument extends ZooSection {
   inputs: { stimuli: { spec: string; checksum?: string }; zoos: { name: string; dir?: string; files: { file?: string; sha256?: string }[] }[] };
   stimuli: StimulusInfo;
   rdm_cache: RunMeta['rdm_cache'];
+  statistics_cache: RunMeta['statistics_cache'];
   zoos?: ZooSection[];
   zoo_difference?: ZooDifference | null;
   /** wall time per phase; peak resident memory of the process so far (MiB, as the OS counts it) */
@@ -104,6 +107,7 @@ export function buildResults(meta: RunMeta, sections: readonly ZooSection[], dif
     },
     stimuli: meta.stimuli,
     rdm_cache: meta.rdm_cache,
+    statistics_cache: meta.statistics_cache,
     ...first,
     ...(sections.length > 1 ? { zoos: [...sections], zoo_difference: difference } : {}),
     timing,

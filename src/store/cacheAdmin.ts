@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { isCacheKey } from './cacheKey.js';
 import { META_FILE, PAYLOAD_FILE, checkMeta, type RdmDescribe, type RdmVariant } from './entryMeta.js';
 import { HASHES_FILE } from './fileHash.js';
+import { listResultFiles } from './resultMemo.js';
 import { RDMS_DIR } from './rdmCache.js';
 import { isStagingName, isStaleStagingDir } from './stagingDirs.js';
 import { removeRdmEntry } from './writeEntry.js';
@@ -44,6 +45,8 @@ export interface CacheUsage {
   variants: Record<string, Tally>;
   /** temporary and trash folders left behind; `stale` ones are removed by any prune */
   staging: { dirs: number; bytes: number; stale: number };
+  /** memoised statistics (resultMemo.ts) */
+  results: Tally;
 }
 
 export interface PruneOptions {
@@ -61,6 +64,8 @@ export interface PruneResult {
   kept: Tally;
   /** stale temporary/trash folders removed */
   stale_staging: { dirs: number; bytes: number };
+  /** memoised statistics removed and kept (by last use, as entries) */
+  results: { removed: Tally; kept: Tally };
 }
 
 function safeReaddir(dir: string): string[] {
@@ -139,7 +144,11 @@ export function listEntries(cacheDir: string): CacheEntryInfo[] {
 
 export function cacheUsage(cacheDir: string, now = Date.now()): CacheUsage {
   const found = walk(cacheDir);
-  const usage: CacheUsage = { dir: cacheDir, entries: 0, bytes: 0, variants: {}, staging: { dirs: 0, bytes: 0, stale: 0 } };
+  const usage: CacheUsage = { dir: cacheDir, entries: 0, bytes: 0, variants: {}, staging: { dirs: 0, bytes: 0, stale: 0 }, results: { entries: 0, bytes: 0 } };
+  for (const r of listResultFiles(cacheDir)) {
+    usage.results.entries += 1;
+    usage.results.bytes += r.bytes;
+  }
   for (const e of found.entries) {
     const info = describeEntry(join(e.shard, e.name), e.name);
     const group = info.status === 'ok' ? info.variant ?? 'corrupt' : 'corrupt';
@@ -165,7 +174,17 @@ export function cacheUsage(cacheDir: string, now = Date.now()): CacheUsage {
  */
 export function pruneCache(cacheDir: string, opts: PruneOptions = {}): PruneResult {
   const now = opts.now ?? Date.now();
-  const result: PruneResult = { dir: cacheDir, removed: { entries: 0, bytes: 0 }, kept: { entries: 0, bytes: 0 }, stale_staging: { dirs: 0, bytes: 0 } };
+  const result: PruneResult = {
+    dir: cacheDir, removed: { entries: 0, bytes: 0 }, kept: { entries: 0, bytes: 0 }, stale_staging: { dirs: 0, bytes: 0 },
+    results: { removed: { entries: 0, bytes: 0 }, kept: { entries: 0, bytes: 0 } },
+  };
+  for (const r of listResultFiles(cacheDir)) {
+    const old = opts.olderThanMs !== undefined && now - r.lastUsedMs > opts.olderThanMs;
+    const tally = opts.all || old ? result.results.removed : result.results.kept;
+    if (tally === result.results.removed) rmSync(r.file, { force: true });
+    tally.entries += 1;
+    tally.bytes += r.bytes;
+  }
   const found = walk(cacheDir);
   for (const e of found.entries) {
     const dir = join(e.shard, e.name);
