@@ -63,7 +63,8 @@ export async function analyseZoo(name: string, set: RdmSet, predictions: ZooPred
   if (!labels) skipped.push('the stimuli have no labels: centroid/exemplar analysis, accuracy, error consistency and confusion matrices skipped');
 
   const split = labels ? withinBetweenIndices(labels) : undefined;
-  // statistics are memoised only where every RDM is named by its content (the cache's keys)
+  // statistics are memoised only where every RDM is named by its content (the cache's keys);
+  // their keys name the engines too (another implementation computes afresh)
   const memo = opts.memo && set.contentKey ? opts.memo : undefined;
   const layerKeys = (li: number): string[] => instances.map((_, i) => set.contentKey!(li, i, 'full'));
   const layers: LayerResult[] = [];
@@ -106,7 +107,7 @@ export async function analyseZoo(name: string, set: RdmSet, predictions: ZooPred
     });
     if (k >= 2 && opts.bootstrap > 0) {
       await timer.time('bootstrap', async () => {
-        const inputs = memo ? { kind: 'bootstrap', rdms: layerKeys(li), n, method: statMethod, samples: opts.bootstrap, seed: opts.seed } : null;
+        const inputs = memo ? { kind: 'bootstrap', rdms: layerKeys(li), n, method: statMethod, samples: opts.bootstrap, seed: opts.seed, engines: engines.describe() } : null;
         const stored = inputs ? bootstrapFromJson(memo!.get(inputs)) : null;
         const b = stored
           ?? await engines.stats.bootstrapMean({ rdms: full!, n, method: statMethod, samples: opts.bootstrap, seed: opts.seed, threads: opts.threads });
@@ -151,7 +152,9 @@ export async function analyseZoo(name: string, set: RdmSet, predictions: ZooPred
   if (k >= 2) {
     if (opts.permutations > 0) {
       await timer.time('mantel', async () => {
-        const inputs = memo ? { kind: 'mantel', rdms: set.layers.map((_, li) => layerKeys(li)), n, method, permutations: opts.permutations, seed: opts.seed } : null;
+        const inputs = memo ? {
+          kind: 'mantel', rdms: set.layers.map((_, li) => layerKeys(li)), n, method, permutations: opts.permutations, seed: opts.seed, engines: engines.describe(),
+        } : null;
         const stored = inputs ? mantelFromJson(memo!.get(inputs), set.layers.length, k) : null;
         const m = stored ?? await engines.stats.mantelFamily({
           layers: {
