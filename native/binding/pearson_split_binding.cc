@@ -18,10 +18,10 @@ namespace {
 
 class PearsonSplitWorker final : public PromiseWorker {
  public:
-  PearsonSplitWorker(Napi::Env env, std::vector<const double*> vectors, std::size_t n, const std::uint32_t* within,
-                     std::size_t mw, int threads)
-      : PromiseWorker(env, "seedscope.pearsonWithinBetween"), vectors_(std::move(vectors)), n_(n), within_(within),
-        mw_(mw), threads_(threads) {
+  PearsonSplitWorker(Napi::Env env, std::vector<const double*> vectors, std::size_t n, std::vector<std::uint32_t> within,
+                     int threads)
+      : PromiseWorker(env, "seedscope.pearsonWithinBetween"), vectors_(std::move(vectors)), n_(n), within_(std::move(within)),
+        threads_(threads) {
     const std::size_t k = vectors_.size();
     full_.resize(k * k);
     win_.resize(k * k);
@@ -30,7 +30,7 @@ class PearsonSplitWorker final : public PromiseWorker {
 
  protected:
   void Run(const seedscope::Progress& progress) override {
-    ok_ = seedscope::pearson_within_between(vectors_.data(), vectors_.size(), n_, within_, mw_, full_.data(),
+    ok_ = seedscope::pearson_within_between(vectors_.data(), vectors_.size(), n_, within_.data(), within_.size(), full_.data(),
                                             win_.data(), btw_.data(), threads_, progress);
   }
   Napi::Value Result(Napi::Env env) override {
@@ -50,8 +50,8 @@ class PearsonSplitWorker final : public PromiseWorker {
  private:
   std::vector<const double*> vectors_;
   std::size_t n_;
-  const std::uint32_t* within_;
-  std::size_t mw_;
+  // copied: the positions index the kernel's writes, so a caller reusing its array must not reach them
+  std::vector<std::uint32_t> within_;
   int threads_;
   bool ok_ = false;
   std::vector<double> full_, win_, btw_;
@@ -85,9 +85,9 @@ Napi::Value PearsonWithinBetween(const Napi::CallbackInfo& info) {
   }
   Napi::Object options = GetOptions(info[3], "options");
   const int threads = GetThreads(options.Get("threads"));
-  auto* w = new PearsonSplitWorker(env, std::move(vectors), n, within.Data(), mw, threads);
+  auto* w = new PearsonSplitWorker(env, std::move(vectors), n, std::vector<std::uint32_t>(within.Data(), within.Data() + mw),
+                                   threads);
   for (const auto& k : keep) w->Keep(k);
-  w->Keep(within);
   return w->Start();
 }
 

@@ -4,6 +4,8 @@
 // built meanwhile.
 #include <napi.h>
 
+#include <algorithm>
+
 #include <string>
 #include <vector>
 
@@ -61,7 +63,8 @@ Napi::Value RdmPercentileBlocks(const Napi::CallbackInfo& info) {
       ThrowRange(env, "Expected a permutation of 0 … n−1 for order but received " + std::to_string(v) + " out of place");
     seen[static_cast<std::size_t>(v)] = true;
   }
-  const auto size = static_cast<std::size_t>(GetInteger(info[3], "size", 1, static_cast<std::int64_t>(n)));
+  // a figure's pixels: at most 4096 × 4096 (128 MiB of output), whatever n
+  const auto size = static_cast<std::size_t>(GetInteger(info[3], "size", 1, std::min<std::int64_t>(static_cast<std::int64_t>(n), 4096)));
   auto* w = new HeatmapWorker(env, c.f64(), n, std::move(copy), size);
   w->Keep(c.array);
   return w->Start();

@@ -3,7 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
-#include <limits>
+
 #include <memory>
 #include <vector>
 
@@ -15,7 +15,6 @@ namespace seedscope {
 
 namespace {
 
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 // What the passes over an RDM learn: NaN present, whether it varies over each subset, sums.
 struct Scan {
@@ -23,25 +22,6 @@ struct Scan {
   bool varies[3] = {false, false, false};  // between (0), within (1), all (2)
   double sum[3] = {0, 0, 0};               // of the centred entries
 };
-
-// r from a subset's Gram g (upper triangle), sums s of the centred entries and count m.
-void correlations(const std::vector<double>& g, const std::vector<Scan>& scan, int part, std::size_t k,
-                  std::size_t m, double* out) {
-  const double md = static_cast<double>(m);
-  std::vector<double> var(k);
-  for (std::size_t p = 0; p < k; ++p) var[p] = g[p * k + p] - scan[p].sum[part] * scan[p].sum[part] / md;
-  for (std::size_t p = 0; p < k; ++p) {
-    for (std::size_t q = p; q < k; ++q) {
-      double r = kNaN;
-      const bool ok = m >= 2 && scan[p].varies[part] && scan[q].varies[part] && var[p] > 0 && var[q] > 0;
-      if (ok) {
-        const double c = g[p * k + q] - scan[p].sum[part] * scan[q].sum[part] / md;
-        r = p == q ? 1.0 : std::max(-1.0, std::min(1.0, c / std::sqrt(var[p] * var[q])));
-      }
-      out[p * k + q] = out[q * k + p] = r;
-    }
-  }
-}
 
 // Many RDMs: a centred copy, then the tiled Gram kernel (faster than
 // pearson_sums's pair-by-pair products beyond a few vectors).
@@ -120,9 +100,26 @@ bool gram_route(const double* const* v, std::size_t k, std::size_t n, const std:
       scan[p].varies[part] = varies;
     }
   });
-  correlations(g_all, scan, 2, k, n, full);
-  correlations(g_within, scan, 1, k, mw, within_out);
-  correlations(g_between, scan, 0, k, n - mw, between_out);
+  // the same sums pearson_sums gives (its parts: 0 all, 1 within, 2 the rest), then the same correlations
+  PearsonSums sums;
+  sums.gram[0] = std::move(g_all);
+  sums.gram[1] = std::move(g_within);
+  for (int t = 0; t < 3; ++t) sums.varies[t].resize(k);
+  sums.sum[0].resize(k);
+  sums.sum[1].resize(k);
+  for (std::size_t p = 0; p < k; ++p) {
+    sums.sum[0][p] = scan[p].sum[2];
+    sums.sum[1][p] = scan[p].sum[1];
+    sums.varies[0][p] = scan[p].varies[2];
+    sums.varies[1][p] = scan[p].varies[1];
+    sums.varies[2][p] = scan[p].varies[0];
+  }
+  sums.count[0] = n;
+  sums.count[1] = mw;
+  sums.count[2] = n - mw;
+  pearson_from_sums(sums, k, 0, false, full);
+  pearson_from_sums(sums, k, 1, false, within_out);
+  pearson_from_sums(sums, k, 2, false, between_out);
   return true;
 }
 

@@ -1,7 +1,9 @@
 // Pearson consistency of K RDMs over all their entries and over two
 // complementary subsets of them (the within-category and between-category
 // pairs of the centroid/exemplar analysis) from one pass: each RDM is
-// centred once by its overall mean, and for a subset X of m entries
+// shifted once (K ≤ kPearsonSumsMaxK: by a sampled estimate of its mean,
+// pearson_sums.h; more RDMs: centred by its mean, then the tiled Gram), and
+// for a subset X of m entries
 //   Σ_X (a − ā_X)(b − b̄_X) = Σ_X ãb̃ − (Σ_X ã)(Σ_X b̃)/m      (ã = a − ā)
 // so one Gram over all entries and one over the (small) within subset give
 // all three K × K matrices; the between subset's Gram is their difference.

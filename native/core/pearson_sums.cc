@@ -2,6 +2,7 @@
 #include "pearson_sums.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <limits>
 #include <memory>
@@ -60,7 +61,7 @@ double shift_estimate(const double* a, std::size_t n) {
 struct ChunkSums {
   std::vector<double> gram[2], sum[2];
   std::vector<char> varies[3];
-  bool nan = false;
+  std::size_t in_subset = 0;
 };
 
 }  // namespace
@@ -83,6 +84,8 @@ bool pearson_sums(const double* const* v, std::size_t k, std::size_t n, const st
   const std::size_t blocks = (n + kBlock - 1) / kBlock;
   const std::size_t chunks = std::max<std::size_t>(1, std::min(kChunks, blocks));
   std::vector<ChunkSums> partial(chunks);
+  // a NaN anywhere sends the caller to its NaN-aware route: every chunk stops at its next block
+  std::atomic<bool> nan_seen{false};
   parallel_for(chunks, threads, [&](std::size_t c, int) {
     ChunkSums& cs = partial[c];
     for (int t = 0; t < 2; ++t) {
@@ -95,7 +98,7 @@ bool pearson_sums(const double* const* v, std::size_t k, std::size_t n, const st
     std::vector<std::uint32_t> at;  // the block's subset positions
     at.reserve(kBlock);
     const std::size_t b_begin = blocks * c / chunks, b_end = blocks * (c + 1) / chunks;
-    for (std::size_t b = b_begin; b < b_end; ++b) {
+    for (std::size_t b = b_begin; b < b_end && !nan_seen.load(std::memory_order_relaxed); ++b) {
       progress.check();
       const std::size_t i0 = b * kBlock, len = std::min(kBlock, n - i0);
       at.clear();
@@ -103,36 +106,40 @@ bool pearson_sums(const double* const* v, std::size_t k, std::size_t n, const st
         for (std::size_t i = 0; i < len; ++i)
           if (in_subset[i0 + i]) at.push_back(static_cast<std::uint32_t>(i));
       const std::size_t ms = at.size();
+      cs.in_subset += ms;
+      bool nan = false;
       for (std::size_t p = 0; p < k; ++p) {
         const double* a = v[p] + i0;
         double* x = buf.get() + p * kBlock;
         const double s = shift[p];
-        bool nan = false, diff = false;
+        // exact: whether the entries differ from the first of all entries, and
+        // (with a subset) from the first of the subset and of its complement
         const double ref = v[p][first[0]];
+        const double rw = first[1] < n ? v[p][first[1]] : 0.0, rb = first[2] < n ? v[p][first[2]] : 0.0;
+        bool diff = false, dw = false, db = false;
         for (std::size_t i = 0; i < len; ++i) {
           x[i] = a[i] - s;
           nan |= a[i] != a[i];
           diff |= a[i] != ref;
+          if (in_subset) {
+            if (in_subset[i0 + i]) dw |= a[i] != rw;
+            else db |= a[i] != rb;
+          }
         }
-        cs.nan |= nan;
         cs.varies[0][p] |= diff;
+        cs.varies[1][p] |= dw;
+        cs.varies[2][p] |= db;
         cs.sum[0][p] += sum_of(x, len);
         if (in_subset) {
           double* y = sub.get() + p * kBlock;
           for (std::size_t j = 0; j < ms; ++j) y[j] = x[at[j]];
           cs.sum[1][p] += sum_of(y, ms);
-          // exact: whether the entries of each set differ from the set's first
-          bool dw = false, db = false;
-          const double rw = first[1] < n ? v[p][first[1]] : 0.0, rb = first[2] < n ? v[p][first[2]] : 0.0;
-          for (std::size_t i = 0; i < len; ++i) {
-            if (in_subset[i0 + i]) dw |= a[i] != rw;
-            else db |= a[i] != rb;
-          }
-          cs.varies[1][p] |= dw;
-          cs.varies[2][p] |= db;
         }
       }
-      if (cs.nan) return;  // the caller falls back: no need to finish
+      if (nan) {
+        nan_seen.store(true, std::memory_order_relaxed);
+        return;
+      }
       for (std::size_t p = 0; p < k; ++p) {
         const double* xp = buf.get() + p * kBlock;
         for (std::size_t q = p; q < k; ++q) cs.gram[0][p * k + q] += dot(xp, buf.get() + q * kBlock, len);
@@ -143,8 +150,7 @@ bool pearson_sums(const double* const* v, std::size_t k, std::size_t n, const st
       }
     }
   });
-  for (const ChunkSums& cs : partial)
-    if (cs.nan) return false;
+  if (nan_seen.load()) return false;
   for (int t = 0; t < 2; ++t) {
     out->gram[t].assign(k * k, 0.0);
     out->sum[t].assign(k, 0.0);
@@ -159,8 +165,7 @@ bool pearson_sums(const double* const* v, std::size_t k, std::size_t n, const st
       for (std::size_t p = 0; p < k; ++p) out->varies[f][p] |= cs.varies[f][p];
   }
   std::size_t in = 0;
-  if (in_subset)
-    for (std::size_t i = 0; i < n; ++i) in += in_subset[i] != 0;
+  for (const ChunkSums& cs : partial) in += cs.in_subset;
   out->count[0] = n;
   out->count[1] = in;
   out->count[2] = n - in;

@@ -78,7 +78,7 @@ export async function analyseZoo(name: string, set: RdmSet, predictions: ZooPred
     // between-category subsets are compared, so at most two sets of K vectors are held.
     let full: Float64Array[] | null = await readLayer(set, li, 'full');
     // the between-category consistency, computed (when it needs gathered copies) after `full` is let go
-    let betweenOf: (() => Promise<Consistency | null>) | null = null;
+    let betweenOf: ((vectors: readonly Float64Array[]) => Promise<Consistency | null>) | null = null;
     let betweenGathers = false;
     const result = await timer.time('consistency', async (): Promise<LayerResult> => {
       let main: Consistency | null;
@@ -108,21 +108,21 @@ export async function analyseZoo(name: string, set: RdmSet, predictions: ZooPred
     if (k >= 2 && opts.bootstrap > 0) {
       await timer.time('bootstrap', async () => {
         const inputs = memo ? { kind: 'bootstrap', rdms: layerKeys(li), n, method: statMethod, samples: opts.bootstrap, seed: opts.seed, engines: engines.describe() } : null;
-        const stored = inputs ? bootstrapFromJson(memo!.get(inputs)) : null;
+        const stored = inputs ? memo!.get(inputs, bootstrapFromJson) : null;
         const b = stored
           ?? await engines.stats.bootstrapMean({ rdms: full!, n, method: statMethod, samples: opts.bootstrap, seed: opts.seed, threads: opts.threads });
-        if (inputs && !stored) memo!.put(inputs, bootstrapToJson(b));
+        if (inputs && !stored) memo!.put(inputs, b);
         result.consistency.ci95 = [b.lo, b.hi];
         result.consistency.ci_method = `${b.over === 'both' ? 'two-factor bootstrap (stimuli × instances)' : `bootstrap over ${b.over}`}, ${b.interval}, ${opts.bootstrap} samples, mean ${statMethod}`;
         timer.progress('bootstrap', name, li + 1, set.layers.length);
       });
     }
     if (betweenOf) {
-      const between: () => Promise<Consistency | null> = betweenOf;
+      const between: (vectors: readonly Float64Array[]) => Promise<Consistency | null> = betweenOf;
       await timer.time('consistency', async () => {
         // a gathering `between` holds its copies; the layer's RDMs can go first (a full
         // collection costs ~25 ms: only where there are copies to make room for)
-        const pending = between();
+        const pending = between(full!);
         if (betweenGathers) {
           full = null;
           opts.release?.();
@@ -155,7 +155,7 @@ export async function analyseZoo(name: string, set: RdmSet, predictions: ZooPred
         const inputs = memo ? {
           kind: 'mantel', rdms: set.layers.map((_, li) => layerKeys(li)), n, method, permutations: opts.permutations, seed: opts.seed, engines: engines.describe(),
         } : null;
-        const stored = inputs ? mantelFromJson(memo!.get(inputs), set.layers.length, k) : null;
+        const stored = inputs ? memo!.get(inputs, (v) => mantelFromJson(v, set.layers.length, k)) : null;
         const m = stored ?? await engines.stats.mantelFamily({
           layers: {
             count: set.layers.length,
@@ -169,7 +169,7 @@ export async function analyseZoo(name: string, set: RdmSet, predictions: ZooPred
           onProgress: timer.reporter('mantel', name),
           maxRdms: mantelRdmsWithin(opts.memory ?? Number.POSITIVE_INFINITY, n),
         });
-        if (inputs && !stored) memo!.put(inputs, mantelToJson(m));
+        if (inputs && !stored) memo!.put(inputs, m);
         timer.finish('mantel', name);
         m.p.forEach((p, li) => tests[li] = { p, pCorrected: m.pCorrected[li]! });
         mantel = { permutations: m.permutations, exact: m.exact, correction: 'max-statistic over pairs × layers' };
@@ -231,28 +231,16 @@ export async function analyseZooActivations(zoo: ZooSource, stimuli: StimulusLab
   return analyseZoo(zoo.name, set, predictions, stimuli, { ...opts, timer }, engines);
 }
 
-// Memoised statistics (AnalysisOptions.memo): what is stored, and checked when read back.
+// Memoised statistics (AnalysisOptions.memo), checked when read back (stored as JSON: NaN as null).
 type JsonNumber = number | null;
-const jsonNumbers = (v: ArrayLike<number>): JsonNumber[] => Array.from(v, (x) => (Number.isNaN(x) ? null : x));
 const isJsonNumber = (x: unknown): x is JsonNumber => x === null || typeof x === 'number';
 const numbers = (v: readonly JsonNumber[]): Float64Array => Float64Array.from(v, (x) => (x === null ? NaN : x));
-
-function bootstrapToJson(b: BootstrapResult): unknown {
-  return { lo: Number.isNaN(b.lo) ? null : b.lo, hi: Number.isNaN(b.hi) ? null : b.hi, interval: b.interval, over: b.over };
-}
 
 function bootstrapFromJson(v: unknown): BootstrapResult | null {
   const o = v as { lo?: unknown; hi?: unknown; interval?: unknown; over?: unknown } | null;
   if (!o || !isJsonNumber(o.lo) || !isJsonNumber(o.hi) || (o.interval !== 'percentile' && o.interval !== 'bca')
     || (o.over !== 'both' && o.over !== 'stimuli' && o.over !== 'instances')) return null;
   return { lo: o.lo ?? NaN, hi: o.hi ?? NaN, interval: o.interval, over: o.over };
-}
-
-function mantelToJson(m: MantelFamilyResult): unknown {
-  return {
-    statistic: m.statistic.map(jsonNumbers), p: m.p.map(jsonNumbers), pCorrected: m.pCorrected.map(jsonNumbers),
-    permutations: m.permutations, exact: m.exact,
-  };
 }
 
 function mantelFromJson(v: unknown, layers: number, k: number): MantelFamilyResult | null {

@@ -61,8 +61,14 @@ export function consistencyFromMatrix(matrix: Float64Array, k: number, entries: 
  */
 export async function consistencyWithinBetween(vectors: readonly Float64Array[], split: { within: Uint32Array; between: Uint32Array },
   method: BaseMethod, threads: number, engines: AnalysisEngines): Promise<{
-  all: Consistency | null; within: Consistency | null; between: () => Promise<Consistency | null>;
-  /** whether `between` gathers copies (then the caller may free the vectors while it runs) */
+  all: Consistency | null; within: Consistency | null;
+  /**
+   * The between-category consistency of these vectors, passed again rather than kept here:
+   * a gathering `between` copies its subset at once, so the caller may free the vectors
+   * while it compares them
+   */
+  between: (vectors: readonly Float64Array[]) => Promise<Consistency | null>;
+  /** whether `between` gathers copies (then freeing the vectors makes room for them) */
   gathers: boolean;
 }> {
   const k = vectors.length;
@@ -80,7 +86,7 @@ export async function consistencyWithinBetween(vectors: readonly Float64Array[],
   return {
     all: await consistencyOf(vectors, method, threads, engines),
     within: await consistencyOf(vectors.map((v) => gather(v, split.within)), method, threads, engines),
-    between: () => consistencyOf(vectors.map((v) => gather(v, split.between)), method, threads, engines),
+    between: (vs) => consistencyOf(vs.map((v) => gather(v, split.between)), method, threads, engines),
     gathers: true,
   };
 }
@@ -91,8 +97,7 @@ export async function consistencyOf(vectors: readonly Float64Array[], method: Ba
   const k = vectors.length;
   const entries = vectors[0]?.length ?? 0;
   if (k < 2 || entries < 3) return null;
-  const matrix = await engines.compare.compareAll(vectors, method, threads);
-  return { matrix, summary: summarise(matrix, k, entries) };
+  return consistencyFromMatrix(await engines.compare.compareAll(vectors, method, threads), k, entries);
 }
 
 /** Mantel p-values of one layer, K × K row-major (NaN where not tested), raw and corrected. */

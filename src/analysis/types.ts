@@ -53,10 +53,12 @@ export interface AnalysisOptions {
 
 /**
  * Statistics memoised by what they depend on (src/store/resultMemo.ts): `get`
- * gives the value stored for these inputs or null; values are plain JSON.
+ * gives the value stored for these inputs or null.
  */
 export interface StatsMemo {
-  get(inputs: object): unknown;
+  /** `parse` checks the stored value and returns null to refuse it (then it is recomputed) */
+  get<T>(inputs: object, parse: (value: unknown) => T | null): T | null;
+  /** values are written as JSON writes them (NaN as null, typed arrays as arrays) */
   put(inputs: object, value: unknown): void;
 }
 

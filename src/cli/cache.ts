@@ -9,6 +9,7 @@ import { resolveCacheDir } from '../store/rdmCache.js';
 import { printJson } from './output.js';
 import { cacheDirOption, jsonOption } from './options.js';
 import { durationArg } from './parsers.js';
+import { formatBytes } from '../resources.js';
 
 interface CacheCliOptions {
   cache?: string;
@@ -18,17 +19,6 @@ interface CacheCliOptions {
 interface PruneCliOptions extends CacheCliOptions {
   olderThan?: number;
   all?: boolean;
-}
-
-export function formatBytes(bytes: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let v = bytes;
-  let u = 0;
-  while (v >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u += 1;
-  }
-  return u === 0 ? `${v} B` : `${v.toFixed(1)} ${units[u]}`;
 }
 
 function plural(count: number, noun: string): string {

@@ -14,7 +14,7 @@ import { layerCatalog } from '../zoo/layerCatalog.js';
 import { resolveLayers } from '../zoo/resolveLayers.js';
 import { loadZoo, zooFromModels } from '../zoo/zoo.js';
 import { countStimuli, DEFAULT_STIMULI } from '../stimuli/loadStimuli.js';
-import { formatBytes } from './cache.js';
+import { formatBytes } from '../resources.js';
 import { printJson } from './output.js';
 import { allowOutsideZooOption, jsonOption } from './options.js';
 import { intArg, sizeArg } from './parsers.js';

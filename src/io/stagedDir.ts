@@ -20,6 +20,7 @@ import { seedscopeVersion } from '../version.js';
 import { onExitCleanup } from './exitCleanup.js';
 import { errnoCode, fsFailure } from './fsErrors.js';
 import { makeDirs } from './makeDirs.js';
+import { processAlive } from './paths.js';
 
 export const OUTPUT_MARKER = '.seedscope-output';
 export const OUTPUT_FORMAT = 'seedscope-output/1';
@@ -113,15 +114,6 @@ export function checkOutputDir(target: string): void {
   if (entries.length === 0) return;
   const why = notOurOutput(target);
   if (why) throw new UserError(`-o ${target} exists and is not a seedscope output (${why}); choose a new folder or remove it`);
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return errnoCode(err) === 'EPERM'; // it exists but belongs to someone else
-  }
 }
 
 const STAGING_NAME = /^\.(.+)\.partial-(\d+)(\.old)?$/;

@@ -56,7 +56,7 @@ export function compareRdms(
 export function pearsonWithinBetween(rdms: readonly Float64Array[], within: Uint32Array, opts: Pick<CompareRunOptions, 'threads'> = {}):
   Promise<{ full: Float64Array; within: Float64Array; between: Float64Array } | null> {
   const length = rdms[0]?.length ?? 0;
-  return withJsStack(() => loadAddon().pearsonWithinBetween([...rdms], length, within, opts));
+  return withJsStack(() => loadAddon().pearsonWithinBetween(rdms.map(scaledForComparison), length, within, opts));
 }
 
 /** Compares two condensed RDMs of equal length. */

@@ -179,9 +179,9 @@ export function pruneCache(cacheDir: string, opts: PruneOptions = {}): PruneResu
     results: { removed: { entries: 0, bytes: 0 }, kept: { entries: 0, bytes: 0 } },
   };
   for (const r of listResultFiles(cacheDir)) {
-    const old = opts.olderThanMs !== undefined && now - r.lastUsedMs > opts.olderThanMs;
-    const tally = opts.all || old ? result.results.removed : result.results.kept;
-    if (tally === result.results.removed) rmSync(r.file, { force: true });
+    const remove = opts.all || (opts.olderThanMs !== undefined && now - r.lastUsedMs > opts.olderThanMs);
+    if (remove) rmSync(r.file, { force: true });
+    const tally = remove ? result.results.removed : result.results.kept;
     tally.entries += 1;
     tally.bytes += r.bytes;
   }

@@ -10,13 +10,15 @@
  *
  * Files are written atomically and stamped (mtime) on every hit, as RDM
  * entries are, so `cache prune --older-than` treats them alike. A file that
- * cannot be parsed, or whose key or format differ, is reported in one warning
- * line, removed and recomputed. NaN is stored as null.
+ * cannot be parsed, or whose key, format or value do not match, is reported in
+ * one warning line, removed and recomputed. NaN is stored as null. A cache that
+ * cannot be written is said once and the run goes on.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../io/atomicWrite.js';
+import { jsonReplacer, jsonSyntaxMessage } from '../io/json.js';
 import { seedscopeVersion } from '../version.js';
 import { canonicalJson } from './cacheKey.js';
 
@@ -38,6 +40,7 @@ export function resultKey(inputs: object): string {
 export class ResultMemo {
   /** results read from the cache and computed (then written) during this run */
   readonly counts = { reused: 0, computed: 0 };
+  private writeFailed = false;
 
   constructor(readonly cacheDir: string, private readonly warn: (message: string) => void = () => {}) {}
 
@@ -45,59 +48,76 @@ export class ResultMemo {
     return join(this.cacheDir, RESULTS_DIR, key.slice(0, 2), `${key}.json`);
   }
 
-  /** The stored value for these inputs, or null (absent or damaged: then removed). */
-  get(inputs: object): unknown {
+  /**
+   * The stored value for these inputs as `parse` reads it, or null: absent, or
+   * damaged (unreadable, another format or key, or refused by `parse`: then
+   * named in one warning line and removed).
+   */
+  get<T>(inputs: object, parse: (value: unknown) => T | null): T | null {
     const key = resultKey(inputs);
     const file = this.file(key);
     if (!existsSync(file)) return null;
+    let why: string;
     try {
       const doc = JSON.parse(readFileSync(file, 'utf8')) as ResultFile;
-      if (doc.format !== RESULT_FORMAT || doc.key !== key || doc.value === undefined) throw new Error('its format or key does not match');
-      try {
-        const now = new Date();
-        utimesSync(file, now, now);
-      } catch {
-        // a read-only cache still serves hits
+      const value = doc.format === RESULT_FORMAT && doc.key === key ? parse(doc.value) : null;
+      if (value !== null) {
+        try {
+          const now = new Date();
+          utimesSync(file, now, now);
+        } catch {
+          // a read-only cache still serves hits
+        }
+        this.counts.reused += 1;
+        return value;
       }
-      this.counts.reused += 1;
-      return doc.value;
+      why = 'its format, key or value does not match';
     } catch (err) {
-      this.warn(`${file}: a damaged cached result (${(err as Error).message}); recomputing`);
-      rmSync(file, { force: true });
-      return null;
+      why = err instanceof SyntaxError ? jsonSyntaxMessage(err) : (err as Error).message;
     }
+    this.warn(`${file}: a damaged cached result (${why}); recomputing`);
+    rmSync(file, { force: true });
+    return null;
   }
 
+  /** Stores a value (NaN and typed arrays as JSON writes them: null, arrays); a cache that cannot be written is said once and the run goes on. */
   put(inputs: object, value: unknown): void {
     const key = resultKey(inputs);
     const doc: ResultFile = { format: RESULT_FORMAT, key, inputs, value };
-    writeFileAtomic(this.file(key), JSON.stringify(doc) + '\n');
     this.counts.computed += 1;
+    try {
+      writeFileAtomic(this.file(key), JSON.stringify(doc, jsonReplacer) + '\n');
+    } catch (err) {
+      if (!this.writeFailed) this.warn(`${this.cacheDir}: results cannot be cached (${(err as Error).message}); they are computed again next time`);
+      this.writeFailed = true;
+    }
   }
 }
 
-/** Result files with their size and last use (mtime), for `cache du` and `cache prune`. */
+/** Result files with their size and last use (mtime), for `cache du` and `cache prune`; ones removed meanwhile are left out. */
 export function listResultFiles(cacheDir: string): { file: string; bytes: number; lastUsedMs: number }[] {
   const root = join(cacheDir, RESULTS_DIR);
-  if (!existsSync(root)) return [];
   const out: { file: string; bytes: number; lastUsedMs: number }[] = [];
-  for (const shard of readdirSync(root, { withFileTypes: true })) {
-    if (!shard.isDirectory()) continue;
-    for (const f of readdirSync(join(root, shard.name), { withFileTypes: true })) {
-      if (!f.isFile() || !/^[0-9a-f]{64}\.json$/.test(f.name)) continue;
-      const file = join(root, shard.name, f.name);
-      const st = statSync(file);
-      out.push({ file, bytes: st.size, lastUsedMs: st.mtimeMs });
+  for (const shard of readdirOrEmpty(root)) {
+    if (!/^[0-9a-f]{2}$/.test(shard)) continue;
+    for (const name of readdirOrEmpty(join(root, shard))) {
+      if (!/^[0-9a-f]{64}\.json$/.test(name)) continue;
+      const file = join(root, shard, name);
+      try {
+        const st = statSync(file);
+        if (st.isFile()) out.push({ file, bytes: st.size, lastUsedMs: st.mtimeMs });
+      } catch {
+        // removed by a concurrent prune or a reader that found it damaged
+      }
     }
   }
   return out;
 }
 
-/** NaN-free arrays for JSON (NaN as null), and back. */
-export function toJsonNumbers(values: ArrayLike<number>): (number | null)[] {
-  return Array.from(values, (v) => (Number.isNaN(v) ? null : v));
-}
-
-export function fromJsonNumbers(values: readonly (number | null)[]): Float64Array {
-  return Float64Array.from(values, (v) => (v === null ? NaN : v));
+function readdirOrEmpty(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
 }

@@ -11,6 +11,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { makeDirs } from '../io/makeDirs.js';
+import { processAlive } from '../io/paths.js';
 
 export const PARTIAL_MARKER = '.seedscope-partial';
 
@@ -50,16 +51,6 @@ export function trashName(parent: string): string {
 
 export function isStagingName(name: string): boolean {
   return name.startsWith('.tmp-') || name.startsWith('.trash-');
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    // EPERM: it exists but belongs to someone else.
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /**

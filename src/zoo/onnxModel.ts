@@ -13,9 +13,10 @@
  * reads the data itself from that folder (externalDataSessionOptions).
  */
 import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
-import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { dirname, isAbsolute, resolve } from 'node:path';
 import onnxProto from 'onnx-proto';
 import { UserError } from '../errors.js';
+import { isInsideDir } from '../io/paths.js';
 
 /** A dimension: a number, a symbolic name ("batch"), or null when unknown. */
 export type Dim = number | string | null;
@@ -177,12 +178,10 @@ export function resolveExternalData(file: string, locations: readonly string[]):
       new UserError(`${file}: external data location "${location}" ${why}; seedscope reads weights only from files inside the model's folder ${dir}`);
     if (isAbsolute(location) || /^[a-zA-Z]:[\\/]/.test(location) || location.startsWith('\\')) throw escapes('is an absolute path');
     const path = resolve(dir, location);
-    const rel = relative(dir, path);
-    if (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) throw escapes('leaves the model\'s folder');
+    if (!isInsideDir(dir, path)) throw escapes('leaves the model\'s folder');
     if (!existsSync(path)) throw new UserError(`${file}: external data file "${location}" not found in ${dir}`);
     const real = realpathSync(path);
-    const realRel = relative(realDir, real);
-    if (realRel === '' || realRel === '..' || realRel.startsWith(`..${sep}`) || isAbsolute(realRel)) {
+    if (!isInsideDir(realDir, real)) {
       throw escapes(`resolves through a symbolic link to ${real}, outside the model's folder`);
     }
     if (!statSync(real).isFile()) throw new UserError(`${file}: external data location "${location}" is not a file`);

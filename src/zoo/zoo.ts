@@ -8,7 +8,7 @@
  * and instances with absolute file paths.
  */
 import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
-import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { jsonSyntaxMessage } from '../io/json.js';
 import { sha256File as streamedSha256 } from '../store/fileHash.js';
 import { UserError } from '../errors.js';
@@ -16,6 +16,7 @@ import { expandModelArgs } from './globFiles.js';
 import { imageInput, readOnnxModel, type ExternalDataFile, type OnnxModel } from './onnxModel.js';
 import { readSameGraphModels } from './sameGraph.js';
 import { validateZooManifest, type InputSpec, type Layout, type ManifestDataFile, type ManifestLayer, type ZooManifest } from './zooManifest.js';
+import { isInsideDir } from '../io/paths.js';
 
 export type { InputSpec, Layout, ZooManifest } from './zooManifest.js';
 
@@ -132,12 +133,6 @@ export function checkManifestAgainstGraph(m: ZooManifest, model: OnnxModel, mani
   }
 }
 
-/** True when `file` (a real path) lies inside the folder `root` (a real path). */
-function isInside(root: string, file: string): boolean {
-  const rel = relative(root, file);
-  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
-}
-
 export interface LoadZooOptions {
   /**
    * Accept instance files that resolve (through '..', an absolute path or a
@@ -197,7 +192,7 @@ export function loadZoo(dir: string, opts: LoadZooOptions = {}): Zoo {
       throw new UserError(`${manifestFile}: instances[${i}].file: ${inst.file} not found in ${root}`);
     }
     const real = realpathSync(file);
-    const outside = !isInside(realpathSync(root), real);
+    const outside = !isInsideDir(realpathSync(root), real);
     if (outside && !opts.allowOutside) {
       throw new UserError(`${manifestFile}: instances[${i}].file: ${inst.file} resolves to ${real}, outside the zoo folder ${root}; expected a file inside it (--allow-outside-zoo accepts it)`);
     }

@@ -59,7 +59,7 @@ test('pearsonWithinBetween: NaN entries give null, and consistencyWithinBetween 
   assert.equal(await pearsonWithinBetween(rdms, split.within), null);
   const engines = nativeEngines();
   const c = await consistencyWithinBetween(rdms, split, 'pearson', 0, engines);
-  const between = await c.between();
+  const between = await c.between(rdms);
   const expected = await consistencyOf(rdms.map((v) => gather(v, split.between)), 'pearson', 0, engines);
   assert.deepEqual(between?.summary, expected?.summary);
 });
@@ -72,7 +72,7 @@ test('consistencyWithinBetween: the one-pass path and the gathering path give th
   const gathering = { ...native, compare: { compareAll: native.compare.compareAll } };
   const a = await consistencyWithinBetween(rdms, split, 'pearson', 0, native);
   const b = await consistencyWithinBetween(rdms, split, 'pearson', 0, gathering);
-  for (const [x, y] of [[a.all, b.all], [a.within, b.within], [await a.between(), await b.between()]] as const) {
+  for (const [x, y] of [[a.all, b.all], [a.within, b.within], [await a.between(rdms), await b.between(rdms)]] as const) {
     assert.ok(x && y);
     assert.ok(Math.abs(x.summary.mean_r - y.summary.mean_r) < 1e-12 && Math.abs(x.summary.mean_r2 - y.summary.mean_r2) < 1e-12);
     assert.equal(x.summary.entries, y.summary.entries);

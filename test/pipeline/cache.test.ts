@@ -10,6 +10,7 @@ import { test } from 'node:test';
 import { interruptCli, runCli } from '../helpers/cli.js';
 import { withTempDir } from '../helpers/tmp.js';
 import { packageRoot } from '../../src/native/addon.js';
+import { science } from '../helpers/science.js';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -28,11 +29,6 @@ async function run(args: string[], out: string, perClass = 6): Promise<Json> {
   const r = await runCli(['run', ...args, '--per-class', String(perClass), ...FAST, '-o', out]);
   assert.equal(r.code, 0, r.stderr);
   return { ...(JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as Json), stderr: r.stderr };
-}
-
-/** What must not change between a cold run, a warm one and a resumed one. */
-function science(doc: Json): unknown {
-  return { layers: doc.layers, behaviour: doc.behaviour, second_order: doc.second_order, mantel: doc.mantel };
 }
 
 function entries(cache: string): string[] {

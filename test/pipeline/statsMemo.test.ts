@@ -13,6 +13,7 @@ import { test } from 'node:test';
 import { runCli } from '../helpers/cli.js';
 import { withTempDir } from '../helpers/tmp.js';
 import { resultKey } from '../../src/store/resultMemo.js';
+import { science } from '../helpers/science.js';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -22,10 +23,6 @@ async function run(args: string[], out: string): Promise<Json> {
   const r = await runCli(['run', ...FAST, ...args, '-o', out]);
   assert.equal(r.code, 0, r.stderr);
   return { ...(JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as Json), stderr: r.stderr };
-}
-
-function science(doc: Json): unknown {
-  return { layers: doc.layers, behaviour: doc.behaviour, second_order: doc.second_order, mantel: doc.mantel };
 }
 
 function resultFiles(cache: string): string[] {

@@ -15,6 +15,7 @@ import { cliPath, isOneLineError, runCli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
 import { packageRoot } from '../../src/native/addon.js';
 import { sha256File } from '../../src/zoo/zoo.js';
+import { science } from '../helpers/science.js';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -39,10 +40,6 @@ after(() => {
   spawnSync('bash', [SCRIPT, 'down'], { env: { ...process.env, SEEDSCOPE_SLURM_DIR: stateDir }, timeout: 60_000 });
   work.cleanup();
 });
-
-function science(doc: Json): unknown {
-  return { layers: doc.layers, behaviour: doc.behaviour, second_order: doc.second_order, mantel: doc.mantel };
-}
 
 function results(dir: string): Json {
   return JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')) as Json;
