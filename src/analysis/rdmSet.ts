@@ -90,3 +90,53 @@ export class MemoryRdmSet implements RdmSet {
     out.set((await this.read(layer, instance, variant)).subarray(start, end), outOffset);
   }
 }
+
+/**
+ * Several sets of the same layers and stimuli read as one, their instances
+ * one after another: a mixed zoo, one set per architecture. A layer's
+ * feature count differs between architectures; the joined set gives NaN.
+ */
+export class JoinedRdmSet implements RdmSet {
+  readonly layers: readonly RdmLayerInfo[];
+  readonly instances: readonly string[];
+  readonly n: number;
+  readonly hasCentroids: boolean;
+  readonly contentKey?: (layer: number, instance: number, variant: RdmVariant) => string;
+  /** instance → [set, its index there] */
+  private readonly place: [RdmSet, number][];
+
+  constructor(sets: readonly RdmSet[]) {
+    const first = sets[0]!;
+    for (const s of sets) {
+      if (s.n !== first.n) throw new Error(`joined RDM sets differ in their stimuli (${s.n} vs ${first.n})`);
+      if (s.layers.map((l) => l.name).join('\u0000') !== first.layers.map((l) => l.name).join('\u0000')) throw new Error('joined RDM sets differ in their layers');
+    }
+    this.n = first.n;
+    this.layers = first.layers.map((l, li) => ({ ...l, d: sets.every((s) => s.layers[li]!.d === l.d) ? l.d : Number.NaN }));
+    this.instances = sets.flatMap((s) => s.instances);
+    this.hasCentroids = sets.every((s) => s.hasCentroids);
+    this.place = sets.flatMap((s) => s.instances.map((_, i): [RdmSet, number] => [s, i]));
+    if (sets.every((s) => s.contentKey)) {
+      this.contentKey = (layer, instance, variant) => {
+        const [s, i] = this.at(instance);
+        return s.contentKey!(layer, i, variant);
+      };
+    }
+  }
+
+  private at(instance: number): [RdmSet, number] {
+    const p = this.place[instance];
+    if (!p) throw new Error(`no instance ${instance} in the joined RDM set`);
+    return p;
+  }
+
+  read(layer: number, instance: number, variant: RdmVariant): Promise<Float64Array> {
+    const [s, i] = this.at(instance);
+    return s.read(layer, i, variant);
+  }
+
+  readRange(layer: number, instance: number, variant: RdmVariant, start: number, end: number, out: Float64Array, outOffset: number): Promise<void> {
+    const [s, i] = this.at(instance);
+    return s.readRange(layer, i, variant, start, end, out, outOffset);
+  }
+}

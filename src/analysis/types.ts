@@ -109,9 +109,22 @@ export interface SecondOrderResult {
   mds: { instance: string; layer: string; x: number; y: number }[];
 }
 
+/** A mixed zoo's consistency between its architectures (crossArchitecture.ts). */
+export interface CrossArchitectureResult {
+  /** in order of first appearance */
+  architectures: string[];
+  /** instances of each */
+  instances: number[];
+  /** per layer, A × A mean r² between instances of two architectures (within one on the diagonal) */
+  layers: { name: string; mean_r2: (number | null)[][] }[];
+}
+
 export interface ZooAnalysis {
   name: string;
   instances: string[];
+  /** each instance's architecture; only for a zoo of several */
+  architectures?: string[];
+  cross_architecture?: CrossArchitectureResult;
   layers: LayerResult[];
   behaviour: BehaviourResult | null;
   second_order: SecondOrderResult | null;

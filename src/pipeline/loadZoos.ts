@@ -1,13 +1,15 @@
 /**
  * The zoos of a run or an extraction: each zoo folder is one zoo, and the
  * plain ONNX files given together are one more. Without either, the default
- * zoo that ships with the package.
+ * zoo that ships with the package. A zoo of several architectures (a mixed
+ * zoo.json, or --model files of different graphs) comes as one Zoo per
+ * architecture, one after another, marked as parts (Zoo.part).
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
 import { packageRoot } from '../native/addon.js';
-import { loadZoo, zooFromModels, type Zoo } from '../zoo/zoo.js';
+import { loadZoo, loadZooParts, modelsAsZoos, type Zoo } from '../zoo/zoo.js';
 
 /** The default zoo, relative to the package (as results.json records it). */
 export const DEFAULT_ZOO = join('models', 'fmnist-allcnnc');
@@ -28,7 +30,7 @@ export interface ZooSources {
   allowOutsideZoo?: boolean;
 }
 
-/** Loads every zoo; `single` (extraction) refuses more than one. */
+/** Loads every zoo; `single` (extraction) refuses more than one, and a zoo of several architectures. */
 export function loadZoos(src: ZooSources, opts: { single?: boolean } = {}): Zoo[] {
   const models = src.model ?? [];
   const dirs = src.zoo ?? [];
@@ -39,11 +41,16 @@ export function loadZoos(src: ZooSources, opts: { single?: boolean } = {}): Zoo[
   if (models.length === 0 && (src.layout || src.scale !== undefined || src.mean || src.std)) {
     throw new UserError('--layout, --scale, --mean and --std apply to --model files; a zoo takes its preprocessing from zoo.json', 2);
   }
-  const zoos: Zoo[] = dirs.map((dir) => loadZoo(dir, { allowOutside: src.allowOutsideZoo }));
+  const zoos: Zoo[] = dirs.flatMap((dir) => loadZooParts(dir, { allowOutside: src.allowOutsideZoo }));
   if (models.length > 0) {
-    zoos.push(zooFromModels(models, {
+    zoos.push(...modelsAsZoos(models, {
       input: { layout: src.layout, scale: src.scale, mean: src.mean, std: src.std, size: src.inputSize },
     }));
+  }
+  const mixed = zoos.find((z) => z.part !== null);
+  if (opts.single && mixed) {
+    const archs = zoos.filter((z) => z.name === mixed.name).map((z) => `${z.architecture} (${z.instances.length})`).join(', ');
+    throw new UserError(`zoo ${mixed.name} mixes ${mixed.part!.count} architectures: ${archs}; this command takes one architecture (give its files with --model, or use seedscope run)`, 2);
   }
   if (zoos.length === 0) {
     const dir = defaultZooDir();
@@ -52,6 +59,7 @@ export function loadZoos(src: ZooSources, opts: { single?: boolean } = {}): Zoo[
   }
   const names = new Set<string>();
   for (const z of zoos) {
+    if (z.part !== null && z.part.index > 0) continue; // the later parts of a mixed zoo share its name
     if (names.has(z.name)) throw new UserError(`zoo name '${z.name}' appears twice: give each --zoo a different zoo`);
     names.add(z.name);
   }

@@ -33,6 +33,8 @@ const BASELINE = 0.2 * GIB;
 export interface ZooPlanInput {
   name: string;
   instances: number;
+  /** instances of the zoo it is analysed in, when more (a mixed zoo's part) */
+  analysedInstances?: number;
   layers: readonly ResolvedLayer[];
   /** floats per stimulus of the model input */
   inputSize: number;
@@ -134,7 +136,8 @@ export const fmtGiB = (b: number): string => `${(b / GIB).toFixed(b < 10 * GIB ?
 export function planRun(input: PlanInput): RunPlan {
   const { n, budget } = input;
   const rdm64 = condensed(n) * 8;
-  const maxK = Math.max(...input.zoos.map((z) => z.instances));
+  const analysed = (z: ZooPlanInput): number => Math.max(z.instances, z.analysedInstances ?? 0);
+  const maxK = Math.max(...input.zoos.map(analysed));
   const steps: PlanStep[] = [];
   // The analysis of one layer holds its K RDMs (float64). Measured at N = 3,000, K = 10
   // (RSS over a 0.17 GiB baseline): the consistencies with the between-category subsets
@@ -181,7 +184,7 @@ export function planRun(input: PlanInput): RunPlan {
   const spillBytes = Math.max(0, ...zooPasses.flatMap((ps) => ps.map((p) => p.reduce((a, l) => a + (spilled(l) ? n * l.size * 4 : 0), 0))));
   steps.push({ step: 'one extraction pass (activations of the layers it holds, twice) and a batch', bytes: 2 * largestPass + 4 * batchMib * MIB + 3 * rdm64 });
   // second-order tiles: two groups of (instance, layer) RDMs and the comparison's copies (secondOrder.ts)
-  const items = Math.max(...input.zoos.map((z) => z.layers.length * z.instances));
+  const items = Math.max(...input.zoos.map((z) => z.layers.length * analysed(z)));
   const group = Math.max(1, Math.min(items, Math.floor(Math.max(budget - BASELINE, 0) / (2 * 2 * rdm64))));
   const blockEntries = input.secondOrderStreamed ? entriesPerBlock(items, condensed(n), Math.max(budget - BASELINE, 0)) : null;
   if (blockEntries !== null) {

@@ -9,7 +9,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { analyseZoo, type ZooAnalysisOutput } from '../analysis/analyseZoo.js';
+import { analyseZoo, type ZooAnalysisOutput, type ZooPredictions } from '../analysis/analyseZoo.js';
+import { crossArchitecture } from '../analysis/crossArchitecture.js';
+import { JoinedRdmSet, type RdmSet } from '../analysis/rdmSet.js';
 import type { AnalysisEngines } from '../analysis/engines.js';
 import { PhaseTimer, type PhaseListener } from '../analysis/phases.js';
 import type { AnalysisOptions, StimulusLabels } from '../analysis/types.js';
@@ -22,7 +24,8 @@ import { RdmCache, resolveCacheDir } from '../store/rdmCache.js';
 import { makeFigures } from '../report/figures.js';
 import type { ResultsDocument, RunMeta, ZooInfo } from '../report/results.js';
 import { loadStimuli, type StimulusSet } from '../stimuli/loadStimuli.js';
-import { resolveLayers, type ResolvedLayer } from '../zoo/resolveLayers.js';
+import type { ResolvedLayer } from '../zoo/resolveLayers.js';
+import { resolveSharedLayers } from '../zoo/sharedLayers.js';
 import type { Zoo } from '../zoo/zoo.js';
 import { countCached, zooRdmKeys, zooRdmsThroughCache } from './cachedRdms.js';
 import { collectGarbage } from './collectGarbage.js';
@@ -80,20 +83,48 @@ export interface PreparedZoo {
   layers: ResolvedLayer[];
 }
 
-function zooInfo(z: Zoo, layers: readonly ResolvedLayer[]): ZooInfo {
+/** An analysed zoo's entry in results.json; a mixed zoo's instances and layers say which architecture each is and has. */
+function zooInfo(parts: readonly PreparedZoo[]): ZooInfo {
+  const z = parts[0]!.zoo;
+  const mixed = parts.length > 1;
+  const arch = (p: PreparedZoo): string => p.zoo.architecture ?? p.zoo.name;
   return {
     name: z.name,
     dir: z.dir ?? undefined,
-    architecture: z.manifest?.architecture ?? undefined,
+    architecture: mixed ? undefined : z.architecture ?? undefined,
+    ...(mixed ? { architectures: parts.map(arch) } : {}),
     dataset: z.manifest?.dataset ?? undefined,
-    instances: z.instances.map((i) => ({
+    instances: parts.flatMap((p) => p.zoo.instances.map((i) => ({
       name: i.name, file: i.file, sha256: i.sha256,
       ...(i.data.length > 0 ? { external_data: i.data.map((d) => ({ file: d.file, sha256: d.sha256 })) } : {}),
       seed: i.seed, test_accuracy: i.testAccuracy,
-    })),
-    layers: layers.map((l) => ({ name: l.name, tensor: l.tensor })),
-    ...(z.instances.some((i) => i.outsideZoo) ? { files_outside_zoo: z.instances.flatMap((i) => (i.outsideZoo ? [i.outsideZoo] : [])) } : {}),
+      ...(mixed ? { architecture: arch(p) } : {}),
+    }))),
+    layers: parts[0]!.layers.map((l, li) => (mixed ? { name: l.name, tensors: Object.fromEntries(parts.map((p) => [arch(p), p.layers[li]!.tensor])) } : { name: l.name, tensor: l.tensor })),
+    ...(parts.some((p) => p.zoo.instances.some((i) => i.outsideZoo))
+      ? { files_outside_zoo: parts.flatMap((p) => p.zoo.instances.flatMap((i) => (i.outsideZoo ? [i.outsideZoo] : []))) } : {}),
   };
+}
+
+/** The prepared zoos grouped as they are analysed: a zoo of one architecture alone, a mixed zoo's parts together. */
+export function analysedZoos<T extends { zoo: Zoo }>(prepared: readonly T[]): T[][] {
+  const groups: T[][] = [];
+  for (const p of prepared) {
+    if (p.zoo.part !== null && p.zoo.part.index > 0) groups[groups.length - 1]!.push(p);
+    else groups.push([p]);
+  }
+  return groups;
+}
+
+/**
+ * One predicted-label set of a mixed zoo's instances: null when any part has
+ * none or the parts' logits differ in width (another set of classes).
+ */
+function joinedPredictions(parts: readonly (ZooPredictions | null)[]): ZooPredictions | null {
+  if (parts.some((p) => p === null)) return null;
+  const width = parts[0]!.width;
+  if (parts.some((p) => p!.width !== width)) return null;
+  return { predictions: parts.flatMap((p) => p!.predictions), width };
 }
 
 /** The options as results.json records them. */
@@ -108,22 +139,29 @@ function recordedOptions(opts: RunOptions): Record<string, unknown> {
   };
 }
 
-/** Every zoo with its stimuli (zoos of the same input share one preprocessed set) and layers. */
+/**
+ * Every zoo with its stimuli (zoos of the same input share one preprocessed
+ * set) and layers; a mixed zoo's parts (one per architecture) each with
+ * their own stimuli and the layers they share (sharedLayers.ts).
+ */
 export async function prepareZoos(opts: RunOptions): Promise<PreparedZoo[]> {
-  const zoos = loadZoos(opts);
+  const groups = analysedZoos(loadZoos(opts).map((zoo) => ({ zoo })));
   const stimuliByInput = new Map<string, StimulusSet>();
   const prepared: PreparedZoo[] = [];
-  for (const zoo of zoos) {
-    const key = JSON.stringify([zoo.input, zoo.classes]);
-    let stimuli = stimuliByInput.get(key);
-    if (!stimuli) {
-      stimuli = await loadStimuli(opts.stimuli, zoo.input, { perClass: opts.perClass ?? null, resize: opts.resize, classes: zoo.classes });
-      stimuliByInput.set(key, stimuli);
+  for (const group of groups) {
+    const layersOfPart = await resolveSharedLayers(group.map((g) => g.zoo), opts.layers ?? []);
+    for (const [pi, { zoo }] of group.entries()) {
+      const key = JSON.stringify([zoo.input, zoo.classes]);
+      let stimuli = stimuliByInput.get(key);
+      if (!stimuli) {
+        stimuli = await loadStimuli(opts.stimuli, zoo.input, { perClass: opts.perClass ?? null, resize: opts.resize, classes: zoo.classes });
+        stimuliByInput.set(key, stimuli);
+      }
+      const first = prepared[0]?.stimuli;
+      if (first && first.n !== stimuli.n) throw new UserError(`zoo ${zoo.name}: the stimuli give ${stimuli.n} images for this zoo's input but ${first.n} for the first zoo`);
+      const labels: StimulusLabels = { n: stimuli.n, labels: stimuli.labels ?? undefined, classes: stimuli.classes ?? zoo.classes ?? undefined };
+      prepared.push({ zoo, stimuli, labels, layers: layersOfPart[pi]! });
     }
-    const first = prepared[0]?.stimuli;
-    if (first && first.n !== stimuli.n) throw new UserError(`zoo ${zoo.name}: the stimuli give ${stimuli.n} images for this zoo's input but ${first.n} for the first zoo`);
-    const labels: StimulusLabels = { n: stimuli.n, labels: stimuli.labels ?? undefined, classes: stimuli.classes ?? zoo.classes ?? undefined };
-    prepared.push({ zoo, stimuli, labels, layers: await resolveLayers(zoo, opts.layers ?? []) });
   }
   return prepared;
 }
@@ -138,12 +176,17 @@ export function planFor(prepared: readonly PreparedZoo[], opts: RunOptions, cach
   const cache = new RdmCache(cacheDir);
   const first = prepared[0]!;
   const classes = first.labels.labels ? new Set(first.labels.labels).size : 0;
+  const analysedInstances = new Map(analysedZoos(prepared).flatMap((parts) => {
+    const k = parts.reduce((s, p) => s + p.zoo.instances.length, 0);
+    return parts.map((p) => [p, k] as const);
+  }));
   return planRun({
     n: first.stimuli.n,
     classes,
     zoos: prepared.map((p) => ({
       name: p.zoo.name,
       instances: p.zoo.instances.length,
+      analysedInstances: analysedInstances.get(p),
       layers: p.layers,
       inputSize: p.zoo.input.shape.reduce((a, b) => a * b, 1),
       output: p.zoo.output,
@@ -190,21 +233,37 @@ export async function runPipeline(opts: RunOptions, ctx: RunContext): Promise<Ru
       release: collectGarbage,
       memo,
     };
+    const groups = analysedZoos(prepared);
     // zoo names differ but can sanitise alike ("a/b", "a_b"): folder names made unique like layers'
-    const zooDirs = uniqueFileNames(prepared.map((p) => p.zoo.name));
-    for (const [zi, { zoo: z, stimuli, labels, layers }] of prepared.entries()) {
-      checkCancelled();
-      const { passes, spilled } = plan.extraction_passes[zi]!;
-      const rdms = await zooRdmsThroughCache(z, stimuli, labels, layers, {
-        ...opts, passes, batchMemory: plan.batch_mib, spilled, spillSegmentBytes: plan.spill_segment_bytes ?? undefined,
-      }, {
-        cache, engines: ctx.engines, timer, signal: ctx.signal, warn: ctx.warn, checkCancelled, release: collectGarbage,
-      });
-      rdmCounts.computed += rdms.computed;
-      rdmCounts.reused += rdms.reused;
-      if (opts.saveRdms) await timer.time('write', () => saveRdms(staged, zooDirs[zi]!, rdms.set));
-      analyses.push(await analyseZoo(z.name, rdms.set, rdms.predictions, labels, analysisOptions, ctx.engines));
-      infos.push(zooInfo(z, layers));
+    const zooDirs = uniqueFileNames(groups.map((g) => g[0]!.zoo.name));
+    for (const [gi, parts] of groups.entries()) {
+      const sets: RdmSet[] = [];
+      const predictions: (ZooPredictions | null)[] = [];
+      for (const part of parts) {
+        checkCancelled();
+        const { zoo: z, stimuli, labels, layers } = part;
+        const { passes, spilled } = plan.extraction_passes[prepared.indexOf(part)]!;
+        const rdms = await zooRdmsThroughCache(z, stimuli, labels, layers, {
+          ...opts, passes, batchMemory: plan.batch_mib, spilled, spillSegmentBytes: plan.spill_segment_bytes ?? undefined,
+        }, {
+          cache, engines: ctx.engines, timer, signal: ctx.signal, warn: ctx.warn, checkCancelled, release: collectGarbage,
+        });
+        rdmCounts.computed += rdms.computed;
+        rdmCounts.reused += rdms.reused;
+        sets.push(rdms.set);
+        predictions.push(rdms.predictions);
+      }
+      const name = parts[0]!.zoo.name;
+      const set = sets.length === 1 ? sets[0]! : new JoinedRdmSet(sets);
+      if (opts.saveRdms) await timer.time('write', () => saveRdms(staged, zooDirs[gi]!, set));
+      const analysis = await analyseZoo(name, set, parts.length === 1 ? predictions[0]! : joinedPredictions(predictions), parts[0]!.labels, analysisOptions, ctx.engines);
+      if (parts.length > 1) {
+        const architectureOf = parts.flatMap((p) => p.zoo.instances.map(() => p.zoo.architecture ?? p.zoo.name));
+        analysis.result.architectures = architectureOf;
+        analysis.result.cross_architecture = crossArchitecture(analysis.result.layers, architectureOf);
+      }
+      analyses.push(analysis);
+      infos.push(zooInfo(parts));
     }
     const { stimuli, labels } = prepared[0]!;
     let difference: ZooDifference | null = null;

@@ -112,29 +112,40 @@ export function scatterPanels(points: ScatterPoint[], rows: string[], columns: s
   };
 }
 
+/** Okabe and Ito's colour-blind-safe categorical palette (architectures' lines; the points use viridis). */
+const CATEGORY_COLOURS = ['#E69F00', '#56B4E9', '#009E73', '#D55E00', '#0072B2', '#CC79A7', '#F0E442', '#000000'];
+
 export interface TrajectoryPoint {
   instance: string;
   layer: string;
   order: number;
   x: number;
   y: number;
+  /** the instance's architecture (mixed zoos): its line is coloured by it */
+  group?: string;
 }
 
-/** One path per instance through its layers, points coloured by depth. */
-export function trajectories(points: TrajectoryPoint[], layers: string[], opts: { title: string }): VegaLiteSpec {
+/** One path per instance through its layers, points coloured by depth; with `groups`, each path coloured by its group. */
+export function trajectories(points: TrajectoryPoint[], layers: string[], opts: { title: string; groups?: string[]; groupTitle?: string }): VegaLiteSpec {
+  const groups = opts.groups;
+  const lineColour = groups
+    ? { stroke: { field: 'group', type: 'nominal', sort: groups, title: opts.groupTitle ?? 'group', scale: { domain: groups, range: groups.map((_, i) => CATEGORY_COLOURS[i % CATEGORY_COLOURS.length]!) } } }
+    : {};
   return {
     title: opts.title,
     width: 420,
     height: 360,
     data: { values: points },
+    ...(groups ? { resolve: { scale: { color: 'independent', stroke: 'independent' } } } : {}),
     layer: [
       {
-        mark: { type: 'line', color: '#9a9a9a', strokeWidth: 1 },
+        mark: { type: 'line', color: '#9a9a9a', strokeWidth: groups ? 1.6 : 1 },
         encoding: {
           x: { field: 'x', type: 'quantitative', title: 'MDS 1' },
           y: { field: 'y', type: 'quantitative', title: 'MDS 2' },
           detail: { field: 'instance' },
           order: { field: 'order', type: 'quantitative' },
+          ...lineColour,
         },
       },
       {

@@ -85,7 +85,7 @@ export async function makeFigures(input: FigureInput, onProgress?: (done: number
   const figs: Promise<Figure>[] = [];
   const { zoos, stimuli } = input;
   const multi = zoos.length > 1;
-  const perZoo = 6;
+  const perZoo = 6; // (a mixed zoo's cross-architecture figure shares the consistency matrix's tick)
   const total = 1 + perZoo * zoos.length;
   let done = 0;
   const tick = (): void => onProgress?.(++done, total);
@@ -123,9 +123,18 @@ export async function makeFigures(input: FigureInput, onProgress?: (done: number
 
     if (inst.length >= 2) {
       const cells: MatrixCell[] = z.result.layers.flatMap((l) => l.consistency.matrix_r2.flatMap((row, a) => row.map((v, b) => ({ panel: l.name, a: inst[a]!, b: inst[b]!, value: finite(v) }))));
+      const mixedNote = z.result.architectures ? ' Instances of different architectures are compared at the layers they share; instances come grouped by architecture.' : '';
       figs.push(figure(`consistency_matrix${sfx}`, `Consistency of every instance pair${of}`,
-        withFinding('r² of every pair of instances per layer.', pairOutlierFinding(z.result)),
+        withFinding(`r² of every pair of instances per layer.${mixedNote}`, pairOutlierFinding(z.result)),
         await renderSvg(matrixPanels(cells, layers, inst, { title: `Pairwise consistency (r²) per layer${of}`, legend: 'r²' }))));
+    }
+    const cross = z.result.cross_architecture;
+    if (cross) {
+      const names = cross.architectures;
+      const cellsX: MatrixCell[] = cross.layers.flatMap((l) => l.mean_r2.flatMap((row, a) => row.map((v, b) => ({ panel: l.name, a: names[a]!, b: names[b]!, value: finite(v) }))));
+      figs.push(figure(`cross_architecture${sfx}`, `Consistency between architectures${of}`,
+        `Mean r² between instances of two architectures per layer (${names.map((n, i) => `${n}: ${cross.instances[i]}`).join(', ')} instances); the diagonal is the mean within one architecture (blank where it has one instance).`,
+        await renderSvg(matrixPanels(cellsX, layers, names, { title: `Consistency between architectures (mean r²) per layer${of}`, legend: 'mean r²' }))));
     }
     tick();
 
@@ -136,10 +145,12 @@ export async function makeFigures(input: FigureInput, onProgress?: (done: number
 
     if (z.result.second_order) {
       const order = new Map(layers.map((l, i) => [l, i]));
-      const pts = z.result.second_order.mds.map((p) => ({ ...p, order: order.get(p.layer) ?? 0 }));
+      const archOf = new Map((z.result.architectures ?? []).map((a, i) => [inst[i]!, a]));
+      const pts = z.result.second_order.mds.map((p) => ({ ...p, order: order.get(p.layer) ?? 0, ...(archOf.size ? { group: archOf.get(p.instance) } : {}) }));
+      const byArch = cross ? ' Each line is coloured by its architecture.' : '';
       figs.push(figure(`second_order_mds${sfx}`, `Instances as trajectories through their layers${of}`,
-        withFinding('Second-order MDS of all (instance, layer) RDMs (dissimilarity 1 − r): each instance is a line through its layers.', secondOrderFinding(z.result)),
-        await renderSvg(trajectories(pts, layers, { title: `Second-order MDS${of}` }))));
+        withFinding(`Second-order MDS of all (instance, layer) RDMs (dissimilarity 1 − r): each instance is a line through its layers.${byArch}`, secondOrderFinding(z.result)),
+        await renderSvg(trajectories(pts, layers, { title: `Second-order MDS${of}`, ...(cross ? { groups: cross.architectures, groupTitle: 'architecture' } : {}) }))));
     }
     tick();
 

@@ -19,15 +19,20 @@ export interface InstanceInfo {
   external_data?: { file: string; sha256: string }[];
   seed?: number | null;
   test_accuracy?: number | null;
+  /** its architecture, in a zoo of several */
+  architecture?: string;
 }
 
 export interface ZooInfo {
   name: string;
   dir?: string;
   architecture?: string;
+  /** a zoo of several architectures: their names, in the order their instances come */
+  architectures?: string[];
   dataset?: string;
   instances: InstanceInfo[];
-  layers: { name: string; tensor?: string }[];
+  /** a mixed zoo's layer has a tensor per architecture (`tensors`) instead of one */
+  layers: { name: string; tensor?: string; tensors?: Record<string, string> }[];
   /** real paths of instance files outside the zoo folder, accepted by --allow-outside-zoo (absent when none) */
   files_outside_zoo?: string[];
 }
@@ -60,6 +65,9 @@ export interface RunMeta {
 export interface ZooSection {
   zoo: ZooInfo;
   instances: string[];
+  /** a mixed zoo: each instance's architecture, and the consistency between architectures per layer */
+  architectures?: string[];
+  cross_architecture?: ZooAnalysis['cross_architecture'];
   layers: ZooAnalysis['layers'];
   behaviour: ZooAnalysis['behaviour'];
   second_order: ZooAnalysis['second_order'];
@@ -87,7 +95,9 @@ export interface ResultsDocument extends ZooSection {
 /** Each zoo's part of the document: its description beside its analysis. */
 export function zooSections(meta: RunMeta, analyses: readonly ZooAnalysis[]): ZooSection[] {
   return analyses.map((a, i) => ({
-    zoo: meta.zoos[i]!, instances: a.instances, layers: a.layers, behaviour: a.behaviour, second_order: a.second_order, mantel: a.mantel, skipped: a.skipped,
+    zoo: meta.zoos[i]!, instances: a.instances,
+    ...(a.cross_architecture ? { architectures: a.architectures, cross_architecture: a.cross_architecture } : {}),
+    layers: a.layers, behaviour: a.behaviour, second_order: a.second_order, mantel: a.mantel, skipped: a.skipped,
   }));
 }
 
@@ -137,6 +147,15 @@ export function resultTables(sections: readonly ZooSection[], difference: ZooDif
       if (!b) return [];
       return s.instances.flatMap((a, i) => s.instances.map((c, j) => [s.zoo.name, a, c, b.accuracy[i], b.accuracy[j], b.agreement[i]![j], b.error_consistency[i]![j]]));
     }));
+  if (sections.some((s) => s.cross_architecture)) {
+    tables['cross_architecture.csv'] = toCsv(
+      ['zoo', 'layer', 'architecture_a', 'architecture_b', 'mean_r2'],
+      sections.flatMap((s) => {
+        const x = s.cross_architecture;
+        if (!x) return [];
+        return x.layers.flatMap((l) => x.architectures.flatMap((a, i) => x.architectures.map((b, j) => [s.zoo.name, l.name, a, b, l.mean_r2[i]![j]])));
+      }));
+  }
   if (difference) {
     const d = difference;
     tables['zoo_difference.csv'] = toCsv(

@@ -4,6 +4,10 @@
  *   - a glob pattern (`relu*`, `/conv*`; `*` also matches '/'), matched against
  *     short names and tensor names,
  *   - `op:Relu`: every float output of that op type;
+ *   - `depth:0.25,0.5,1`: by relative depth among the natural layers (those
+ *     `seedscope layers` marks): depth f picks natural layer round(f · M) of
+ *     the M (counted from 1, at least the first), named `depth:f`. This is how
+ *     networks of different architectures are compared layer for layer;
  * and specs may be repeated or comma-separated. No spec: the zoo's named
  * layers, or for plain models the outputs of every nonlinearity plus the
  * graph outputs. Layers come back in graph order, each tensor once. An unknown
@@ -66,6 +70,38 @@ function toResolved(l: LayerInfo): ResolvedLayer {
   return { name: l.short ?? l.tensor, tensor: l.tensor, op: l.op, node: l.node, shape: l.shape, size: l.size };
 }
 
+/** The natural layer at relative depth f ∈ [0, 1]: number round(f · M) of the M, counted from 1, at least the first. */
+export function layerAtDepth<T>(natural: readonly T[], f: number): T {
+  const m = natural.length;
+  return natural[Math.min(m, Math.max(1, Math.round(f * m))) - 1]!;
+}
+
+/**
+ * Splits specs into depths and the rest: `depth:0.25,0.5` is cut at the comma
+ * like every list, so the bare numbers that follow a depth: spec are depths too.
+ */
+function splitDepths(parts: readonly string[]): { depths: { name: string; value: number; spec: string }[]; rest: string[] } {
+  const depths: { name: string; value: number; spec: string }[] = [];
+  const rest: string[] = [];
+  let inDepths = false;
+  for (const part of parts) {
+    const prefixed = /^depth:/i.test(part);
+    if (!prefixed && !(inDepths && /^[0-9.]+$/.test(part))) {
+      inDepths = false;
+      rest.push(part);
+      continue;
+    }
+    inDepths = true;
+    const text = prefixed ? part.slice('depth:'.length) : part;
+    const value = /^(\d+(\.\d*)?|\.\d+)$/.test(text) ? Number(text) : Number.NaN;
+    if (!(value >= 0 && value <= 1)) {
+      throw new UserError(`--layers depth:${text}: expected a relative depth in [0, 1] (0: the first natural layer, 1: the last)`);
+    }
+    depths.push({ name: `depth:${value}`, value, spec: part });
+  }
+  return { depths, rest };
+}
+
 export async function resolveLayers(target: Zoo | OnnxModel, specs: readonly string[] = []): Promise<ResolvedLayer[]> {
   const catalog = await layerCatalog(target);
   const byTensor = new Map(catalog.map((l) => [l.tensor, l]));
@@ -73,9 +109,10 @@ export async function resolveLayers(target: Zoo | OnnxModel, specs: readonly str
   const model = isZoo(target) ? target.reference : target;
   const allTensors = new Set(model.nodes.flatMap((n) => n.outputs));
   const picked = new Set<string>();
-  const parts = specs.flatMap((s) => s.split(',')).map((s) => s.trim()).filter((s) => s.length > 0);
+  const split = splitDepths(specs.flatMap((s) => s.split(',')).map((s) => s.trim()).filter((s) => s.length > 0));
+  const parts = split.rest;
 
-  if (parts.length === 0) {
+  if (parts.length === 0 && split.depths.length === 0) {
     if (shortNames.length > 0) {
       for (const l of shortNames) picked.add(l.tensor);
     } else {
@@ -122,5 +159,13 @@ export async function resolveLayers(target: Zoo | OnnxModel, specs: readonly str
   for (const t of picked) {
     if (!byTensor.has(t)) throw new UserError(`layer tensor '${t}' of ${model.file} is not a per-stimulus float activation`);
   }
-  return catalog.filter((l) => picked.has(l.tensor)).map(toResolved);
+  const named = catalog.filter((l) => picked.has(l.tensor)).map(toResolved);
+  if (split.depths.length === 0) return named;
+  const natural = catalog.filter((l) => l.natural);
+  if (natural.length === 0) throw new UserError(`--layers ${split.depths[0]!.spec}: ${model.file} has no natural layer to count depth by`);
+  const seen = new Set(named.map((l) => l.name));
+  const byDepth = split.depths.filter((d) => !seen.has(d.name) && seen.add(d.name))
+    .map((d) => ({ ...toResolved(layerAtDepth(natural, d.value)), name: d.name }));
+  // graph order, a depth after a named layer of the same tensor
+  return [...named, ...byDepth].sort((a, b) => a.node - b.node);
 }

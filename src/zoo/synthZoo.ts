@@ -34,7 +34,7 @@ import { SeededRandom } from '../stats/seededRandom.js';
 import { ONNX_FLOAT, readInitializers, type ByteRange } from './onnxInitializers.js';
 import { imageInput, readOnnxModel, type OnnxModel } from './onnxModel.js';
 import { checkManifestAgainstGraph, inputSpecFromModel } from './zoo.js';
-import { ZOO_FORMAT, validateZooManifest, type ManifestInstance, type ZooManifest } from './zooManifest.js';
+import { ZOO_FORMAT, validateZooManifest, type InputSpec, type ManifestInstance, type ZooManifest } from './zooManifest.js';
 
 export const MAX_SYNTH_INSTANCES = 10000;
 
@@ -69,7 +69,8 @@ export interface SyntheticRecord {
 
 export type SynthManifest = Omit<ZooManifest, 'width' | 'dropout' | 'training' | 'instances'> & {
   synthetic: SyntheticRecord;
-  instances: Omit<ManifestInstance, 'training_seconds' | 'external_data'>[];
+  input: InputSpec;
+  instances: Pick<ManifestInstance, 'name' | 'seed' | 'file' | 'sha256' | 'test_accuracy'>[];
 };
 
 export interface SynthResult {
@@ -188,7 +189,7 @@ function checkReplaceable(output: string): void {
   }
 }
 
-function plainInput(model: OnnxModel): ZooManifest['input'] {
+function plainInput(model: OnnxModel): InputSpec {
   const input = imageInput(model);
   const dims = input.dims ?? [];
   if (dims.length !== 4 || dims.slice(1).some((d) => typeof d !== 'number')) {
@@ -203,16 +204,18 @@ function baseManifest(opts: SynthOptions, model: OnnxModel, sha256: string, targ
   const sourceName = src ? `${src.manifest.name}-${src.instance.name}` : basename(opts.from).replace(/\.onnx$/i, '');
   const sourceLabel = src ? `${src.manifest.name}/${src.instance.file}` : basename(opts.from);
   const floatOutputs = model.outputs.filter((o) => o.elemType === ONNX_FLOAT && (o.dims?.length ?? 2) === 2);
+  const arch = src ? src.instance.architecture ?? src.manifest.architecture : null;
   const base: Omit<SynthManifest, 'instances'> = {
     format: ZOO_FORMAT,
     name: opts.name ?? `synth-${sourceName}-k${opts.instances}-noise${opts.noise}`,
-    architecture: `${src?.manifest.architecture ? `${src.manifest.architecture} ` : ''}(synthetic: ${sourceLabel} + noise σ = ${opts.noise} × the std of each float32 weight tensor)`,
+    architecture: `${arch ? `${arch} ` : ''}(synthetic: ${sourceLabel} + noise σ = ${opts.noise} × the std of each float32 weight tensor)`,
     dataset: src?.manifest.dataset ?? null,
-    input: src ? src.manifest.input : plainInput(model),
+    // an instance of a mixed zoo has its own input, layers and logits
+    input: src?.instance.input ?? src?.manifest.input ?? plainInput(model),
     classes: src ? src.manifest.classes : null,
     // as for plain models: a single 2-D float output is taken as the logits
-    output: src ? src.manifest.output : model.outputs.length === 1 && floatOutputs.length === 1 ? floatOutputs[0]!.name : null,
-    layers: src ? src.manifest.layers : [],
+    output: src ? src.instance.output ?? src.manifest.output : model.outputs.length === 1 && floatOutputs.length === 1 ? floatOutputs[0]!.name : null,
+    layers: src ? src.instance.layers ?? src.manifest.layers : [],
     synthetic: {
       note: 'NOT a trained zoo: the source model plus seeded Gaussian noise on its weights, for scale and speed tests only',
       source: opts.from,
@@ -223,8 +226,7 @@ function baseManifest(opts: SynthOptions, model: OnnxModel, sha256: string, targ
       perturbed: targets.map((t) => t.name),
     },
   };
-  const forCheck: ZooManifest = { ...base, width: null, dropout: null, training: null, instances: [] };
-  checkManifestAgainstGraph(forCheck, model, join(opts.output, 'zoo.json'));
+  checkManifestAgainstGraph(base, model, join(opts.output, 'zoo.json'));
   return base;
 }
 

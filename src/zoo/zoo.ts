@@ -1,8 +1,10 @@
 /**
  * A zoo: instances of one architecture that differ only in their weights.
  * Public API (used by `seedscope run` and `extract`):
- *   loadZoo(dir)                 a folder with zoo.json and its ONNX files:
- *                                manifest validated, checksums verified, graphs compared
+ *   loadZooParts(dir)            a folder with zoo.json and its ONNX files:
+ *                                manifest validated, checksums verified, graphs compared;
+ *                                one Zoo per architecture (mixed zoos have several)
+ *   loadZoo(dir)                 the same for a zoo of one architecture
  *   zooFromModels(files, opts)   plain ONNX files (paths or glob patterns) without a manifest
  * Both return a `Zoo`: name, input spec (preprocessing), classes, named layers,
  * and instances with absolute file paths.
@@ -14,7 +16,7 @@ import { sha256File as streamedSha256 } from '../store/fileHash.js';
 import { UserError } from '../errors.js';
 import { expandModelArgs } from './globFiles.js';
 import { imageInput, readOnnxModel, type ExternalDataFile, type OnnxModel } from './onnxModel.js';
-import { readSameGraphModels } from './sameGraph.js';
+import { graphDifference, readSameGraphModels } from './sameGraph.js';
 import { validateZooManifest, type InputSpec, type Layout, type ManifestDataFile, type ManifestLayer, type ZooManifest } from './zooManifest.js';
 import { isInsideDir } from '../io/paths.js';
 
@@ -53,6 +55,14 @@ export function instanceHashes(inst: Pick<ZooInstance, 'sha256' | 'data'>): stri
 
 export interface Zoo {
   name: string;
+  /** the architecture of its instances (zoo.json's), or null when unnamed */
+  architecture: string | null;
+  /**
+   * Set when this is one architecture of a mixed zoo: the zoo's parts come
+   * one after another (index 0 … count − 1), share its name, and a run
+   * analyses them as one zoo whose layers are the short names they share.
+   */
+  part: { index: number; count: number } | null;
   /** The zoo folder, or null for plain --model files. */
   dir: string | null;
   manifest: ZooManifest | null;
@@ -106,25 +116,37 @@ function fixedBatchOf(model: OnnxModel): number | null {
   return typeof d === 'number' ? d : null;
 }
 
-/** Checks the manifest's input, output and layer tensors against the reference graph. */
-export function checkManifestAgainstGraph(m: ZooManifest, model: OnnxModel, manifestFile: string): void {
+/** What a zoo.json says of one architecture's graph: checked against that graph. */
+export interface GraphClaims {
+  input: InputSpec;
+  layers: ManifestLayer[];
+  output: string | null;
+  classes: readonly string[] | null;
+}
+
+/**
+ * Checks the manifest's input, output and layer tensors against the reference
+ * graph; `at` is the field path of an instance's own claims ("instances[3].")
+ * or empty for the zoo's.
+ */
+export function checkManifestAgainstGraph(m: GraphClaims, model: OnnxModel, manifestFile: string, at = ''): void {
   const input = imageInput(model);
   if (input.name !== m.input.name) {
-    throw new UserError(`${manifestFile}: input.name: expected the model's input '${input.name}' (${model.file}) but received "${m.input.name}"`);
+    throw new UserError(`${manifestFile}: ${at}input.name: expected the model's input '${input.name}' (${model.file}) but received "${m.input.name}"`);
   }
   const dims = input.dims?.slice(1) ?? [];
   const mismatch = dims.length === 3 && dims.some((d, k) => typeof d === 'number' && d !== m.input.shape[k]);
   if (dims.length !== 3 || mismatch) {
-    throw new UserError(`${manifestFile}: input.shape: the model takes [${(input.dims ?? []).map(String).join(', ')}] (with the batch) but zoo.json says [${m.input.shape.join(', ')}]`);
+    throw new UserError(`${manifestFile}: ${at}input.shape: the model takes [${(input.dims ?? []).map(String).join(', ')}] (with the batch) but zoo.json says [${m.input.shape.join(', ')}]`);
   }
   const tensors = new Set(model.nodes.flatMap((n) => n.outputs));
   m.layers.forEach((l, i) => {
     if (!tensors.has(l.tensor)) {
-      throw new UserError(`${manifestFile}: layers[${i}].tensor: expected a tensor of ${basename(model.file)} but '${l.tensor}' is not in the graph`);
+      throw new UserError(`${manifestFile}: ${at}layers[${i}].tensor: expected a tensor of ${basename(model.file)} but '${l.tensor}' is not in the graph`);
     }
   });
   if (m.output !== null && !tensors.has(m.output)) {
-    throw new UserError(`${manifestFile}: output: expected a tensor of ${basename(model.file)} but '${m.output}' is not in the graph`);
+    throw new UserError(`${manifestFile}: ${at}output: expected a tensor of ${basename(model.file)} but '${m.output}' is not in the graph`);
   }
   const logitsDims = model.outputs.find((o) => o.name === m.output)?.dims;
   const classCount = logitsDims?.[logitsDims.length - 1];
@@ -172,8 +194,43 @@ function checkManifestData(listed: ManifestDataFile[] | null, actual: readonly E
   return hashed;
 }
 
-/** Loads a zoo folder (or its zoo.json path), verifying every file against the manifest. */
-export function loadZoo(dir: string, opts: LoadZooOptions = {}): Zoo {
+/** One architecture of a zoo.json: its instances (indices into the manifest's) and what it says of their graph. */
+interface ArchitectureGroup {
+  architecture: string | null;
+  indices: number[];
+  claims: Omit<GraphClaims, 'classes'>;
+  /** field path of the claims ("instances[i]." of the first instance with its own, or "") */
+  at: string;
+}
+
+/**
+ * Instances grouped by architecture, in order of first appearance. An
+ * instance without an architecture of its own belongs to the zoo's, and takes
+ * the zoo's input, layers and output where it gives none.
+ */
+function architectureGroups(m: ZooManifest, manifestFile: string): ArchitectureGroup[] {
+  const groups = new Map<string, ArchitectureGroup>();
+  m.instances.forEach((inst, i) => {
+    const architecture = inst.architecture ?? m.architecture;
+    const own = inst.input !== null || inst.layers !== null || inst.output !== null;
+    const input = inst.input ?? m.input;
+    if (input === null) throw new UserError(`${manifestFile}: instances[${i}].input: expected the input of architecture "${architecture}" (the zoo gives none)`);
+    const claims = { input, layers: inst.layers ?? m.layers, output: inst.output ?? m.output };
+    const key = architecture ?? '';
+    const g = groups.get(key);
+    if (!g) {
+      groups.set(key, { architecture, indices: [i], claims, at: own ? `instances[${i}].` : '' });
+      return;
+    }
+    if (JSON.stringify(claims) !== JSON.stringify(g.claims)) {
+      throw new UserError(`${manifestFile}: instances[${i}]: expected the input, layers and output of architecture "${architecture}" as instance ${g.indices[0]} has them, but they differ (give each architecture one set)`);
+    }
+    g.indices.push(i);
+  });
+  return [...groups.values()];
+}
+
+function readManifest(dir: string): { m: ZooManifest; manifestFile: string; root: string } {
   const manifestFile = dir.endsWith('.json') ? dir : join(dir, 'zoo.json');
   const root = resolve(dirname(manifestFile));
   if (!existsSync(manifestFile)) {
@@ -185,7 +242,17 @@ export function loadZoo(dir: string, opts: LoadZooOptions = {}): Zoo {
   } catch (err) {
     throw new UserError(`${manifestFile}: expected JSON but it cannot be parsed (${jsonSyntaxMessage(err)})`);
   }
-  const m = validateZooManifest(json, manifestFile);
+  return { m: validateZooManifest(json, manifestFile), manifestFile, root };
+}
+
+/**
+ * Loads a zoo folder (or its zoo.json path), verifying every file against the
+ * manifest: one Zoo per architecture, in order of first appearance. A zoo of
+ * one architecture gives one (with `part` null); a mixed zoo gives one part
+ * per architecture, each of one graph, which a run analyses together.
+ */
+export function loadZooParts(dir: string, opts: LoadZooOptions = {}): Zoo[] {
+  const { m, manifestFile, root } = readManifest(dir);
   const instances: ZooInstance[] = m.instances.map((inst, i) => {
     const file = resolve(root, inst.file);
     if (!existsSync(file) || !statSync(file).isFile()) {
@@ -202,24 +269,41 @@ export function loadZoo(dir: string, opts: LoadZooOptions = {}): Zoo {
     }
     return { name: inst.name, file, seed: inst.seed, sha256: actual, data: [], testAccuracy: inst.test_accuracy, ...(outside ? { outsideZoo: real } : {}) };
   });
-  const reader = readRecordingData();
-  const reference = readSameGraphModels(instances.map((inst) => inst.file), reader.read);
-  instances.forEach((inst, i) => {
-    inst.data = checkManifestData(m.instances[i]!.external_data, reader.data.get(inst.file) ?? [], inst.file, manifestFile, i);
+  const groups = architectureGroups(m, manifestFile);
+  return groups.map((g, gi): Zoo => {
+    const members = g.indices.map((i) => instances[i]!);
+    const reader = readRecordingData();
+    const reference = readSameGraphModels(members.map((inst) => inst.file), reader.read);
+    g.indices.forEach((i) => {
+      const inst = instances[i]!;
+      inst.data = checkManifestData(m.instances[i]!.external_data, reader.data.get(inst.file) ?? [], inst.file, manifestFile, i);
+    });
+    checkManifestAgainstGraph({ ...g.claims, classes: m.classes }, reference, manifestFile, g.at);
+    return {
+      name: m.name,
+      dir: root,
+      manifest: m,
+      architecture: g.architecture,
+      part: groups.length > 1 ? { index: gi, count: groups.length } : null,
+      input: g.claims.input,
+      fixedBatch: fixedBatchOf(reference),
+      classes: m.classes,
+      output: g.claims.output,
+      layers: g.claims.layers,
+      instances: members,
+      reference,
+    };
   });
-  checkManifestAgainstGraph(m, reference, manifestFile);
-  return {
-    name: m.name,
-    dir: root,
-    manifest: m,
-    input: m.input,
-    fixedBatch: fixedBatchOf(reference),
-    classes: m.classes,
-    output: m.output,
-    layers: m.layers,
-    instances,
-    reference,
-  };
+}
+
+/** Loads a zoo of one architecture (what `extract` and the benchmarks take); a mixed zoo is refused in one line. */
+export function loadZoo(dir: string, opts: LoadZooOptions = {}): Zoo {
+  const parts = loadZooParts(dir, opts);
+  if (parts.length > 1) {
+    const names = parts.map((p) => `${p.architecture} (${p.instances.length})`).join(', ');
+    throw new UserError(`${parts[0]!.dir}: the zoo mixes ${parts.length} architectures: ${names}; this command takes one architecture (seedscope run compares them)`);
+  }
+  return parts[0]!;
 }
 
 /** Guesses NCHW vs NHWC from a 4-D input: channels are the small dimension (1, 3 or 4). */
@@ -273,27 +357,84 @@ function instanceNames(files: readonly string[]): string[] {
   return files.map((f) => `${basename(dirname(resolve(f)))}/${basename(f).replace(/\.onnx$/i, '')}`);
 }
 
-/** A zoo from plain ONNX files (paths or glob patterns), without a manifest. */
-export function zooFromModels(files: readonly string[], opts: ModelOptions = {}): Zoo {
+function expandPaths(files: readonly string[]): string[] {
   const paths = expandModelArgs(files).map((f) => resolve(f));
   if (paths.length === 0) throw new UserError('--model: expected at least one ONNX file');
   if (new Set(paths).size !== paths.length) throw new UserError('--model: the same file is given twice');
-  const reader = readRecordingData();
-  const reference = readSameGraphModels(paths, reader.read);
+  return paths;
+}
+
+/** One zoo of plain files that share the graph `reference`; `names` are their instance names. */
+function plainZoo(paths: readonly string[], names: readonly string[], reference: OnnxModel, data: ReadonlyMap<string, ExternalDataFile[]>, opts: ModelOptions,
+  name: string, architecture: string | null, part: Zoo['part']): Zoo {
   const input = inputSpecFromModel(reference, opts.input);
-  const names = instanceNames(paths);
   const floatOutputs = reference.outputs.filter((o) => o.elemType === 1 && (o.dims?.length ?? 2) === 2);
   return {
-    name: opts.name ?? (paths.length === 1 ? names[0]! : basename(dirname(paths[0]!))),
+    name,
     dir: null,
     manifest: null,
+    architecture,
+    part,
     input,
     fixedBatch: fixedBatchOf(reference),
     classes: opts.classes ?? null,
     // a single 2-D float output is taken as the logits
     output: reference.outputs.length === 1 && floatOutputs.length === 1 ? floatOutputs[0]!.name : null,
     layers: [],
-    instances: paths.map((file, i) => ({ name: names[i]!, file, seed: null, sha256: sha256File(file), data: hashData(reader.data.get(file) ?? []), testAccuracy: null })),
+    instances: paths.map((file, i) => ({ name: names[i]!, file, seed: null, sha256: sha256File(file), data: hashData(data.get(file) ?? []), testAccuracy: null })),
     reference,
   };
+}
+
+function zooNameOf(paths: readonly string[], names: readonly string[], opts: ModelOptions): string {
+  return opts.name ?? (paths.length === 1 ? names[0]! : basename(dirname(paths[0]!)));
+}
+
+/** A zoo from plain ONNX files (paths or glob patterns) of one graph, without a manifest. */
+export function zooFromModels(files: readonly string[], opts: ModelOptions = {}): Zoo {
+  const paths = expandPaths(files);
+  const reader = readRecordingData();
+  const reference = readSameGraphModels(paths, reader.read);
+  const names = instanceNames(paths);
+  return plainZoo(paths, names, reference, reader.data, opts, zooNameOf(paths, names, opts), null, null);
+}
+
+/**
+ * An architecture's name from its first file: the file name without a
+ * trailing seed or number ("resnet18-seed2.onnx" → "resnet18"), or the
+ * folder's name when nothing else is left ("allcnnc/seed0.onnx" → "allcnnc");
+ * made unique.
+ */
+export function architectureNames(firstFiles: readonly string[]): string[] {
+  const taken = new Set<string>();
+  return firstFiles.map((f, i) => {
+    const stem = basename(f).replace(/\.onnx$/i, '').replace(/[-_.]?(seed|instance|inst|s)?[-_]?\d+$/i, '');
+    let name = stem || basename(dirname(resolve(f)));
+    if (taken.has(name)) name = `${name}-${i + 1}`;
+    taken.add(name);
+    return name;
+  });
+}
+
+/**
+ * Plain ONNX files as zoos: one per distinct graph (files of one graph are
+ * instances of one architecture). One graph gives one zoo, as zooFromModels;
+ * several give the parts of one mixed zoo, in order of first appearance.
+ */
+export function modelsAsZoos(files: readonly string[], opts: ModelOptions = {}): Zoo[] {
+  const paths = expandPaths(files);
+  const reader = readRecordingData();
+  const groups: { reference: OnnxModel; paths: string[] }[] = [];
+  for (const file of paths) {
+    const model = reader.read(file);
+    const group = groups.find((g) => graphDifference(g.reference, model) === null);
+    if (group) group.paths.push(file);
+    else groups.push({ reference: model, paths: [file] });
+  }
+  const names = new Map(instanceNames(paths).map((n, i) => [paths[i]!, n]));
+  const archNames = groups.length > 1 ? architectureNames(groups.map((g) => g.paths[0]!)) : [null];
+  // a mixed zoo of plain files is named by its architectures
+  const name = groups.length > 1 ? opts.name ?? archNames.join('+') : zooNameOf(paths, [...names.values()], opts);
+  return groups.map((g, gi) => plainZoo(g.paths, g.paths.map((p) => names.get(p)!), g.reference, reader.data, opts, name, archNames[gi]!,
+    groups.length > 1 ? { index: gi, count: groups.length } : null));
 }

@@ -11,8 +11,15 @@
  *     layers?: [{ name: short name, tensor: ONNX tensor }],
  *     training?: free-form,
  *     instances: [{ name, seed?, file, sha256, external_data?: [{ file, sha256 }],
- *                   test_accuracy?, training_seconds? }] }
+ *                   test_accuracy?, training_seconds?,
+ *                   architecture?, input?, layers?, output? }] }
  * Preprocessing: x = (pixel / scale − mean[c]) / std[c].
+ *
+ * A mixed zoo (networks of different architectures compared in one analysis)
+ * gives an instance its own `architecture`, and with it its own `input`,
+ * `layers` and `output` where they differ from the zoo's; the top-level `input` may then be
+ * left out when every instance has one. Instances of one architecture share
+ * one graph and one input and layer map (checked).
  */
 import { UserError } from '../errors.js';
 
@@ -48,6 +55,11 @@ export interface ManifestInstance {
   external_data: ManifestDataFile[] | null;
   test_accuracy: number | null;
   training_seconds: number | null;
+  /** the instance's own architecture, input, layer names and logits (mixed zoos); null: the zoo's */
+  architecture: string | null;
+  input: InputSpec | null;
+  layers: ManifestLayer[] | null;
+  output: string | null;
 }
 
 export interface ZooManifest {
@@ -57,7 +69,8 @@ export interface ZooManifest {
   width: number | null;
   dropout: boolean | null;
   dataset: string | null;
-  input: InputSpec;
+  /** the zoo's input; null only when every instance names its own */
+  input: InputSpec | null;
   classes: string[] | null;
   output: string | null;
   layers: ManifestLayer[];
@@ -172,6 +185,38 @@ function readInput(f: Field): InputSpec {
   };
 }
 
+function readLayers(f: Field): ManifestLayer[] | null {
+  const fields = f.optional((x) => x.items());
+  if (!fields) return null;
+  const layers = fields.map((l) => ({ name: l.get('name').string(), tensor: l.get('tensor').string() }));
+  unique(fields.map((l) => l.get('name')), layers.map((l) => l.name), 'layer name');
+  return layers;
+}
+
+/**
+ * An instance that gives its own input or layers must name its architecture,
+ * and instances of one architecture must agree on them: the architecture is
+ * what groups instances into one graph.
+ */
+function checkArchitectures(fields: Field[], instances: ManifestInstance[]): void {
+  const first = new Map<string, number>();
+  instances.forEach((inst, i) => {
+    const own = inst.input !== null || inst.layers !== null || inst.output !== null;
+    if (own && inst.architecture === null) fields[i]!.get('architecture').fail('the name of the architecture whose input, layers or output this instance gives');
+    if (inst.architecture === null) return;
+    const j = first.get(inst.architecture);
+    if (j === undefined) {
+      first.set(inst.architecture, i);
+      return;
+    }
+    for (const key of ['input', 'layers', 'output'] as const) {
+      if (JSON.stringify(inst[key]) !== JSON.stringify(instances[j]![key])) {
+        fields[i]!.get(key).fail(`the same ${key} as instances[${j}] (both are architecture "${inst.architecture}")`);
+      }
+    }
+  });
+}
+
 /** Validates a parsed zoo.json; `file` names it in errors. */
 export function validateZooManifest(json: unknown, file: string): ZooManifest {
   const root = new Field(file, '', json);
@@ -183,9 +228,7 @@ export function validateZooManifest(json: unknown, file: string): ZooManifest {
   const classes = classFields?.map((c) => c.string()) ?? null;
   if (classFields && classes) unique(classFields, classes, 'class name');
 
-  const layerFields = root.get('layers').optional((f) => f.items()) ?? [];
-  const layers = layerFields.map((l) => ({ name: l.get('name').string(), tensor: l.get('tensor').string() }));
-  unique(layerFields.map((l) => l.get('name')), layers.map((l) => l.name), 'layer name');
+  const layers = readLayers(root.get('layers')) ?? [];
 
   const instanceFields = root.get('instances').items(1);
   const checksum = (sha: Field): string => {
@@ -204,9 +247,19 @@ export function validateZooManifest(json: unknown, file: string): ZooManifest {
       external_data: data,
       test_accuracy: i.get('test_accuracy').optional((a) => a.number(0, 1, 'an accuracy')),
       training_seconds: i.get('training_seconds').optional((t) => t.number(0, Infinity, 'a number of seconds ≥ 0')),
+      architecture: i.get('architecture').optional((f) => f.string()),
+      input: i.get('input').optional(readInput),
+      layers: readLayers(i.get('layers')),
+      output: i.get('output').optional((f) => f.string()),
     };
   });
   unique(instanceFields.map((i) => i.get('name')), instances.map((i) => i.name), 'instance name');
+  const input = root.get('input').optional(readInput);
+  if (input === null) {
+    const without = instances.findIndex((i) => i.input === null);
+    if (without >= 0) root.get('input').fail(`the zoo's input (an object), since instances[${without}] has no input of its own`);
+  }
+  checkArchitectures(instanceFields, instances);
 
   return {
     format: ZOO_FORMAT,
@@ -215,7 +268,7 @@ export function validateZooManifest(json: unknown, file: string): ZooManifest {
     width: root.get('width').optional((f) => f.positiveNumber()),
     dropout: root.get('dropout').optional((f) => f.boolean()),
     dataset: root.get('dataset').optional((f) => f.string()),
-    input: readInput(root.get('input')),
+    input,
     classes,
     output: root.get('output').optional((f) => f.string()),
     layers,
