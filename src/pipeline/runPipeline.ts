@@ -118,13 +118,17 @@ export function analysedZoos<T extends { zoo: Zoo }>(prepared: readonly T[]): T[
 
 /**
  * One predicted-label set of a mixed zoo's instances: null when any part has
- * none or the parts' logits differ in width (another set of classes).
+ * none, or when the parts' logits differ in width (other sets of classes,
+ * whose predictions cannot be compared), with the reason.
  */
-function joinedPredictions(parts: readonly (ZooPredictions | null)[]): ZooPredictions | null {
-  if (parts.some((p) => p === null)) return null;
-  const width = parts[0]!.width;
-  if (parts.some((p) => p!.width !== width)) return null;
-  return { predictions: parts.flatMap((p) => p!.predictions), width };
+function joinedPredictions(parts: readonly PreparedZoo[], predictions: readonly (ZooPredictions | null)[]): { joined: ZooPredictions | null; why?: string } {
+  const missing = parts.filter((_, i) => predictions[i] === null).map((p) => p.zoo.architecture);
+  if (missing.length > 0) return { joined: null, why: `architecture ${missing.join(', ')} gives no logits (zoo.json output): behaviour skipped for the whole zoo` };
+  const widths = predictions.map((p) => p!.width);
+  if (widths.some((w) => w !== widths[0])) {
+    return { joined: null, why: `the architectures' logits differ in width (${parts.map((p, i) => `${p.zoo.architecture}: ${widths[i]}`).join(', ')}): behaviour skipped` };
+  }
+  return { joined: { predictions: predictions.flatMap((p) => p!.predictions), width: widths[0]! } };
 }
 
 /** The options as results.json records them. */
@@ -256,7 +260,9 @@ export async function runPipeline(opts: RunOptions, ctx: RunContext): Promise<Ru
       const name = parts[0]!.zoo.name;
       const set = sets.length === 1 ? sets[0]! : new JoinedRdmSet(sets);
       if (opts.saveRdms) await timer.time('write', () => saveRdms(staged, zooDirs[gi]!, set));
-      const analysis = await analyseZoo(name, set, parts.length === 1 ? predictions[0]! : joinedPredictions(predictions), parts[0]!.labels, analysisOptions, ctx.engines);
+      const joined = parts.length === 1 ? { joined: predictions[0]! } : joinedPredictions(parts, predictions);
+      const analysis = await analyseZoo(name, set, joined.joined, parts[0]!.labels, analysisOptions, ctx.engines);
+      if (joined.why) analysis.result.skipped = analysis.result.skipped.map((s) => (s.startsWith('no logits') ? joined.why! : s));
       if (parts.length > 1) {
         const architectureOf = parts.flatMap((p) => p.zoo.instances.map(() => p.zoo.architecture ?? p.zoo.name));
         analysis.result.architectures = architectureOf;

@@ -42,7 +42,7 @@ test('the validator names the wrong field', () => {
   };
   bad((m) => { (m.instances as { sha256: string }[])[2]!.sha256 = 'abc'; }, /^zoo\.json: instances\[2\]\.sha256: expected 64 hex characters but received "abc"$/);
   bad((m) => { m.format = 'other/2'; }, /zoo\.json: format: expected "seedscope-zoo\/1"/);
-  bad((m) => { delete m.input; }, /zoo\.json: input: expected an object but received nothing/);
+  bad((m) => { delete m.input; }, /zoo\.json: input: expected the zoo's input \(an object\), since instances\[0\] has no input of its own but received nothing/);
   bad((m) => { (m.input as { layout: string }).layout = 'CHW'; }, /input\.layout: expected "NCHW" or "NHWC"/);
   bad((m) => { (m.input as { std: number[] }).std = [0]; }, /input\.std\[0\]: expected a positive number/);
   bad((m) => { (m.input as { mean: number[] }).mean = [0, 0]; }, /input\.mean: expected 1 or 1 values/);
