@@ -188,7 +188,8 @@ export function planFor(prepared: readonly PreparedZoo[], opts: RunOptions, cach
     n: first.stimuli.n,
     classes,
     zoos: prepared.map((p) => ({
-      name: p.zoo.name,
+      // a mixed zoo's parts by their architecture
+      name: p.zoo.part ? `${p.zoo.name} (${p.zoo.architecture})` : p.zoo.name,
       instances: p.zoo.instances.length,
       analysedInstances: analysedInstances.get(p),
       layers: p.layers,
