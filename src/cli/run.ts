@@ -14,7 +14,7 @@ import { DEFAULT_STIMULI } from '../stimuli/loadStimuli.js';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { UserError } from '../errors.js';
-import { runOnSlurm } from '../executor/slurm/runOnSlurm.js';
+import { runOnSlurm } from '../pipeline/slurm/runOnSlurm.js';
 import { fillRdmCache } from '../pipeline/fillRdmCache.js';
 import { interruptController } from './interrupt.js';
 import { printJson, warn } from './output.js';

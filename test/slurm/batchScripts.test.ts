@@ -7,9 +7,9 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
-import { jobArguments, shares, shellQuote, splitArgs } from '../../src/executor/slurm/batchScripts.js';
-import { parseKeyValues } from '../../src/executor/slurm/slurmClient.js';
-import { taskIds } from '../../src/executor/slurm/waitForJobs.js';
+import { jobArguments, shares, shellQuote, splitArgs } from '../../src/pipeline/slurm/batchScripts.js';
+import { parseKeyValues } from '../../src/pipeline/slurm/slurmClient.js';
+import { taskIds } from '../../src/pipeline/slurm/waitForJobs.js';
 
 test('shellQuote: bash reads every word back exactly', () => {
   const words = ['plain', 'a b', "it's", '$HOME', '`x`', 'a"b', '\\', '', 'ü', '--x=1', '*', 'a\nb'];

@@ -75,6 +75,19 @@ test('--executor slurm without --cache, and slurm options without it: one line, 
   assert.ok(isOneLineError(l.stderr) && l.stderr.includes('expected --executor slurm'), l.stderr);
 });
 
+test('--attach with a damaged or foreign submission record: one line naming the file', async () => {
+  const cache = join(work.dir, 'attach-cache');
+  mkdirSync(join(cache, 'slurm'), { recursive: true });
+  writeFileSync(join(cache, 'slurm', 'job-41.json'), '{"format": "seedscope-slurm/1", "anal');
+  writeFileSync(join(cache, 'slurm', 'job-42.json'), '[1, 2]');
+  const broken = await runCli(['run', '--executor', 'slurm', '--cache', cache, '--attach', '41']);
+  assert.equal(broken.code, 1);
+  assert.ok(isOneLineError(broken.stderr) && broken.stderr.includes('job-41.json: expected the JSON record of a submission but it cannot be parsed'), broken.stderr);
+  const foreign = await runCli(['run', '--executor', 'slurm', '--cache', cache, '--attach', '42']);
+  assert.equal(foreign.code, 1);
+  assert.ok(isOneLineError(foreign.stderr) && foreign.stderr.includes('job-42.json: expected a record of format "seedscope-slurm/1"'), foreign.stderr);
+});
+
 test('2 and 5 array tasks give the local results; a rerun submits only the analysis', { timeout: 600_000 }, async (t) => {
   if (!slurmEnv) return t.skip(skipReason);
   const started = performance.now();

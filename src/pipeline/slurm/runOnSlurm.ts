@@ -6,11 +6,14 @@
  * The scripts and logs go to `<cache>/slurm/<time>-<pid>/`, and a record of
  * the submission to `<cache>/slurm/job-<analysis id>.json` for `--attach`.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { writeFileAtomic } from '../../io/atomicWrite.js';
+import { jsonSyntaxMessage } from '../../io/json.js';
+import { makeDirs } from '../../io/makeDirs.js';
 import { isAbsolute, join, resolve } from 'node:path';
 import { CancelledError, UserError } from '../../errors.js';
-import { workUnits } from '../../pipeline/fillRdmCache.js';
-import { prepareZoos, type RunOptions } from '../../pipeline/runPipeline.js';
+import { workUnits } from '../fillRdmCache.js';
+import { prepareZoos, type RunOptions } from '../runPipeline.js';
 import { analysisScript, jobArguments, rdmArrayScript, shares, shellQuote, splitArgs, type ScriptContext } from './batchScripts.js';
 import { sbatch } from './slurmClient.js';
 import { analysisLog, waitForJobs, type SubmissionRecord } from './waitForJobs.js';
@@ -80,7 +83,15 @@ export async function runOnSlurm(opts: RunOptions, so: SlurmOptions, ctx: SlurmC
     if (!/^\d+$/.test(so.attach)) throw new UserError(`--attach: expected the job id of an analysis job (digits) but received ${JSON.stringify(so.attach)}`, 2);
     const path = recordPath(cacheDir, so.attach);
     if (!existsSync(path)) throw new UserError(`--attach ${so.attach}: expected ${path}, the record of a submission with this --cache, but there is none`);
-    const record = JSON.parse(readFileSync(path, 'utf8')) as SubmissionRecord;
+    let record: SubmissionRecord;
+    try {
+      record = JSON.parse(readFileSync(path, 'utf8')) as SubmissionRecord;
+    } catch (err) {
+      throw new UserError(`${path}: expected the JSON record of a submission but it cannot be parsed (${jsonSyntaxMessage(err)})`);
+    }
+    if (typeof record !== 'object' || record === null || record.format !== 'seedscope-slurm/1' || typeof record.analysis !== 'string' || typeof record.output !== 'string') {
+      throw new UserError(`${path}: expected a record of format "seedscope-slurm/1" with "analysis" and "output" but it has neither (written by another program?)`);
+    }
     await wait(record);
     return { outputDir: record.output, record };
   }
@@ -113,7 +124,7 @@ export async function runOnSlurm(opts: RunOptions, so: SlurmOptions, ctx: SlurmC
     return {};
   }
 
-  mkdirSync(dir, { recursive: true });
+  makeDirs(dir);
   if (arrayText) writeFileSync(arrayFile, arrayText, { mode: 0o755 });
   writeFileSync(analysisFile, analysisText, { mode: 0o755 });
   // the analysis is submitted right after its array: an afterok on a failed job the controller already forgot counts as met
@@ -122,7 +133,7 @@ export async function runOnSlurm(opts: RunOptions, so: SlurmOptions, ctx: SlurmC
   const record: SubmissionRecord = {
     format: 'seedscope-slurm/1', array: arrayId, tasks: taskShares.length, analysis: analysisId, dir, output: resolve(ctx.cwd, opts.output),
   };
-  writeFileSync(recordPath(cacheDir, analysisId), JSON.stringify(record, null, 2) + '\n');
+  writeFileAtomic(recordPath(cacheDir, analysisId), JSON.stringify(record, null, 2) + '\n');
   ctx.say?.(`slurm: ${summary}: ${arrayId !== null ? `array job ${arrayId}, ` : ''}analysis job ${analysisId} (logs in ${dir})`);
   if (!so.wait) {
     if (so.json) {
