@@ -24,6 +24,7 @@ import type { ResultsDocument, RunMeta, ZooInfo } from '../report/results.js';
 import { loadStimuli, type StimulusSet } from '../stimuli/loadStimuli.js';
 import { resolveLayers, type ResolvedLayer } from '../zoo/resolveLayers.js';
 import type { Zoo } from '../zoo/zoo.js';
+import { describeFeeds } from '../zoo/modelInputs.js';
 import { countCached, zooRdmKeys, zooRdmsThroughCache } from './cachedRdms.js';
 import { collectGarbage } from './collectGarbage.js';
 import { GIB, checkPlan, defaultMemoryBudget, planRun, type RunPlan } from './planRun.js';
@@ -91,7 +92,8 @@ function zooInfo(z: Zoo, layers: readonly ResolvedLayer[]): ZooInfo {
       ...(i.data.length > 0 ? { external_data: i.data.map((d) => ({ file: d.file, sha256: d.sha256 })) } : {}),
       seed: i.seed, test_accuracy: i.testAccuracy,
     })),
-    layers: layers.map((l) => ({ name: l.name, tensor: l.tensor })),
+    layers: layers.map((l) => ({ name: l.name, tensor: l.tensor, ...(l.dtype && l.dtype !== 'float32' ? { cast_from: l.dtype } : {}) })),
+    feeds: describeFeeds(z.feeds),
     ...(z.instances.some((i) => i.outsideZoo) ? { files_outside_zoo: z.instances.flatMap((i) => (i.outsideZoo ? [i.outsideZoo] : [])) } : {}),
   };
 }
@@ -103,7 +105,7 @@ function recordedOptions(opts: RunOptions): Record<string, unknown> {
     per_class: opts.perClass ?? null, resize: opts.resize, layers: opts.layers ?? 'default',
     metric: opts.metric, compare: opts.compare, permutations: opts.permutations, bootstrap: opts.bootstrap, seed: opts.seed,
     threads: opts.threads, device: opts.device, batch: opts.batch ?? null, memory: opts.memory ?? null, spill_above: opts.spillAbove ?? null,
-    allow_outside_zoo: Boolean(opts.allowOutsideZoo),
+    allow_outside_zoo: Boolean(opts.allowOutsideZoo), input: opts.input ?? null, fill_inputs: opts.fillInputs ?? null,
     output: opts.output, save_rdms: opts.saveRdms, cache: opts.cache === false ? false : resolveCacheDir(opts.cache),
   };
 }

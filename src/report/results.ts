@@ -27,7 +27,10 @@ export interface ZooInfo {
   architecture?: string;
   dataset?: string;
   instances: InstanceInfo[];
-  layers: { name: string; tensor?: string }[];
+  /** cast_from: the tensor's type in the model when it is not float32 (its activations were cast to float32 for the RDMs) */
+  layers: { name: string; tensor?: string; cast_from?: string }[];
+  /** what the models were fed: the image input, its type, and inputs fed constant zeros (--fill-inputs) */
+  feeds?: { image: string; dtype: string; filled: { name: string; dtype: string; shape: (number | 'batch')[]; value: number }[] };
   /** real paths of instance files outside the zoo folder, accepted by --allow-outside-zoo (absent when none) */
   files_outside_zoo?: string[];
 }

@@ -24,6 +24,8 @@ export interface ResolvedLayer {
   /** Per-stimulus shape. */
   shape: number[];
   size: number;
+  /** The tensor's element type in the model (float32, float16, float64); its activations are always float32. */
+  dtype?: string;
 }
 
 const PATTERN_CHARS = /[*?[\]{}!]/;
@@ -63,7 +65,7 @@ export function closestNames(name: string, candidates: readonly string[], k = 3)
 }
 
 function toResolved(l: LayerInfo): ResolvedLayer {
-  return { name: l.short ?? l.tensor, tensor: l.tensor, op: l.op, node: l.node, shape: l.shape, size: l.size };
+  return { name: l.short ?? l.tensor, tensor: l.tensor, op: l.op, node: l.node, shape: l.shape, size: l.size, dtype: l.dtype };
 }
 
 export async function resolveLayers(target: Zoo | OnnxModel, specs: readonly string[] = []): Promise<ResolvedLayer[]> {

@@ -13,7 +13,8 @@ import { jsonSyntaxMessage } from '../io/json.js';
 import { sha256File as streamedSha256 } from '../store/fileHash.js';
 import { UserError } from '../errors.js';
 import { expandModelArgs } from './globFiles.js';
-import { imageInput, readOnnxModel, type ExternalDataFile, type OnnxModel } from './onnxModel.js';
+import { readOnnxModel, type ExternalDataFile, type OnnxModel } from './onnxModel.js';
+import { modelFeeds, type InputChoice, type ModelFeeds } from './modelInputs.js';
 import { readSameGraphModels } from './sameGraph.js';
 import { validateZooManifest, type InputSpec, type Layout, type ManifestDataFile, type ManifestLayer, type ZooManifest } from './zooManifest.js';
 import { isInsideDir } from '../io/paths.js';
@@ -59,6 +60,8 @@ export interface Zoo {
   input: InputSpec;
   /** The batch size the graph fixes (e.g. 1), or null when it is dynamic. */
   fixedBatch: number | null;
+  /** The image input (its type) and the inputs fed constant zeros (--input, --fill-inputs). */
+  feeds: ModelFeeds;
   classes: string[] | null;
   /** The tensor holding the logits (N × classes), or null when unknown. */
   output: string | null;
@@ -74,6 +77,8 @@ export interface ModelOptions {
   /** Overrides of the preprocessing read from the graph (flags --layout, --scale, --mean, --std, --input-size). */
   input?: Partial<Pick<InputSpec, 'layout' | 'scale' | 'mean' | 'std'>> & { size?: [number, number] };
   classes?: string[] | null;
+  /** Which input takes the images, and what the others get (--input, --fill-inputs). */
+  inputs?: InputChoice;
 }
 
 /** sha256 (hex) of a file, streamed in blocks: external data files can be many GB. */
@@ -101,17 +106,19 @@ function hashData(files: readonly ExternalDataFile[]): InstanceDataFile[] {
   return files.map((d) => ({ location: d.location, file: d.file, sha256: sha256File(d.file) }));
 }
 
-function fixedBatchOf(model: OnnxModel): number | null {
-  const d = imageInput(model).dims?.[0];
+function fixedBatchOf(feeds: ModelFeeds): number | null {
+  const d = feeds.image.dims?.[0];
   return typeof d === 'number' ? d : null;
 }
 
 /** Checks the manifest's input, output and layer tensors against the reference graph. */
-export function checkManifestAgainstGraph(m: ZooManifest, model: OnnxModel, manifestFile: string): void {
-  const input = imageInput(model);
-  if (input.name !== m.input.name) {
-    throw new UserError(`${manifestFile}: input.name: expected the model's input '${input.name}' (${model.file}) but received "${m.input.name}"`);
+export function checkManifestAgainstGraph(m: ZooManifest, model: OnnxModel, manifestFile: string, fillInputs?: InputChoice['fillInputs']): ModelFeeds {
+  if (!model.inputs.some((i) => i.name === m.input.name)) {
+    const names = model.inputs.map((i) => `'${i.name}'`).join(', ');
+    throw new UserError(`${manifestFile}: input.name: expected ${model.inputs.length === 1 ? 'the model\'s input' : 'one of the model\'s inputs'} ${names} (${model.file}) but received "${m.input.name}"`);
   }
+  const feeds = modelFeeds(model, { input: m.input.name, fillInputs });
+  const input = feeds.image;
   const dims = input.dims?.slice(1) ?? [];
   const mismatch = dims.length === 3 && dims.some((d, k) => typeof d === 'number' && d !== m.input.shape[k]);
   if (dims.length !== 3 || mismatch) {
@@ -131,6 +138,7 @@ export function checkManifestAgainstGraph(m: ZooManifest, model: OnnxModel, mani
   if (m.classes && typeof classCount === 'number' && classCount !== m.classes.length) {
     throw new UserError(`${manifestFile}: classes: the output '${m.output}' has ${classCount} classes but zoo.json names ${m.classes.length}`);
   }
+  return feeds;
 }
 
 export interface LoadZooOptions {
@@ -141,6 +149,11 @@ export interface LoadZooOptions {
    * reaches elsewhere is more likely a mistake or a hostile file.
    */
   allowOutside?: boolean;
+  /**
+   * --input (must be zoo.json's input.name, which names the image input) and
+   * --fill-inputs (what the model's other inputs get).
+   */
+  inputs?: InputChoice;
 }
 
 /**
@@ -207,13 +220,17 @@ export function loadZoo(dir: string, opts: LoadZooOptions = {}): Zoo {
   instances.forEach((inst, i) => {
     inst.data = checkManifestData(m.instances[i]!.external_data, reader.data.get(inst.file) ?? [], inst.file, manifestFile, i);
   });
-  checkManifestAgainstGraph(m, reference, manifestFile);
+  if (opts.inputs?.input !== undefined && opts.inputs.input !== m.input.name) {
+    throw new UserError(`--input ${opts.inputs.input}: ${manifestFile} names the image input '${m.input.name}' (input.name); a zoo's input is chosen there`);
+  }
+  const feeds = checkManifestAgainstGraph(m, reference, manifestFile, opts.inputs?.fillInputs);
   return {
     name: m.name,
     dir: root,
     manifest: m,
     input: m.input,
-    fixedBatch: fixedBatchOf(reference),
+    fixedBatch: fixedBatchOf(feeds),
+    feeds,
     classes: m.classes,
     output: m.output,
     layers: m.layers,
@@ -229,8 +246,8 @@ function guessLayout(dims: readonly (number | string | null)[]): Layout {
 }
 
 /** The preprocessing of a plain ONNX model: read from its input, adjusted by options. */
-export function inputSpecFromModel(model: OnnxModel, opts: ModelOptions['input'] = {}): InputSpec {
-  const input = imageInput(model);
+export function inputSpecFromModel(model: OnnxModel, opts: ModelOptions['input'] = {}, choice: InputChoice = {}): InputSpec {
+  const input = modelFeeds(model, choice).image;
   const dims = input.dims;
   if (!dims || dims.length !== 4) {
     throw new UserError(`${model.file}: expected a 4-D image input (batch, channels, height, width or batch, height, width, channels) but input '${input.name}' has shape [${(dims ?? []).map(String).join(', ')}]`);
@@ -280,15 +297,17 @@ export function zooFromModels(files: readonly string[], opts: ModelOptions = {})
   if (new Set(paths).size !== paths.length) throw new UserError('--model: the same file is given twice');
   const reader = readRecordingData();
   const reference = readSameGraphModels(paths, reader.read);
-  const input = inputSpecFromModel(reference, opts.input);
+  const feeds = modelFeeds(reference, opts.inputs);
+  const input = inputSpecFromModel(reference, opts.input, opts.inputs);
   const names = instanceNames(paths);
-  const floatOutputs = reference.outputs.filter((o) => o.elemType === 1 && (o.dims?.length ?? 2) === 2);
+  const floatOutputs = reference.outputs.filter((o) => [1, 10, 11].includes(o.elemType) && (o.dims?.length ?? 2) === 2);
   return {
     name: opts.name ?? (paths.length === 1 ? names[0]! : basename(dirname(paths[0]!))),
     dir: null,
     manifest: null,
     input,
-    fixedBatch: fixedBatchOf(reference),
+    fixedBatch: fixedBatchOf(feeds),
+    feeds,
     classes: opts.classes ?? null,
     // a single 2-D float output is taken as the logits
     output: reference.outputs.length === 1 && floatOutputs.length === 1 ? floatOutputs[0]!.name : null,
