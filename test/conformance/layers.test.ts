@@ -7,6 +7,10 @@
  */
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
+import { copyFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { sha256File } from '../../src/zoo/zoo.js';
+import { withTempDir } from '../helpers/tmp.js';
 import { runCli, runCliJson, isOneLineError } from '../helpers/cli.js';
 import { conformanceCase, exporters, torchActivations, type Exporters } from '../helpers/exporters.js';
 
@@ -73,4 +77,29 @@ test('layers: what a model needs beyond the defaults is one line naming the flag
   const usage = await runCli(['layers', two, '--input', 'image', '--fill-inputs', 'ones', '--n', '4']);
   assert.equal(usage.code, 2);
   assert.match(usage.stderr, /--fill-inputs <mode>' argument 'ones' is invalid\. Expected one of zeros/);
+});
+
+test('layers: a zoo folder of the two-input model names its image input in zoo.json; --fill-inputs zeros feeds the other', async (t) => {
+  if (ex.skip) return t.skip(ex.skip);
+  const c = conformanceCase(ex, 'two_inputs');
+  await withTempDir(async (dir) => {
+    const instances = c.instances.map((i) => {
+      copyFileSync(ex.path(i.file), join(dir, `s${i.seed}.onnx`));
+      return { name: `s${i.seed}`, seed: i.seed, file: `s${i.seed}.onnx`, sha256: sha256File(join(dir, `s${i.seed}.onnx`)) };
+    });
+    writeFileSync(join(dir, 'zoo.json'), JSON.stringify({
+      format: 'seedscope-zoo/1', name: 'two-inputs',
+      input: { name: 'image', shape: c.input.shape, layout: 'NCHW', scale: 1, mean: [0], std: [1] },
+      output: 'logits', instances,
+    }));
+    const { json } = await runCliJson<LayersJson>(['layers', dir, '--n', '12', '--fill-inputs', 'zeros', '--json']);
+    assert.deepEqual(json.feeds.filled.map((f) => f.name), ['class_id']);
+    const r = await runCli(['layers', dir, '--n', '12']);
+    assert.equal(r.code, 1);
+    assert.ok(isOneLineError(r.stderr), r.stderr);
+    assert.match(r.stderr, /'class_id' would get no data .*--fill-inputs zeros/);
+    const other = await runCli(['layers', dir, '--n', '12', '--input', 'class_id', '--fill-inputs', 'zeros']);
+    assert.equal(other.code, 1);
+    assert.match(other.stderr, /--input class_id: .*zoo\.json names the image input 'image'/);
+  });
 });
