@@ -79,8 +79,9 @@ export function exporters(): Exporters {
   const root = join(tmpdir(), PREFIX + hash);
   let generatedSeconds = 0;
   if (!existsSync(join(root, 'manifest.json'))) {
+    // models of other versions of the script go; this version's staging folders may be another process's, at work
     for (const old of readdirSync(tmpdir())) {
-      if (old.startsWith(PREFIX) && old !== PREFIX + hash) rmSync(join(tmpdir(), old), { recursive: true, force: true });
+      if (old.startsWith(PREFIX) && !old.startsWith(PREFIX + hash)) rmSync(join(tmpdir(), old), { recursive: true, force: true });
     }
     const staging = `${root}.tmp-${process.pid}`;
     rmSync(staging, { recursive: true, force: true });
