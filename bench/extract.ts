@@ -16,7 +16,7 @@ import { extractActivations } from '../src/extract/extractActivations.js';
 import { extractionSessionOptions } from '../src/extract/sessionOptions.js';
 import { loadStimuli, type StimulusSet } from '../src/stimuli/loadStimuli.js';
 import { exposeTensors } from '../src/zoo/exposeOutputs.js';
-import { externalDataDir, imageInput, withExternalData } from '../src/zoo/onnxModel.js';
+import { externalDataDir, withExternalData } from '../src/zoo/onnxModel.js';
 import { resolveLayers, type ResolvedLayer } from '../src/zoo/resolveLayers.js';
 import { loadZoo, zooFromModels, type Zoo } from '../src/zoo/zoo.js';
 import { seedscopeVersion } from '../src/version.js';
@@ -52,7 +52,7 @@ async function rawImagesPerSecond(bytes: Uint8Array, zoo: Zoo, stimuli: Stimulus
   const session = await InferenceSession.create(bytes, withExternalData<InferenceSession.SessionOptions>({ ...extractionSessionOptions(threads), executionProviders: ['cpu'] },
     externalDataDir(zoo.reference.file, zoo.reference.externalData.length > 0)));
   const per = stimuli.images.length / stimuli.n;
-  const input = imageInput(zoo.reference).name;
+  const input = zoo.feeds.image.name;
   const runBatch = async (start: number): Promise<void> => {
     const rows = Math.min(batch, stimuli.n - start);
     const out = await session.run({ [input]: new Tensor('float32', stimuli.images.subarray(start * per, (start + rows) * per), [rows, ...zoo.input.shape]) }, outputs);

@@ -35,7 +35,7 @@ import { computeRdmSplit } from '../src/native/rdmSplit.js';
 import { mantelTest } from '../src/native/stats.js';
 import type { StimulusSet } from '../src/stimuli/loadStimuli.js';
 import { exposeTensors } from '../src/zoo/exposeOutputs.js';
-import { externalDataDir, imageInput, withExternalData } from '../src/zoo/onnxModel.js';
+import { externalDataDir, withExternalData } from '../src/zoo/onnxModel.js';
 import type { ResolvedLayer } from '../src/zoo/resolveLayers.js';
 import type { Zoo } from '../src/zoo/zoo.js';
 import { SeededRandom } from './benchRandom.js';
@@ -80,7 +80,7 @@ function randomRdms(k: number, length: number, rng: SeededRandom): Float64Array[
 async function extractionFloor(f: FloorInput): Promise<number> {
   const outputs = [...new Set([...f.layers.map((l) => l.tensor), ...(f.zoo.output ? [f.zoo.output] : [])])];
   const batch = await planBatch(f.zoo, f.stimuli.n, {});
-  const input = imageInput(f.zoo.reference).name;
+  const input = f.zoo.feeds.image.name;
   const per = f.stimuli.images.length / f.stimuli.n;
   let total = 0;
   for (const inst of f.zoo.instances) {

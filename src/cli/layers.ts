@@ -16,7 +16,8 @@ import { loadZoo, zooFromModels } from '../zoo/zoo.js';
 import { countStimuli, DEFAULT_STIMULI } from '../stimuli/loadStimuli.js';
 import { formatBytes } from '../resources.js';
 import { printJson } from './output.js';
-import { allowOutsideZooOption, jsonOption } from './options.js';
+import { addInputChoiceOptions, allowOutsideZooOption, jsonOption } from './options.js';
+import { describeFeeds, type FillMode } from '../zoo/modelInputs.js';
 import { intArg, sizeArg } from './parsers.js';
 
 interface LayersOptions {
@@ -24,6 +25,8 @@ interface LayersOptions {
   natural?: boolean;
   inputSize?: [number, number];
   allowOutsideZoo?: boolean;
+  input?: string;
+  fillInputs?: FillMode;
   n?: number;
   stimuli: string;
   perClass?: number;
@@ -35,7 +38,7 @@ export function activationBytes(n: number, features: number): number {
 }
 
 export function registerLayers(program: Command): void {
-  program
+  const cmd = program
     .command('layers')
     .description('list the tensors of an ONNX model (or a zoo folder) that can be picked with --layers: shape, features, memory for N stimuli')
     .argument('<model>', 'an .onnx file or a zoo folder')
@@ -45,10 +48,12 @@ export function registerLayers(program: Command): void {
     .addOption(new Option('--stimuli <spec>', 'stimulus set whose size is N (read, not preprocessed)').default(DEFAULT_STIMULI))
     .addOption(new Option('--per-class <k>', 'with --stimuli: N counts the first K images of each class').argParser(intArg(1, 1e9)))
     .addOption(allowOutsideZooOption())
-    .addOption(jsonOption())
+    .addOption(jsonOption());
+  addInputChoiceOptions(cmd)
     .action(async (model: string, opts: LayersOptions) => {
       const isZoo = existsSync(model) && statSync(model).isDirectory() && existsSync(join(model, 'zoo.json'));
-      const zoo = isZoo ? loadZoo(model, { allowOutside: opts.allowOutsideZoo }) : zooFromModels([model], { input: { size: opts.inputSize } });
+      const inputs = { input: opts.input, fillInputs: opts.fillInputs };
+      const zoo = isZoo ? loadZoo(model, { allowOutside: opts.allowOutsideZoo, inputs }) : zooFromModels([model], { input: { size: opts.inputSize }, inputs });
       const catalog = await layerCatalog(zoo);
       const defaults = new Set((await resolveLayers(zoo, [])).map((l) => l.tensor));
       const n = opts.n ?? await countStimuli(opts.stimuli, zoo.input, { perClass: opts.perClass ?? null });
@@ -72,7 +77,7 @@ export function registerLayers(program: Command): void {
       const rdmBytes = (n * (n - 1) / 2) * 4;
       if (opts.json) {
         printJson({
-          model: isZoo ? zoo.dir : zoo.instances[0]!.file, input: zoo.input, fixed_batch: zoo.fixedBatch,
+          model: isZoo ? zoo.dir : zoo.instances[0]!.file, input: zoo.input, feeds: describeFeeds(zoo.feeds), fixed_batch: zoo.fixedBatch,
           n, n_from: nSource, instances, default_bytes: defaultBytes, rdm_bytes: rdmBytes,
           external_data: zoo.instances[0]!.data.map((d) => ({ file: d.file, sha256: d.sha256 })),
           layers: rows,
@@ -90,12 +95,16 @@ export function registerLayers(program: Command): void {
       const line = (cells: string[]): string => cells.map((c, k) => (k === cells.length - 1 ? c : right.has(k) ? c.padStart(widths[k]!) : c.padEnd(widths[k]!))).join('  ');
       const input = zoo.input;
       const data = zoo.instances[0]!.data;
-      process.stdout.write(`input '${input.name}' ${input.layout} [${input.shape.join(', ')}]${zoo.fixedBatch !== null ? `, fixed batch ${zoo.fixedBatch}` : ''}` +
+      const filled = zoo.feeds.filled.map((f) => `'${f.name}' ${f.dtype} [${f.dims.map((d) => d ?? 'batch').join(', ')}]`);
+      process.stdout.write(`input '${input.name}' ${input.layout} [${input.shape.join(', ')}] ${zoo.feeds.imageType}${zoo.fixedBatch !== null ? `, fixed batch ${zoo.fixedBatch}` : ''}` +
+        `${filled.length > 0 ? `; fed zeros (--fill-inputs zeros): ${filled.join(', ')}` : ''}` +
         `${data.length > 0 ? `; weights in ${data.length} external data file${data.length === 1 ? '' : 's'} (${data.map((d) => d.location).join(', ')})` : ''}\n`);
       process.stdout.write(line(head) + '\n');
       for (const t of table) process.stdout.write(line(t) + '\n');
       const natural = rows.filter((r) => r.natural).length;
       process.stdout.write(`${rows.length} tensors, ${natural} natural layers (activations, convolutions, pooling, Gemm/MatMul, outputs); default = picked when --layers is not given\n`);
+      const cast = rows.filter((r) => r.dtype !== 'float32').map((r) => r.dtype);
+      if (cast.length > 0) process.stdout.write(`${[...new Set(cast)].join(' and ')} tensors are cast to float32 when extracted; the memory column counts float32\n`);
       process.stdout.write(`memory: float32 activations of one instance for N = ${n} stimuli (${nSource}), N × features × 4 bytes; ` +
         `the default layers together ${formatBytes(defaultBytes)}; each RDM ${formatBytes(rdmBytes)}${instances > 1 ? ` (× ${instances} instances)` : ''}\n`);
     });

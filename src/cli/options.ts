@@ -10,6 +10,7 @@ import { compareMethods } from '../native/compare.js';
 import { RDM_METRICS } from '../native/rdm.js';
 import { DEVICES } from '../extract/device.js';
 import { DEFAULT_STIMULI } from '../stimuli/loadStimuli.js';
+import { FILL_MODES, type FillMode } from '../zoo/modelInputs.js';
 import { choiceArg, intArg, listArg, numberArg, numberListArg, repeatArg, sizeArg } from './parsers.js';
 
 /** Seeds survive JSON round trips and the native RNG's 64-bit key: integers in [0, 2^53 − 1]. */
@@ -48,13 +49,22 @@ export interface ZooSourceOptions {
   mean?: number[];
   std?: number[];
   allowOutsideZoo?: boolean;
+  input?: string;
+  fillInputs?: FillMode;
+}
+
+/** --input and --fill-inputs: models with several inputs (run, extract, layers). */
+export function addInputChoiceOptions(cmd: Command): Command {
+  return cmd
+    .addOption(new Option('--input <name>', 'the image input of a model with several inputs (a zoo names it in zoo.json)'))
+    .addOption(new Option('--fill-inputs <mode>', `feed a model's other inputs: ${FILL_MODES.join('|')} (constant zeros of each input's declared shape and type; never without this option)`).argParser(choiceArg(FILL_MODES)));
 }
 
 export const allowOutsideZooOption = (): Option =>
   new Option('--allow-outside-zoo', "accept zoo.json instance files that resolve outside the zoo folder ('..', absolute paths, symbolic links); recorded in results.json");
 
 export function addZooOptions(cmd: Command): Command {
-  return cmd
+  cmd
     .addOption(new Option('--zoo <dir>', 'a zoo folder with zoo.json (repeatable; default: models/fmnist-allcnnc)').argParser(repeatArg))
     .addOption(new Option('--model <file>', 'plain ONNX files or glob patterns forming one zoo (repeatable)').argParser(repeatArg))
     .addOption(new Option('--input-size <H,W>', 'image size for models whose input size is symbolic').argParser(sizeArg))
@@ -63,6 +73,7 @@ export function addZooOptions(cmd: Command): Command {
     .addOption(new Option('--mean <m[,m,m]>', 'plain models: per-channel mean after scaling (default 0)').argParser(numberListArg))
     .addOption(new Option('--std <s[,s,s]>', 'plain models: per-channel std after scaling (default 1)').argParser(numberListArg))
     .addOption(allowOutsideZooOption());
+  return addInputChoiceOptions(cmd);
 }
 
 export interface StimuliOptions {

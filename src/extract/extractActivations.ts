@@ -3,7 +3,8 @@
  *   extractActivations(zoo, stimuli, { layers, batch, memoryMB, threads, device, onProgress, signal })
  * is an async generator that yields ONE INSTANCE AT A TIME:
  *   { instance, index, layers: [{ name, tensor, n, d, shape, data }], logits }
- * where each layer's data is a float32 N × D matrix (D = flattened C·H·W) and
+ * where each layer's data is a float32 N × D matrix (D = flattened C·H·W;
+ * float16 and float64 tensors are converted to float32 as they arrive) and
  * logits is N × C (or null when the zoo names no logits tensor). The caller
  * turns them into RDMs and drops them before the next instance is run.
  *
@@ -20,7 +21,7 @@ import { Worker } from 'node:worker_threads';
 import { CancelledError, UserError } from '../errors.js';
 import type { StimulusSet } from '../stimuli/loadStimuli.js';
 import { exposeTensors } from '../zoo/exposeOutputs.js';
-import { externalDataDir, imageInput } from '../zoo/onnxModel.js';
+import { externalDataDir } from '../zoo/onnxModel.js';
 import { layerCatalog } from '../zoo/layerCatalog.js';
 import { resolveLayers, type ResolvedLayer } from '../zoo/resolveLayers.js';
 import type { Zoo, ZooInstance } from '../zoo/zoo.js';
@@ -156,7 +157,6 @@ export async function* extractActivations(zoo: Zoo, stimuli: StimulusSet, opts: 
   const device = resolveDevice(opts.device ?? 'cpu', warn);
   const batch = await planBatch(zoo, stimuli.n, opts);
   const outputs = [...new Set([...layers.map((l) => l.tensor), ...(zoo.output ? [zoo.output] : [])])];
-  const inputName = imageInput(zoo.reference).name;
   const catalog = new Map((await layerCatalog(zoo)).map((l) => [l.tensor, l]));
   const spillSet = new Set((opts.spill?.tensors ?? []).filter((t) => t !== zoo.output));
   checkActivationMemory(outputs.filter((t) => !spillSet.has(t)).reduce((a, t) => a + (catalog.get(t)?.size ?? 0), 0) * stimuli.n * 4, warn);
@@ -192,7 +192,9 @@ export async function* extractActivations(zoo: Zoo, stimuli: StimulusSet, opts: 
         type: 'run',
         bytes: exposeTensors({ ...zoo.reference, bytes: readFileSync(instance.file) }, outputs),
         externalDataDir: externalDataDir(instance.file, instance.data.length > 0),
-        inputName,
+        inputName: zoo.feeds.image.name,
+        imageType: zoo.feeds.imageType,
+        filled: zoo.feeds.filled,
         outputs,
         shapes,
         reuse: reuseNow,

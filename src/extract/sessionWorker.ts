@@ -11,6 +11,11 @@
  * batch's rows are written into its file at offset start·d·4 (raw float32,
  * row-major) and it comes back as { name, shape, file }. One session at a
  * time; it is released before 'done'.
+ * The images are float32; an image input of float16 (or float64) gets each
+ * batch converted (float16: rounded to nearest even), and the inputs in
+ * `filled` get constant zeros of their type with the batch's size. Outputs of
+ * float16 (onnxruntime-node gives their bit patterns as a Uint16Array) and
+ * float64 are converted to float32 as they arrive.
  * 'cancel' stops a run after its current batch ('cancelled'); 'close' lets the
  * thread end once idle. The main thread never terminates the worker while
  * onnxruntime works in it: tearing down its addon mid-call aborts the process.
@@ -21,6 +26,8 @@ import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { extractionSessionOptions } from './sessionOptions.js';
 import { QUIET_SESSION, describeOrtError, quietOnnxruntime } from '../zoo/ortMessages.js';
 import { withExternalData } from '../zoo/onnxModel.js';
+import { zerosFor, type FilledInput, type ImageType } from '../zoo/modelInputs.js';
+import { float16ToFloat32, float32ToFloat16 } from '../io/float16.js';
 
 export interface RunRequest {
   type: 'run';
@@ -28,6 +35,10 @@ export interface RunRequest {
   /** The model's folder when its weights are in external data files there (onnxruntime reads them), else null. */
   externalDataDir: string | null;
   inputName: string;
+  /** The image input's element type: the float32 stimuli are converted to it. */
+  imageType: ImageType;
+  /** Other inputs, fed constant zeros (--fill-inputs zeros). */
+  filled: FilledInput[];
   outputs: string[];
   /** Per-stimulus shapes of float32 outputs, when known: onnxruntime then writes straight into the N × D arrays. */
   shapes: Record<string, number[]>;
@@ -126,7 +137,7 @@ async function run(req: RunRequest): Promise<void> {
         input = full;
       }
       const batchRows = input.length / perImage;
-      const feeds = { [req.inputName]: new Tensor('float32', input, [batchRows, ...inputShape]) };
+      const feeds = imageFeeds(req, input, [batchRows, ...inputShape]);
       // pre-allocated outputs are views of the N × D arrays: no copy on our side
       const fetches: Record<string, Tensor | null> = {};
       for (const name of req.outputs) {
@@ -161,14 +172,7 @@ async function run(req: RunRequest): Promise<void> {
           arrays.set(name, arr);
         }
         if (arr.data.length !== n * d) throw new Error(`tensor '${name}' has ${d} features per stimulus in batch ${b} but ${arr.data.length / n} before`);
-        const src = t.data;
-        if (src instanceof Float32Array) {
-          arr.data.set(src.subarray(0, rows * d), start * d);
-        } else if (src instanceof Float64Array) {
-          for (let k = 0; k < rows * d; k++) arr.data[start * d + k] = src[k]!;
-        } else {
-          throw new Error(`tensor '${name}' is ${t.type}; expected a float tensor`);
-        }
+        copyAsFloat32(t, name, rows * d, arr.data, start * d);
         t.dispose();
       }
       post({ type: 'progress', done: start + rows, batches: b + 1 });
@@ -195,17 +199,43 @@ async function run(req: RunRequest): Promise<void> {
   post({ type: 'done', outputs: result.outputs, device, runSeconds: result.runSeconds }, buffers);
 }
 
+/** The feeds of one batch: the images in the image input's type, and zeros for the filled inputs. */
+function imageFeeds(req: RunRequest, images: Float32Array, dims: number[]): Record<string, Tensor> {
+  const image = req.imageType === 'float16' ? new Tensor('float16', float32ToFloat16(images), dims)
+    : req.imageType === 'float64' ? new Tensor('float64', Float64Array.from(images), dims)
+      : new Tensor('float32', images, dims);
+  const feeds: Record<string, Tensor> = { [req.inputName]: image };
+  for (const f of req.filled) {
+    const z = zerosFor(f, dims[0]!);
+    feeds[f.name] = new Tensor(z.dtype, z.data, z.dims);
+  }
+  return feeds;
+}
+
+/** The first `count` values of a float tensor, as float32 into `out` at `offset` (float16 and float64 converted). */
+function copyAsFloat32(t: Tensor, name: string, count: number, out: Float32Array, offset: number): Float32Array {
+  const src = t.data;
+  if (t.type === 'float32' && src instanceof Float32Array) {
+    out.set(src.subarray(0, count), offset);
+  } else if (t.type === 'float16' && src instanceof Uint16Array) {
+    float16ToFloat32(src.subarray(0, count), out, offset);
+  } else if ((t.type === 'float16' || t.type === 'float64') && ArrayBuffer.isView(src) && 'length' in src) {
+    // float64, or float16 where the runtime has a Float16Array (onnxruntime then gives values, not bits)
+    const values = src as unknown as ArrayLike<number>;
+    for (let k = 0; k < count; k++) out[offset + k] = values[k]!;
+  } else {
+    throw new Error(`tensor '${name}' is ${t.type}; expected a float tensor`);
+  }
+  return out;
+}
+
 /** One batch's rows of a spilled tensor, written at their place in its file (no N × D array). */
 function writeRows(spill: { fd: number; shape: number[] | null }, name: string, t: Tensor, dims: number[], rows: number, start: number, b: number): void {
   const shape = dims.slice(1);
   const d = shape.reduce((a, c) => a * c, 1);
   if (spill.shape && spill.shape.join(',') !== shape.join(',')) throw new Error(`tensor '${name}' has shape [${shape.join(', ')}] per stimulus in batch ${b} but [${spill.shape.join(', ')}] before`);
   spill.shape = shape;
-  const src = t.data;
-  let rowsData: Float32Array;
-  if (src instanceof Float32Array) rowsData = src.subarray(0, rows * d);
-  else if (src instanceof Float64Array) rowsData = Float32Array.from(src.subarray(0, rows * d));
-  else throw new Error(`tensor '${name}' is ${t.type}; expected a float tensor`);
+  const rowsData = t.data instanceof Float32Array ? t.data.subarray(0, rows * d) : copyAsFloat32(t, name, rows * d, new Float32Array(rows * d), 0);
   const bytes = new Uint8Array(rowsData.buffer, rowsData.byteOffset, rowsData.byteLength);
   let written = 0;
   while (written < bytes.length) written += writeSync(spill.fd, bytes, written, bytes.length - written, (start * d * 4) + written);

@@ -1,7 +1,8 @@
 /**
  * `seedscope extract` output: OUT/<instance>/<layer>.npy (float32 N × D),
  * OUT/<instance>/logits.npy, OUT/labels.npy (int32) and OUT/manifest.json,
- * which maps every file to its instance, layer and tensor. Everything is
+ * which maps every file to its instance, layer and tensor, and says what the
+ * models were fed and which layers were cast from float16 (or float64). Everything is
  * written into a temporary folder beside OUT and renamed when complete, so an
  * interrupted run leaves nothing that looks whole.
  */
@@ -11,6 +12,7 @@ import { writeNpy } from '../io/npy.js';
 import type { StimulusSet } from '../stimuli/loadStimuli.js';
 import type { ResolvedLayer } from '../zoo/resolveLayers.js';
 import type { Zoo } from '../zoo/zoo.js';
+import { describeFeeds } from '../zoo/modelInputs.js';
 import type { ExtractedInstance } from './extractActivations.js';
 import { uniqueFileNames } from '../io/fileNames.js';
 
@@ -22,7 +24,10 @@ export interface ExtractManifest {
   stimuli: { spec: string; n: number; checksum: string; per_class: number | null; indices: number[] | null; classes: string[] | null };
   labels: string | null;
   input: Zoo['input'];
-  layers: { name: string; tensor: string; file: string; op: string; shape: number[]; d: number }[];
+  /** the image input, its type, and the inputs fed constant zeros (--fill-inputs zeros) */
+  feeds: ReturnType<typeof describeFeeds>;
+  /** dtype: the tensor's type in the model; cast_from: present when it is not float32 (the .npy holds it cast to float32) */
+  layers: { name: string; tensor: string; file: string; op: string; shape: number[]; d: number; dtype: string; cast_from?: string }[];
   instances: { name: string; dir: string; model: string; sha256: string; external_data?: { file: string; sha256: string }[]; seed: number | null; logits: string | null; files: Record<string, string>; device: string; run_seconds: number }[];
   batch: number;
   seconds: number;
@@ -43,7 +48,9 @@ export async function writeExtraction(out: string, zoo: Zoo, stimuli: StimulusSe
       stimuli: { spec: stimuli.spec, n: stimuli.n, checksum: stimuli.checksum, per_class: stimuli.perClass, indices: stimuli.indices, classes: stimuli.classes },
       labels: stimuli.labels ? 'labels.npy' : null,
       input: zoo.input,
-      layers: layers.map((l, k) => ({ name: l.name, tensor: l.tensor, file: layerFiles[k]!, op: l.op, shape: l.shape, d: l.size })),
+      feeds: describeFeeds(zoo.feeds),
+      layers: layers.map((l, k) => ({ name: l.name, tensor: l.tensor, file: layerFiles[k]!, op: l.op, shape: l.shape, d: l.size, dtype: l.dtype ?? 'float32',
+        ...(l.dtype && l.dtype !== 'float32' ? { cast_from: l.dtype } : {}) })),
       instances: [],
       batch,
       seconds: 0,

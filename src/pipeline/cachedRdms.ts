@@ -117,10 +117,13 @@ export interface ZooRdms {
 /**
  * The preprocessing in every key. The stimuli checksum already covers the
  * images exactly as the models saw them (and their labels); the input spec is
- * named as well so that a key says what it depends on.
+ * named as well so that a key says what it depends on, and so are the inputs
+ * fed zeros (--fill-inputs).
  */
 function preprocessingOf(zoo: Zoo, opts: Pick<ZooRdmOptions, 'resize'>): Record<string, unknown> {
-  return { ...zoo.input, resize: opts.resize };
+  // inputs fed constant zeros change the activations; named only when there are some, so other keys stay as they were
+  const filled = zoo.feeds.filled.map((f) => ({ name: f.name, dtype: f.dtype, shape: f.dims.map((d) => d ?? 'batch'), value: f.value }));
+  return { ...zoo.input, resize: opts.resize, ...(filled.length > 0 ? { filled_inputs: filled } : {}) };
 }
 
 function labelsKey(modelShas: string[], tensor: string, stimuli: StimulusSet, preprocessing: Record<string, unknown>): string {

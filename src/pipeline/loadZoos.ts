@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
 import { packageRoot } from '../native/addon.js';
+import type { FillMode } from '../zoo/modelInputs.js';
 import { loadZoo, loadZooParts, modelsAsZoos, type Zoo } from '../zoo/zoo.js';
 
 /** The default zoo, relative to the package (as results.json records it). */
@@ -28,6 +29,10 @@ export interface ZooSources {
   std?: number[];
   /** accept zoo.json instance files outside their zoo folder (recorded in results.json) */
   allowOutsideZoo?: boolean;
+  /** the image input of a model with several inputs (--input; a zoo's is zoo.json's input.name) */
+  input?: string;
+  /** what a model's other inputs get (--fill-inputs) */
+  fillInputs?: FillMode;
 }
 
 /** Loads every zoo; `single` (extraction) refuses more than one, and a zoo of several architectures. */
@@ -41,10 +46,12 @@ export function loadZoos(src: ZooSources, opts: { single?: boolean } = {}): Zoo[
   if (models.length === 0 && (src.layout || src.scale !== undefined || src.mean || src.std)) {
     throw new UserError('--layout, --scale, --mean and --std apply to --model files; a zoo takes its preprocessing from zoo.json', 2);
   }
-  const zoos: Zoo[] = dirs.flatMap((dir) => loadZooParts(dir, { allowOutside: src.allowOutsideZoo }));
+  const inputs = { input: src.input, fillInputs: src.fillInputs };
+  const zoos: Zoo[] = dirs.flatMap((dir) => loadZooParts(dir, { allowOutside: src.allowOutsideZoo, inputs }));
   if (models.length > 0) {
     zoos.push(...modelsAsZoos(models, {
       input: { layout: src.layout, scale: src.scale, mean: src.mean, std: src.std, size: src.inputSize },
+      inputs,
     }));
   }
   const mixed = zoos.find((z) => z.part !== null);
@@ -55,7 +62,7 @@ export function loadZoos(src: ZooSources, opts: { single?: boolean } = {}): Zoo[
   if (zoos.length === 0) {
     const dir = defaultZooDir();
     if (!existsSync(join(dir, 'zoo.json'))) throw new UserError(`the default zoo ${dir} is not installed: give --zoo DIR or --model FILE`, 2);
-    zoos.push(loadZoo(dir));
+    zoos.push(loadZoo(dir, { inputs }));
   }
   const names = new Set<string>();
   for (const z of zoos) {

@@ -27,6 +27,7 @@ import { loadStimuli, type StimulusSet } from '../stimuli/loadStimuli.js';
 import type { ResolvedLayer } from '../zoo/resolveLayers.js';
 import { resolveSharedLayers } from '../zoo/sharedLayers.js';
 import type { Zoo } from '../zoo/zoo.js';
+import { describeFeeds } from '../zoo/modelInputs.js';
 import { countCached, zooRdmKeys, zooRdmsThroughCache } from './cachedRdms.js';
 import { collectGarbage } from './collectGarbage.js';
 import { GIB, checkPlan, defaultMemoryBudget, planRun, type RunPlan } from './planRun.js';
@@ -100,7 +101,19 @@ function zooInfo(parts: readonly PreparedZoo[]): ZooInfo {
       seed: i.seed, test_accuracy: i.testAccuracy,
       ...(mixed ? { architecture: arch(p) } : {}),
     }))),
-    layers: parts[0]!.layers.map((l, li) => (mixed ? { name: l.name, tensors: Object.fromEntries(parts.map((p) => [arch(p), p.layers[li]!.tensor])) } : { name: l.name, tensor: l.tensor })),
+    layers: parts[0]!.layers.map((l, li) => {
+      if (!mixed) return { name: l.name, tensor: l.tensor, ...(l.dtype && l.dtype !== 'float32' ? { cast_from: l.dtype } : {}) };
+      const casts = parts.flatMap((p) => {
+        const d = p.layers[li]!.dtype;
+        return d && d !== 'float32' ? [[arch(p), d] as const] : [];
+      });
+      return {
+        name: l.name,
+        tensors: Object.fromEntries(parts.map((p) => [arch(p), p.layers[li]!.tensor])),
+        ...(casts.length > 0 ? { cast_from: Object.fromEntries(casts) } : {}),
+      };
+    }),
+    ...(mixed ? { feeds_by_architecture: Object.fromEntries(parts.map((p) => [arch(p), describeFeeds(p.zoo.feeds)])) } : { feeds: describeFeeds(z.feeds) }),
     ...(parts.some((p) => p.zoo.instances.some((i) => i.outsideZoo))
       ? { files_outside_zoo: parts.flatMap((p) => p.zoo.instances.flatMap((i) => (i.outsideZoo ? [i.outsideZoo] : []))) } : {}),
   };
@@ -138,7 +151,7 @@ function recordedOptions(opts: RunOptions): Record<string, unknown> {
     per_class: opts.perClass ?? null, resize: opts.resize, layers: opts.layers ?? 'default',
     metric: opts.metric, compare: opts.compare, permutations: opts.permutations, bootstrap: opts.bootstrap, seed: opts.seed,
     threads: opts.threads, device: opts.device, batch: opts.batch ?? null, memory: opts.memory ?? null, spill_above: opts.spillAbove ?? null,
-    allow_outside_zoo: Boolean(opts.allowOutsideZoo),
+    allow_outside_zoo: Boolean(opts.allowOutsideZoo), input: opts.input ?? null, fill_inputs: opts.fillInputs ?? null,
     output: opts.output, save_rdms: opts.saveRdms, cache: opts.cache === false ? false : resolveCacheDir(opts.cache),
   };
 }

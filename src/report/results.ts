@@ -23,6 +23,12 @@ export interface InstanceInfo {
   architecture?: string;
 }
 
+export interface ZooFeedsInfo {
+  image: string;
+  dtype: string;
+  filled: { name: string; dtype: string; shape: (number | 'batch')[]; value: number }[];
+}
+
 export interface ZooInfo {
   name: string;
   dir?: string;
@@ -31,8 +37,16 @@ export interface ZooInfo {
   architectures?: string[];
   dataset?: string;
   instances: InstanceInfo[];
-  /** a mixed zoo's layer has a tensor per architecture (`tensors`) instead of one */
-  layers: { name: string; tensor?: string; tensors?: Record<string, string> }[];
+  /**
+   * a mixed zoo's layer has a tensor per architecture (`tensors`) instead of one;
+   * cast_from: the tensor's type in the model when it is not float32 (its activations were cast to float32 for
+   * the RDMs); in a mixed zoo, by architecture (only those whose tensor is not float32)
+   */
+  layers: { name: string; tensor?: string; tensors?: Record<string, string>; cast_from?: string | Record<string, string> }[];
+  /** what the models were fed: the image input, its type, and inputs fed constant zeros (--fill-inputs) */
+  feeds?: ZooFeedsInfo;
+  /** a mixed zoo: what each architecture's models were fed */
+  feeds_by_architecture?: Record<string, ZooFeedsInfo>;
   /** real paths of instance files outside the zoo folder, accepted by --allow-outside-zoo (absent when none) */
   files_outside_zoo?: string[];
 }

@@ -9,7 +9,8 @@ import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { QUIET_SESSION, describeOrtError, quietOnnxruntime } from './ortMessages.js';
 import { UserError } from '../errors.js';
 import { exposeTensors } from './exposeOutputs.js';
-import { elemTypeName, externalDataDir, imageInput, withExternalData, type OnnxModel } from './onnxModel.js';
+import { externalDataDir, withExternalData, type OnnxModel } from './onnxModel.js';
+import { modelFeeds, zerosFor, type ModelFeeds } from './modelInputs.js';
 import type { Zoo } from './zoo.js';
 import type { InputSpec } from './zooManifest.js';
 
@@ -52,8 +53,9 @@ function shapeOf(dims: readonly (number | string)[]): (number | null)[] {
   return dims.map((d) => (typeof d === 'number' && d >= 0 ? d : null));
 }
 
-function dummyInput(model: OnnxModel, input: InputSpec | null, batch: number): Tensor {
-  const info = imageInput(model);
+/** A batch of zeros for every input: the image input and the filled ones. */
+function dummyFeeds(model: OnnxModel, feeds: ModelFeeds, input: InputSpec | null, batch: number): Record<string, Tensor> {
+  const info = feeds.image;
   const dims = (info.dims ?? []).map((d, k) => {
     if (k === 0) return batch;
     if (typeof d === 'number') return d;
@@ -63,21 +65,24 @@ function dummyInput(model: OnnxModel, input: InputSpec | null, batch: number): T
     }
     return fromSpec;
   });
-  const count = dims.reduce((a, b) => a * b, 1);
-  if (info.elemType !== 0 && info.elemType !== 1) {
-    throw new UserError(`${model.file}: expected a float32 image input but '${info.name}' is ${elemTypeName(info.elemType)}`);
+  const image = zerosFor({ name: info.name, dtype: feeds.imageType, dims, value: 0 }, batch);
+  const out: Record<string, Tensor> = { [info.name]: new Tensor(image.dtype, image.data, image.dims) };
+  for (const f of feeds.filled) {
+    const z = zerosFor(f, batch);
+    out[f.name] = new Tensor(z.dtype, z.data, z.dims);
   }
-  return new Tensor('float32', new Float32Array(count), dims);
+  return out;
 }
 
 /**
  * Lists the pickable tensors of a model. `input` gives the image size where the
  * graph leaves it symbolic; `fixedBatch` the batch the graph requires.
  */
-async function modelLayers(model: OnnxModel, input: InputSpec | null = null, fixedBatch: number | null = null): Promise<LayerInfo[]> {
+async function modelLayers(model: OnnxModel, feeds: ModelFeeds, input: InputSpec | null = null, fixedBatch: number | null = null): Promise<LayerInfo[]> {
   const cached = cache.get(model.file);
   if (cached) return cached;
-  imageInput(model); // one input, or a clear error
+  const inputBatch = feeds.image.dims?.[0];
+  const graphBatch = fixedBatch ?? (typeof inputBatch === 'number' ? inputBatch : null);
   const candidates = model.nodes.filter((n) => !NEVER_LAYERS.has(n.opType));
   const names = [...new Set(candidates.flatMap((n) => n.outputs.filter((o) => o.length > 0)))];
   let session: InferenceSession;
@@ -100,21 +105,23 @@ async function modelLayers(model: OnnxModel, input: InputSpec | null = null, fix
     for (const n of floatNames) {
       const m = meta.get(n);
       if (!m?.isTensor) continue;
-      // with a dynamic batch, a tensor whose first dimension is a fixed number (or a scalar) is computed from weights, not per stimulus
-      if (m.shape.length === 0 || (fixedBatch === null && typeof m.shape[0] === 'number' && m.shape[0] >= 0 && !inputHasFixedBatch(model))) {
+      // with a dynamic batch, a tensor whose first dimension is a fixed number (or a scalar) is computed from weights, not per stimulus;
+      // with a fixed batch, one whose first dimension is another number (a ViT's sequence-first or heads × batch tensors) is not either
+      const first = m.shape[0];
+      const fixedFirst = typeof first === 'number' && first >= 0;
+      if (m.shape.length === 0 || (fixedFirst && (graphBatch === null || first !== graphBatch))) {
         notPerStimulus.add(n);
         continue;
       }
       shapes.set(n, shapeOf(m.shape).slice(1));
     }
-    const inputBatch = imageInput(model).dims?.[0];
-    const batch = fixedBatch ?? (typeof inputBatch === 'number' ? inputBatch : 2);
+    const batch = graphBatch ?? 2;
     const unknown = floatNames.filter((n) => !notPerStimulus.has(n) && (shapes.get(n) ?? [null]).some((d) => d === null));
     const measuredBatch = new Map<string, number>();
     if (unknown.length > 0) {
       let outputs;
       try {
-        outputs = await session.run({ [session.inputNames[0]!]: dummyInput(model, input, batch) }, unknown);
+        outputs = await session.run(dummyFeeds(model, feeds, input, batch), unknown);
       } catch (err) {
         throw new UserError(`${model.file}: a dummy batch to measure layer shapes failed in onnxruntime: ${describeOrtError(err)}`);
       }
@@ -159,11 +166,6 @@ async function modelLayers(model: OnnxModel, input: InputSpec | null = null, fix
   }
 }
 
-/** True when the graph's input has a numeric batch dimension. */
-function inputHasFixedBatch(model: OnnxModel): boolean {
-  return typeof imageInput(model).dims?.[0] === 'number';
-}
-
 export function firstLine(err: unknown): string {
   const text = err instanceof Error ? err.message : String(err);
   return text.split('\n')[0]!.trim();
@@ -171,8 +173,8 @@ export function firstLine(err: unknown): string {
 
 /** The catalog of a zoo's reference model (with short names) or of a plain model. */
 export async function layerCatalog(target: Zoo | OnnxModel): Promise<LayerInfo[]> {
-  if (!('instances' in target)) return modelLayers(target);
-  const layers = await modelLayers(target.reference, target.input, target.fixedBatch);
+  if (!('instances' in target)) return modelLayers(target, modelFeeds(target));
+  const layers = await modelLayers(target.reference, target.feeds, target.input, target.fixedBatch);
   const shortOf = new Map(target.layers.map((l) => [l.tensor, l.name]));
   return layers.map((l) => {
     const short = shortOf.get(l.tensor);

@@ -207,12 +207,3 @@ export function withExternalData<T extends { extra?: unknown }>(options: T, data
 export function externalDataDir(file: string, hasExternalData: boolean): string | null {
   return hasExternalData ? dirname(resolve(file)) : null;
 }
-
-/** The single image input; models with several inputs are not supported. */
-export function imageInput(model: OnnxModel): TensorInfo {
-  if (model.inputs.length !== 1) {
-    const names = model.inputs.map((i) => `'${i.name}'`).join(', ');
-    throw new UserError(`${model.file}: expected a model with one input (the image batch) but it has ${model.inputs.length}: ${names}`);
-  }
-  return model.inputs[0]!;
-}

@@ -28,6 +28,8 @@ export interface ResolvedLayer {
   /** Per-stimulus shape. */
   shape: number[];
   size: number;
+  /** The tensor's element type in the model (float32, float16, float64); its activations are always float32. */
+  dtype?: string;
 }
 
 const PATTERN_CHARS = /[*?[\]{}!]/;
@@ -67,7 +69,7 @@ export function closestNames(name: string, candidates: readonly string[], k = 3)
 }
 
 function toResolved(l: LayerInfo): ResolvedLayer {
-  return { name: l.short ?? l.tensor, tensor: l.tensor, op: l.op, node: l.node, shape: l.shape, size: l.size };
+  return { name: l.short ?? l.tensor, tensor: l.tensor, op: l.op, node: l.node, shape: l.shape, size: l.size, dtype: l.dtype };
 }
 
 /** The natural layer at relative depth f ∈ [0, 1]: number round(f · M) of the M, counted from 1, at least the first. */

@@ -32,7 +32,8 @@ import { jsonSyntaxMessage, jsonText } from '../io/json.js';
 import { StagedDir } from '../io/stagedDir.js';
 import { SeededRandom } from '../stats/seededRandom.js';
 import { ONNX_FLOAT, readInitializers, type ByteRange } from './onnxInitializers.js';
-import { imageInput, readOnnxModel, type OnnxModel } from './onnxModel.js';
+import { readOnnxModel, type OnnxModel } from './onnxModel.js';
+import { modelFeeds } from './modelInputs.js';
 import { checkManifestAgainstGraph, inputSpecFromModel } from './zoo.js';
 import { ZOO_FORMAT, validateZooManifest, type InputSpec, type ManifestInstance, type ZooManifest } from './zooManifest.js';
 
@@ -190,7 +191,7 @@ function checkReplaceable(output: string): void {
 }
 
 function plainInput(model: OnnxModel): InputSpec {
-  const input = imageInput(model);
+  const input = modelFeeds(model).image;
   const dims = input.dims ?? [];
   if (dims.length !== 4 || dims.slice(1).some((d) => typeof d !== 'number')) {
     throw new UserError(`${model.file}: zoo.json needs the input's image shape but '${input.name}' has shape [${dims.map(String).join(', ')}]; synthesize from a model inside a zoo folder whose zoo.json gives the input`);

@@ -15,7 +15,8 @@ import { jsonSyntaxMessage } from '../io/json.js';
 import { sha256File as streamedSha256 } from '../store/fileHash.js';
 import { UserError } from '../errors.js';
 import { expandModelArgs } from './globFiles.js';
-import { imageInput, readOnnxModel, type ExternalDataFile, type OnnxModel } from './onnxModel.js';
+import { readOnnxModel, type ExternalDataFile, type OnnxModel } from './onnxModel.js';
+import { modelFeeds, type InputChoice, type ModelFeeds } from './modelInputs.js';
 import { graphDifference, readSameGraphModels } from './sameGraph.js';
 import { validateZooManifest, type InputSpec, type Layout, type ManifestDataFile, type ManifestLayer, type ZooManifest } from './zooManifest.js';
 import { isInsideDir } from '../io/paths.js';
@@ -69,6 +70,8 @@ export interface Zoo {
   input: InputSpec;
   /** The batch size the graph fixes (e.g. 1), or null when it is dynamic. */
   fixedBatch: number | null;
+  /** The image input (its type) and the inputs fed constant zeros (--input, --fill-inputs). */
+  feeds: ModelFeeds;
   classes: string[] | null;
   /** The tensor holding the logits (N × classes), or null when unknown. */
   output: string | null;
@@ -84,6 +87,8 @@ export interface ModelOptions {
   /** Overrides of the preprocessing read from the graph (flags --layout, --scale, --mean, --std, --input-size). */
   input?: Partial<Pick<InputSpec, 'layout' | 'scale' | 'mean' | 'std'>> & { size?: [number, number] };
   classes?: string[] | null;
+  /** Which input takes the images, and what the others get (--input, --fill-inputs). */
+  inputs?: InputChoice;
 }
 
 /** sha256 (hex) of a file, streamed in blocks: external data files can be many GB. */
@@ -111,8 +116,8 @@ function hashData(files: readonly ExternalDataFile[]): InstanceDataFile[] {
   return files.map((d) => ({ location: d.location, file: d.file, sha256: sha256File(d.file) }));
 }
 
-function fixedBatchOf(model: OnnxModel): number | null {
-  const d = imageInput(model).dims?.[0];
+function fixedBatchOf(feeds: ModelFeeds): number | null {
+  const d = feeds.image.dims?.[0];
   return typeof d === 'number' ? d : null;
 }
 
@@ -126,14 +131,16 @@ export interface GraphClaims {
 
 /**
  * Checks the manifest's input, output and layer tensors against the reference
- * graph; `at` is the field path of an instance's own claims ("instances[3].")
- * or empty for the zoo's.
+ * graph, and returns what the models are fed; `at` is the field path of an
+ * instance's own claims ("instances[3].") or empty for the zoo's.
  */
-export function checkManifestAgainstGraph(m: GraphClaims, model: OnnxModel, manifestFile: string, at = ''): void {
-  const input = imageInput(model);
-  if (input.name !== m.input.name) {
-    throw new UserError(`${manifestFile}: ${at}input.name: expected the model's input '${input.name}' (${model.file}) but received "${m.input.name}"`);
+export function checkManifestAgainstGraph(m: GraphClaims, model: OnnxModel, manifestFile: string, at = '', fillInputs?: InputChoice['fillInputs']): ModelFeeds {
+  if (!model.inputs.some((i) => i.name === m.input.name)) {
+    const names = model.inputs.map((i) => `'${i.name}'`).join(', ');
+    throw new UserError(`${manifestFile}: ${at}input.name: expected ${model.inputs.length === 1 ? 'the model\'s input' : 'one of the model\'s inputs'} ${names} (${model.file}) but received "${m.input.name}"`);
   }
+  const feeds = modelFeeds(model, { input: m.input.name, fillInputs });
+  const input = feeds.image;
   const dims = input.dims?.slice(1) ?? [];
   const mismatch = dims.length === 3 && dims.some((d, k) => typeof d === 'number' && d !== m.input.shape[k]);
   if (dims.length !== 3 || mismatch) {
@@ -153,6 +160,7 @@ export function checkManifestAgainstGraph(m: GraphClaims, model: OnnxModel, mani
   if (m.classes && typeof classCount === 'number' && classCount !== m.classes.length) {
     throw new UserError(`${manifestFile}: classes: the output '${m.output}' has ${classCount} classes but zoo.json names ${m.classes.length}`);
   }
+  return feeds;
 }
 
 export interface LoadZooOptions {
@@ -163,6 +171,11 @@ export interface LoadZooOptions {
    * reaches elsewhere is more likely a mistake or a hostile file.
    */
   allowOutside?: boolean;
+  /**
+   * --input (must be zoo.json's input.name, which names the image input) and
+   * --fill-inputs (what the model's other inputs get).
+   */
+  inputs?: InputChoice;
 }
 
 /**
@@ -278,7 +291,10 @@ export function loadZooParts(dir: string, opts: LoadZooOptions = {}): Zoo[] {
       const inst = instances[i]!;
       inst.data = checkManifestData(m.instances[i]!.external_data, reader.data.get(inst.file) ?? [], inst.file, manifestFile, i);
     });
-    checkManifestAgainstGraph({ ...g.claims, classes: m.classes }, reference, manifestFile, g.at);
+    if (opts.inputs?.input !== undefined && opts.inputs.input !== g.claims.input.name) {
+      throw new UserError(`--input ${opts.inputs.input}: ${manifestFile} names the image input '${g.claims.input.name}' (${g.at}input.name); a zoo's input is chosen there`);
+    }
+    const feeds = checkManifestAgainstGraph({ ...g.claims, classes: m.classes }, reference, manifestFile, g.at, opts.inputs?.fillInputs);
     return {
       name: m.name,
       dir: root,
@@ -286,7 +302,8 @@ export function loadZooParts(dir: string, opts: LoadZooOptions = {}): Zoo[] {
       architecture: g.architecture,
       part: groups.length > 1 ? { index: gi, count: groups.length } : null,
       input: g.claims.input,
-      fixedBatch: fixedBatchOf(reference),
+      fixedBatch: fixedBatchOf(feeds),
+      feeds,
       classes: m.classes,
       output: g.claims.output,
       layers: g.claims.layers,
@@ -313,8 +330,8 @@ function guessLayout(dims: readonly (number | string | null)[]): Layout {
 }
 
 /** The preprocessing of a plain ONNX model: read from its input, adjusted by options. */
-export function inputSpecFromModel(model: OnnxModel, opts: ModelOptions['input'] = {}): InputSpec {
-  const input = imageInput(model);
+export function inputSpecFromModel(model: OnnxModel, opts: ModelOptions['input'] = {}, choice: InputChoice = {}): InputSpec {
+  const input = modelFeeds(model, choice).image;
   const dims = input.dims;
   if (!dims || dims.length !== 4) {
     throw new UserError(`${model.file}: expected a 4-D image input (batch, channels, height, width or batch, height, width, channels) but input '${input.name}' has shape [${(dims ?? []).map(String).join(', ')}]`);
@@ -367,8 +384,9 @@ function expandPaths(files: readonly string[]): string[] {
 /** One zoo of plain files that share the graph `reference`; `names` are their instance names. */
 function plainZoo(paths: readonly string[], names: readonly string[], reference: OnnxModel, data: ReadonlyMap<string, ExternalDataFile[]>, opts: ModelOptions,
   name: string, architecture: string | null, part: Zoo['part']): Zoo {
-  const input = inputSpecFromModel(reference, opts.input);
-  const floatOutputs = reference.outputs.filter((o) => o.elemType === 1 && (o.dims?.length ?? 2) === 2);
+  const feeds = modelFeeds(reference, opts.inputs);
+  const input = inputSpecFromModel(reference, opts.input, opts.inputs);
+  const floatOutputs = reference.outputs.filter((o) => [1, 10, 11].includes(o.elemType) && (o.dims?.length ?? 2) === 2);
   return {
     name,
     dir: null,
@@ -376,7 +394,8 @@ function plainZoo(paths: readonly string[], names: readonly string[], reference:
     architecture,
     part,
     input,
-    fixedBatch: fixedBatchOf(reference),
+    fixedBatch: fixedBatchOf(feeds),
+    feeds,
     classes: opts.classes ?? null,
     // a single 2-D float output is taken as the logits
     output: reference.outputs.length === 1 && floatOutputs.length === 1 ? floatOutputs[0]!.name : null,

@@ -51,7 +51,10 @@ test('extract: bad input is one line on stderr and exit 1, and leaves no output'
   const out = join(dir, 'o');
   const cases: [string[], RegExp][] = [
     [['--zoo', tinyZoo, '--layers', 'relu4'], /did you mean 'relu1', 'relu2', 'relu3'\?/],
-    [['--model', onnxFixture('two_inputs.onnx')], /expected a model with one input/],
+    [['--model', onnxFixture('two_inputs.onnx')], /2 inputs \('a', 'b'\); choose the image input with --input NAME/],
+    [['--model', onnxFixture('two_inputs.onnx'), '--input', 'a'], /'b' would get no data .*--fill-inputs zeros/],
+    [['--model', onnxFixture('two_inputs.onnx'), '--input', 'c', '--fill-inputs', 'zeros'], /--input c: .* has no input of that name; its inputs: 'a', 'b'/],
+    [['--zoo', tinyZoo, '--input', 'pixels'], /--input pixels: .*zoo\.json names the image input 'input'/],
     [['--zoo', tinyZoo, '--stimuli', 'idx:/nonexistent/images'], /\/nonexistent\/images: file not found/],
     [['--zoo', tinyZoo, '--device', 'cuda'], /ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild onnxruntime-node/],
   ];

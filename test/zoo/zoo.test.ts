@@ -109,7 +109,7 @@ test('zooFromModels expands glob patterns in sorted order and reads the input sp
 });
 
 test('a model with two inputs, a corrupt file and a missing file are clear errors', () => {
-  assert.throws(() => zooFromModels([onnxFixture('two_inputs.onnx')]), /two_inputs\.onnx: expected a model with one input \(the image batch\) but it has 2: 'a', 'b'/);
+  assert.throws(() => zooFromModels([onnxFixture('two_inputs.onnx')]), /two_inputs\.onnx: the model has 2 inputs \('a', 'b'\); choose the image input with --input NAME and feed the others constant zeros with --fill-inputs zeros/);
   const t = tempDir();
   try {
     const truncated = join(t.dir, 'truncated.onnx');
