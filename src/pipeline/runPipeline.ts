@@ -136,7 +136,9 @@ export function analysedZoos<T extends { zoo: Zoo }>(prepared: readonly T[]): T[
  */
 function joinedPredictions(parts: readonly PreparedZoo[], predictions: readonly (ZooPredictions | null)[]): { joined: ZooPredictions | null; why?: string } {
   const missing = parts.filter((_, i) => predictions[i] === null).map((p) => p.zoo.architecture);
-  if (missing.length > 0) return { joined: null, why: `architecture ${missing.join(', ')} gives no logits (zoo.json output): behaviour skipped for the whole zoo` };
+  if (missing.length > 0) {
+    return { joined: null, why: `no logits from architecture ${missing.join(', ')} (zoo.json's output; for plain files, their only output when it is 2-D): behaviour skipped for the whole zoo` };
+  }
   const widths = predictions.map((p) => p!.width);
   if (widths.some((w) => w !== widths[0])) {
     return { joined: null, why: `the architectures' logits differ in width (${parts.map((p, i) => `${p.zoo.architecture}: ${widths[i]}`).join(', ')}): behaviour skipped` };
