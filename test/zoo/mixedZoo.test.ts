@@ -85,6 +85,22 @@ test('a mixed zoo.json loads as one part per architecture; commands of one archi
   assert.throws(() => loadZooParts(dir), /instances\[3\]\.input\.shape: the model takes \[batch, 16, 16, 3\]/);
 }));
 
+test('seedscope layers on a mixed zoo: a table per architecture, the shared layers as defaults', () => withTempDir(async (dir) => {
+  mixedZoo(dir);
+  const text = await runCli(['layers', dir, '--n', '100']);
+  assert.equal(text.code, 0, text.stderr);
+  assert.match(text.stdout, /^architecture SmallCnn \(3 instances of 2 architectures; default = the layers all share\)$/m);
+  assert.match(text.stdout, /^architecture NhwcNet \(1 instance of 2 architectures; default = the layers all share\)$/m);
+  assert.match(text.stdout, /^input 'image' NHWC \[16, 16, 3\] float32$/m);
+  const json = await runCli(['layers', dir, '--n', '100', '--json']);
+  assert.equal(json.code, 0, json.stderr);
+  const doc = JSON.parse(json.stdout) as Json;
+  assert.deepEqual(doc.architectures.map((a: Json) => a.architecture), ['SmallCnn', 'NhwcNet']);
+  for (const a of doc.architectures as Json[]) {
+    assert.deepEqual(a.layers.filter((l: Json) => l.default).map((l: Json) => l.name), ['relu1', 'logits']);
+  }
+}));
+
 test('plain files of different graphs are one mixed zoo, named by its architectures', () => {
   const parts = modelsAsZoos([join(tinyZoo, 'seed*.onnx'), onnxFixture('nhwc.onnx')]);
   assert.deepEqual(parts.map((p) => [p.name, p.architecture, p.part, p.instances.map((i) => i.name)]), [
