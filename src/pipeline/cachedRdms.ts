@@ -252,10 +252,7 @@ export async function zooRdmsThroughCache(zoo: Zoo, stimuli: StimulusSet, labels
           labelCache.put(labelKeys[ii]!, p.predictions, p.width);
         }
         const wanted = runLayers.map((l) => missing[layers.indexOf(l)]![ii]!);
-        // Each layer's RDMs go to the cache as soon as they are computed (one layer's in memory):
-        // copied at once, then checksummed and written on libuv's threads while the next layer's
-        // RDMs are computed; the instance is done when every write is.
-        const writes: Promise<unknown>[] = [];
+        // each layer's RDMs go to the cache as soon as they are computed (one layer's in memory)
         const store = (rl: number, r: InstanceLayerRdms): void => {
           const li = layers.indexOf(runLayers[rl]!);
           missing[li]![ii] = false;
@@ -264,9 +261,7 @@ export async function zooRdmsThroughCache(zoo: Zoo, stimuli: StimulusSet, labels
             if (!values) return;
             // the centroid RDM is C × C: one row per class present
             const n = v === 'centroids' ? idx!.present.length : stimuli.n;
-            const write = ctx.cache.putAsync(keys.get(v)![li]![ii]!, n, values, { metric: opts.metric, variant: v, describe });
-            write.catch(() => undefined); // awaited below; not an unhandled rejection meanwhile
-            writes.push(write);
+            ctx.cache.put(keys.get(v)![li]![ii]!, n, values, { metric: opts.metric, variant: v, describe });
             computed++;
           };
           put('full', r.full);
@@ -280,19 +275,10 @@ export async function zooRdmsThroughCache(zoo: Zoo, stimuli: StimulusSet, labels
           if (l && 'file' in l) rmSync(l.file, { force: true });
         };
         try {
-          await ctx.timer.time('rdms', async () => {
-            const computing = instanceRdms(act, labels, idx, {
-              metric: opts.metric, threads: opts.threads, wanted, checkCancelled: ctx.checkCancelled,
-              spillMemory: opts.spillSegmentBytes, onLayerDone: dropSpilled,
-            }, ctx.engines, store);
-            // every write settles before the instance is done (or its error, e.g. a cancel, goes on)
-            const [done] = await Promise.allSettled([computing]);
-            const results = await Promise.allSettled(writes);
-            if (done.status === 'rejected') throw done.reason;
-            // the first failed write is the error (a full disk: one line naming the entry)
-            const failed = results.find((w): w is PromiseRejectedResult => w.status === 'rejected');
-            if (failed) throw failed.reason;
-          });
+          await ctx.timer.time('rdms', () => instanceRdms(act, labels, idx, {
+            metric: opts.metric, threads: opts.threads, wanted, checkCancelled: ctx.checkCancelled,
+            spillMemory: opts.spillSegmentBytes, onLayerDone: dropSpilled,
+          }, ctx.engines, store));
         } finally {
           act.layers.forEach((_, rl) => dropSpilled(rl));
         }

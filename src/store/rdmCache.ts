@@ -22,7 +22,7 @@ import { isCacheKey } from './cacheKey.js';
 import { META_FILE, type RdmEntryInfo } from './entryMeta.js';
 import { hashFilesCached } from './fileHash.js';
 import { openRdmEntry, type OpenEntryOptions, type RdmEntry } from './rdmEntry.js';
-import { removeRdmEntry, writeRdmEntry, writeRdmEntryAsync, type WriteEntryResult } from './writeEntry.js';
+import { removeRdmEntry, writeRdmEntry, type WriteEntryResult } from './writeEntry.js';
 
 export const RDMS_DIR = 'rdms';
 
@@ -91,11 +91,6 @@ export class RdmCache {
    */
   put(key: string, n: number, condensed: Float32Array | Float64Array, info: RdmEntryInfo): WriteEntryResult {
     return writeRdmEntry(this.entryDir(key), n, condensed, info, key);
-  }
-
-  /** put with the checksum and the write off the main thread (the values are copied before it returns) */
-  putAsync(key: string, n: number, condensed: Float32Array | Float64Array, info: RdmEntryInfo): Promise<WriteEntryResult> {
-    return writeRdmEntryAsync(this.entryDir(key), n, condensed, info, key);
   }
 
   /** Removes the entry (atomically out of sight); false when there was none. */

@@ -5,9 +5,8 @@
  * two concurrent writers of the same entry one wins and the other discards
  * its copy (both wrote the same content: the key addresses it).
  */
-import { createHash, webcrypto, type Hash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import { closeSync, existsSync, openSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { fsFailure } from '../io/fsErrors.js';
 import { encodeNpyHeader } from '../io/npy.js';
@@ -65,42 +64,6 @@ function isExistsError(err: unknown): boolean {
   return code === 'ENOTEMPTY' || code === 'EEXIST';
 }
 
-function checkEntryArgs(n: number, condensed: Float32Array | Float64Array, info: RdmEntryInfo): void {
-  if (!Number.isSafeInteger(n) || n < 2) throw new RangeError(`writeRdmEntry: n must be an integer ≥ 2 but is ${n}`);
-  if (condensed.length !== condensedLength(n)) {
-    throw new RangeError(`writeRdmEntry: a condensed RDM of ${n} stimuli has ${condensedLength(n)} values but received ${condensed.length}`);
-  }
-  if (!RDM_VARIANTS.includes(info.variant)) throw new RangeError(`writeRdmEntry: unknown variant '${String(info.variant)}'`);
-}
-
-function makeTempEntry(dir: string): string {
-  try {
-    return createTempDir(dirname(dir), basename(dir));
-  } catch (err) {
-    throw fsFailure('write the RDM cache entry', dir, err);
-  }
-}
-
-/** meta.json beside a written payload, then the folder renamed into place (or discarded when another writer won). */
-function finishEntry(dir: string, tmp: string, n: number, info: RdmEntryInfo, key: string | null, sha256: string, bytes: number): WriteEntryResult {
-  const meta: RdmEntryMeta = {
-    format: RDM_FORMAT, key, n, metric: info.metric, dtype: 'float32', variant: info.variant,
-    sha256, bytes, created: new Date().toISOString(), describe: info.describe ?? {},
-  };
-  writeFileSync(join(tmp, META_FILE), JSON.stringify(meta, null, 2) + '\n', { flag: 'wx' });
-  try {
-    renameSync(tmp, dir);
-  } catch (err) {
-    if (!isExistsError(err)) throw err;
-    rmSync(tmp, { recursive: true, force: true });
-    return { status: 'exists', dir };
-  }
-  // The marker goes only after the rename: a writer killed before it leaves a
-  // marked temporary folder that prune can recognise and remove.
-  rmSync(join(dir, PARTIAL_MARKER), { force: true });
-  return { status: 'written', dir, meta };
-}
-
 /**
  * Writes an entry at `dir` (its parent is created). `condensed` holds the upper
  * triangle row-major (i < j), length n(n−1)/2; float64 values are rounded to
@@ -110,42 +73,39 @@ function finishEntry(dir: string, tmp: string, n: number, info: RdmEntryInfo, ke
 export function writeRdmEntry(
   dir: string, n: number, condensed: Float32Array | Float64Array, info: RdmEntryInfo, key: string | null = null,
 ): WriteEntryResult {
-  checkEntryArgs(n, condensed, info);
+  if (!Number.isSafeInteger(n) || n < 2) throw new RangeError(`writeRdmEntry: n must be an integer ≥ 2 but is ${n}`);
+  if (condensed.length !== condensedLength(n)) {
+    throw new RangeError(`writeRdmEntry: a condensed RDM of ${n} stimuli has ${condensedLength(n)} values but received ${condensed.length}`);
+  }
+  if (!RDM_VARIANTS.includes(info.variant)) throw new RangeError(`writeRdmEntry: unknown variant '${String(info.variant)}'`);
   if (existsSync(join(dir, META_FILE))) return { status: 'exists', dir };
-  const tmp = makeTempEntry(dir);
+  let tmp: string;
+  try {
+    tmp = createTempDir(dirname(dir), basename(dir));
+  } catch (err) {
+    throw fsFailure('write the RDM cache entry', dir, err);
+  }
   try {
     const { sha256, bytes } = writePayload(join(tmp, PAYLOAD_FILE), condensed);
-    return finishEntry(dir, tmp, n, info, key, sha256, bytes);
+    const meta: RdmEntryMeta = {
+      format: RDM_FORMAT, key, n, metric: info.metric, dtype: 'float32', variant: info.variant,
+      sha256, bytes, created: new Date().toISOString(), describe: info.describe ?? {},
+    };
+    writeFileSync(join(tmp, META_FILE), JSON.stringify(meta, null, 2) + '\n', { flag: 'wx' });
+    try {
+      renameSync(tmp, dir);
+    } catch (err) {
+      if (!isExistsError(err)) throw err;
+      rmSync(tmp, { recursive: true, force: true });
+      return { status: 'exists', dir };
+    }
+    // The marker goes only after the rename: a writer killed before it leaves a
+    // marked temporary folder that prune can recognise and remove.
+    rmSync(join(dir, PARTIAL_MARKER), { force: true });
+    return { status: 'written', dir, meta };
   } catch (err) {
     rmSync(tmp, { recursive: true, force: true });
     // a full disk or a file-size limit: one line naming the entry
-    throw fsFailure('write the RDM cache entry', dir, err);
-  }
-}
-
-/**
- * writeRdmEntry with the payload's checksum and write on libuv's threads
- * (WebCrypto's digest and fs.promises), so that the caller's main thread, and
- * the native threads computing the next RDMs, are not held up by them. The
- * values are copied (as float32) before it returns: the caller may reuse them.
- * The same entry as writeRdmEntry, byte for byte.
- */
-export async function writeRdmEntryAsync(
-  dir: string, n: number, condensed: Float32Array | Float64Array, info: RdmEntryInfo, key: string | null = null,
-): Promise<WriteEntryResult> {
-  checkEntryArgs(n, condensed, info);
-  if (existsSync(join(dir, META_FILE))) return { status: 'exists', dir };
-  const head = encodeNpyHeader('float32', [condensed.length]);
-  const file = new Uint8Array(head.length + 4 * condensed.length);
-  file.set(head);
-  // TypedArray.set rounds float64 → float32 to nearest (as Math.fround does)
-  new Float32Array(file.buffer, head.length, condensed.length).set(condensed);
-  const tmp = makeTempEntry(dir);
-  try {
-    const [digest] = await Promise.all([webcrypto.subtle.digest('SHA-256', file), writeFile(join(tmp, PAYLOAD_FILE), file, { flag: 'wx' })]);
-    return finishEntry(dir, tmp, n, info, key, Buffer.from(digest).toString('hex'), file.length);
-  } catch (err) {
-    rmSync(tmp, { recursive: true, force: true });
     throw fsFailure('write the RDM cache entry', dir, err);
   }
 }

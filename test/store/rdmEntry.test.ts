@@ -6,7 +6,7 @@ import { readRdm, condensedToSquare } from '../../src/io/rdmFile.js';
 import { condensedLength, condensedRowStart } from '../../src/store/entryMeta.js';
 import { sha256File } from '../../src/store/fileHash.js';
 import { openRdmEntry, type RdmEntry } from '../../src/store/rdmEntry.js';
-import { removeRdmEntry, writeRdmEntry, writeRdmEntryAsync } from '../../src/store/writeEntry.js';
+import { removeRdmEntry, writeRdmEntry } from '../../src/store/writeEntry.js';
 import { TestRng } from '../helpers/random.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -62,32 +62,6 @@ test('float64 values are stored as float32: reading gives Math.fround of each, a
     const back = readRdm(join(at, 'rdm.npy'));
     assert.equal(back.n, n);
     assert.ok(back.values.every((v, k) => sameValue(v, Math.fround(values[k]!))));
-  } finally {
-    cleanup();
-  }
-});
-
-test('the asynchronous writer (checksum and write on libuv threads) writes the same entry, byte for byte; the values may change once it returns', async () => {
-  const { dir, cleanup } = tempDir();
-  try {
-    for (const n of [2, 3, 37, 300]) {
-      const values = randomCondensed(new TestRng(n), n);
-      values[0] = Number.NaN;
-      writeRdmEntry(join(dir, `sync${n}`), n, values, INFO);
-      const pending = writeRdmEntryAsync(join(dir, `async${n}`), n, values, INFO);
-      values.fill(7); // copied before the promise: the caller may reuse its array at once
-      const w = await pending;
-      assert.equal(w.status, 'written');
-      assert.deepEqual(readFileSync(join(dir, `async${n}`, 'rdm.npy')), readFileSync(join(dir, `sync${n}`, 'rdm.npy')));
-      const [a, b] = [`async${n}`, `sync${n}`].map((e) => JSON.parse(readFileSync(join(dir, e, 'meta.json'), 'utf8')) as Record<string, unknown>);
-      assert.equal(a!.sha256, b!.sha256);
-      assert.equal(a!.sha256, sha256File(join(dir, `async${n}`, 'rdm.npy')));
-      assert.equal(a!.bytes, b!.bytes);
-      open(join(dir, `async${n}`)).close();
-    }
-    assert.equal((await writeRdmEntryAsync(join(dir, 'sync3'), 3, new Float64Array(3), INFO)).status, 'exists');
-    await assert.rejects(writeRdmEntryAsync(join(dir, 'bad'), 4, new Float64Array(5), INFO), /a condensed RDM of 4 stimuli has 6 values but received 5/);
-    assert.ok(readdirSync(dir).every((e) => !e.startsWith('.')), 'no temporary folder left');
   } finally {
     cleanup();
   }
