@@ -228,6 +228,13 @@ export async function runPipeline(opts: RunOptions, ctx: RunContext): Promise<Ru
     if (ctx.signal.aborted) throw new CancelledError();
   };
   const prepared = await timer.time('load', () => prepareZoos(opts));
+  for (const parts of analysedZoos(prepared)) {
+    // plain files of several graphs are compared, not refused: say so, in case that was not meant
+    const z = parts[0]!.zoo;
+    if (parts.length > 1 && z.dir === null) {
+      ctx.warn(`--model files of ${parts.length} graphs are compared as one zoo of ${parts.length} architectures (${parts.map((p) => `${p.zoo.architecture}: ${p.zoo.instances.length}`).join(', ')}) at layers ${parts[0]!.layers.map((l) => l.name).join(', ')}`);
+    }
+  }
   const cacheOption = opts.cache;
   const cacheDir = cacheOption === false ? tmpdir() : resolveCacheDir(cacheOption);
   const plan = planFor(prepared, opts, cacheDir);

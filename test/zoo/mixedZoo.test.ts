@@ -145,6 +145,11 @@ test('a mixed zoo compares the layers every architecture has: shared names, dept
   await assert.rejects(resolveSharedLayers(parts, ['pool1']),
     /^UserError: architecture NhwcNet: --layers pool1: no layer or tensor has this name.*\(in a mixed zoo each layer must exist in every architecture; names every architecture has: relu1, logits; or choose by depth: --layers depth:0\.25,0\.5,1\)$/);
   await assert.rejects(resolveSharedLayers(parts, ['op:Relu']), /--layers: 'relu2' is a layer of architecture SmallCnn but not of NhwcNet/);
+  // a run of such files says, in one warning line, that they are compared as a mixed zoo
+  const r = await runCli(['run', '--model', join(tinyZoo, 'seed0.onnx'), '--model', join(tinyZoo, 'seed1.onnx'), '--model', onnxFixture('nhwc.onnx'),
+    '--per-class', '3', '--permutations', '0', '--bootstrap', '0', '--quiet', '--no-cache', '-o', join(dir, 'plain')]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /--model files of 2 graphs are compared as one zoo of 2 architectures \(zoo-tiny: 2, nhwc: 1\) at layers depth:0\.25, depth:0\.5, depth:0\.75, depth:1/);
   // architectures without a shared short name: four depths
   const plain = modelsAsZoos([join(tinyZoo, 'seed0.onnx'), onnxFixture('nhwc.onnx')]);
   assert.deepEqual((await resolveSharedLayers(plain, []))[0]!.map((l) => l.name), ['depth:0.25', 'depth:0.5', 'depth:0.75', 'depth:1']);
