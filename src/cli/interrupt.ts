@@ -36,6 +36,16 @@ function exitNow(code: number): never {
   process.exit(code);
 }
 
+/**
+ * The end of a cancelled command (exit code 130): at once, as a second Ctrl-C
+ * ends it. An ordinary exit tears down the runtime first, and a second Ctrl-C
+ * in that window found no handler and killed the process by SIGINT instead of
+ * exiting 130. Its final line is already on stderr (written synchronously).
+ */
+export function endCancelled(): never {
+  exitNow(130);
+}
+
 export function installInterruptHandler(): void {
   if (installed) return;
   installed = true;

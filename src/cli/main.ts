@@ -4,7 +4,7 @@
  * The handler is installed before the program's modules load (onnxruntime,
  * vega, …: a few hundred milliseconds), so an early Ctrl-C too is handled.
  */
-import { installBrokenPipeHandler, installInterruptHandler, interruptController } from './interrupt.js';
+import { endCancelled, installBrokenPipeHandler, installInterruptHandler, interruptController } from './interrupt.js';
 
 installInterruptHandler();
 installBrokenPipeHandler();
@@ -24,6 +24,7 @@ async function main(): Promise<void> {
   } catch (err) {
     process.exitCode = exitCodeFor(err);
   }
+  if (process.exitCode === 130 && interruptController.signal.aborted) endCancelled();
 }
 
 void main();

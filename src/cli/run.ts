@@ -62,6 +62,7 @@ export function summaryTable(doc: ResultsDocument, outputDir: string): string {
 export function planText(plan: RunPlan): string {
   const lines = [`memory: about ${fmtGiB(plan.peak_bytes)} at the peak, of a budget of ${fmtGiB(plan.budget_bytes)} (--memory)`];
   for (const st of plan.steps) lines.push(`  ${fmtGiB(st.bytes).padStart(10)}  ${st.step}`);
+  if (plan.rdms_in_memory_bytes !== null) lines.push(`  ${fmtGiB(plan.rdms_in_memory_bytes).padStart(10)}  the RDMs, held in memory throughout (--no-cache; they fit)`);
   for (const z of plan.extraction_passes) {
     lines.push(`extraction of ${z.zoo}: ${z.passes.length} pass${z.passes.length === 1 ? '' : 'es'} per instance (${z.passes.map((p) => p.join(',')).join(' | ')}), batches of ${plan.batch_mib} MiB`);
     if (z.spilled.length > 0 && plan.spill_segment_bytes !== null) {

@@ -20,9 +20,8 @@ import { markFloat32Valued } from '../native/scaleRdms.js';
 import { RDM_FORMAT } from '../store/entryMeta.js';
 import { cacheKey, canonicalJson } from '../store/cacheKey.js';
 import { LabelCache } from '../store/labelCache.js';
-import { RDMS_DIR, type RdmCache } from '../store/rdmCache.js';
+import { RDMS_DIR, type RdmStore, type StoredRdm } from '../store/rdmCache.js';
 import { createTempDir } from '../store/stagingDirs.js';
-import type { RdmEntry } from '../store/rdmEntry.js';
 import type { StimulusSet } from '../stimuli/loadStimuli.js';
 import type { ResolvedLayer } from '../zoo/resolveLayers.js';
 import { instanceHashes, type Zoo } from '../zoo/zoo.js';
@@ -33,7 +32,7 @@ const VARIANTS_WITH_CENTROIDS: readonly RdmVariant[] = ['full', 'centroids', 'ce
 /** An RdmSet whose RDMs are entries of the cache (read whole, one at a time, when the analysis asks). */
 export class CachedRdmSet implements RdmSet {
   constructor(
-    private readonly cache: RdmCache,
+    private readonly cache: RdmStore,
     readonly layers: readonly RdmLayerInfo[],
     readonly instances: readonly string[],
     readonly n: number,
@@ -62,7 +61,7 @@ export class CachedRdmSet implements RdmSet {
     });
   }
 
-  private withEntry<T>(layer: number, instance: number, variant: RdmVariant, use: (entry: RdmEntry) => T): Promise<T> {
+  private withEntry<T>(layer: number, instance: number, variant: RdmVariant, use: (entry: StoredRdm) => T): Promise<T> {
     const key = this.keys.get(variant)?.[layer]?.[instance];
     if (!key) return Promise.reject(new Error(`no ${variant} RDM of layer ${layer}, instance ${instance}`));
     // checked when the run looked it up; the size and header are checked again here
@@ -96,7 +95,7 @@ export interface ZooRdmOptions {
 }
 
 export interface ZooRdmContext {
-  cache: RdmCache;
+  cache: RdmStore;
   engines: AnalysisEngines;
   timer: PhaseTimer;
   signal: AbortSignal;
@@ -151,7 +150,7 @@ export function zooRdmKeys(zoo: Zoo, stimuli: StimulusSet, labels: StimulusLabel
 }
 
 /** How many of the keys have an entry in place (meta.json present; not verified). */
-export function countCached(cache: RdmCache, k: ZooRdmKeys): { cached: number; entries: number } {
+export function countCached(cache: RdmStore, k: ZooRdmKeys): { cached: number; entries: number } {
   let cached = 0;
   let entries = 0;
   for (const byLayer of k.keys.values()) {

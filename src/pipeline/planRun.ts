@@ -60,6 +60,8 @@ export interface PlanInput {
   cacheDir: string;
   /** spill layers whose activations exceed this many bytes even when a pass could hold them (--spill-above) */
   spillAbove?: number;
+  /** a run without a cache (--no-cache): its RDMs are held in memory when they fit the budget beside the peak */
+  noCache?: boolean;
 }
 
 export interface PlanStep {
@@ -86,6 +88,12 @@ export interface RunPlan {
   second_order_group: number;
   /** entries of every (instance, layer) RDM per block of the streamed second-order comparison (pearson); null when tiled */
   second_order_block_entries: number | null;
+  /**
+   * --no-cache: bytes of the RDMs held in memory (float32, as stored) instead of a temporary
+   * folder, when they fit the budget beside the rest of the peak (then counted in peak_bytes and
+   * not in disk.need_bytes); null when they go to files
+   */
+  rdms_in_memory_bytes: number | null;
   /** need_bytes: new RDMs; spill_bytes: the largest pass's spill files (a hidden temporary folder in the cache folder, removed as each layer's RDMs are done) */
   disk: { cache_dir: string; need_bytes: number; spill_bytes: number; free_bytes: number | null };
 }
@@ -204,16 +212,19 @@ export function planRun(input: PlanInput): RunPlan {
     // two of every three variants are N × N; the third is C × C
     need += input.classes >= 2 ? (missing * (2 * perEntry + perCentroid)) / 3 : missing * perEntry;
   }
+  // --no-cache: the RDMs in memory when they fit beside every step (they are held throughout the run)
+  const held = input.noCache === true && peak + need <= budget ? Math.round(need) : null;
   return {
     budget_bytes: budget,
-    peak_bytes: peak,
+    peak_bytes: peak + (held ?? 0),
+    rdms_in_memory_bytes: held,
     steps,
     extraction_passes: extraction,
     spill_segment_bytes: segmentBytes,
     batch_mib: batchMib,
     second_order_group: group,
     second_order_block_entries: blockEntries,
-    disk: { cache_dir: input.cacheDir, need_bytes: Math.round(need), spill_bytes: spillBytes, free_bytes: freeBytes(input.cacheDir) },
+    disk: { cache_dir: input.cacheDir, need_bytes: held === null ? Math.round(need) : 0, spill_bytes: spillBytes, free_bytes: freeBytes(input.cacheDir) },
   };
 }
 

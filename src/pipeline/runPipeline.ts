@@ -20,7 +20,8 @@ import { CancelledError, UserError } from '../errors.js';
 import type { DeviceChoice } from '../extract/device.js';
 import { onExitCleanup } from '../io/exitCleanup.js';
 import { StagedDir } from '../io/stagedDir.js';
-import { RdmCache, resolveCacheDir } from '../store/rdmCache.js';
+import { MemoryRdmStore } from '../store/memoryStore.js';
+import { RdmCache, resolveCacheDir, type RdmStore } from '../store/rdmCache.js';
 import { makeFigures } from '../report/figures.js';
 import type { ResultsDocument, RunMeta, ZooInfo } from '../report/results.js';
 import { loadStimuli, type StimulusSet } from '../stimuli/loadStimuli.js';
@@ -218,6 +219,7 @@ export function planFor(prepared: readonly PreparedZoo[], opts: RunOptions, cach
     budget: opts.memory !== undefined ? opts.memory * GIB : defaultMemoryBudget(),
     cacheDir,
     spillAbove: opts.spillAbove !== undefined ? opts.spillAbove * 1024 ** 2 : undefined,
+    noCache: opts.cache === false,
   });
 }
 
@@ -246,7 +248,8 @@ export async function runPipeline(opts: RunOptions, ctx: RunContext): Promise<Ru
   };
   // also when a second Ctrl-C ends the process at once
   const unregisterCache = onExitCleanup(removeTemporaryCache);
-  const cache = new RdmCache(temporaryCache ?? cacheDir);
+  // --no-cache: the RDMs in memory when the plan found room, else in the temporary folder
+  const cache: RdmStore = temporaryCache && plan.rdms_in_memory_bytes !== null ? new MemoryRdmStore(temporaryCache) : new RdmCache(temporaryCache ?? cacheDir);
   const rdmCounts = { computed: 0, reused: 0 };
   // statistics memoised beside the RDMs they depend on (not in a run's throw-away cache)
   const memo = temporaryCache || opts.memoStatistics === false ? undefined : new ResultMemo(cache.dir, ctx.warn);
@@ -318,7 +321,7 @@ export async function runPipeline(opts: RunOptions, ctx: RunContext): Promise<Ru
         ...(stimuli.labelRule ? { label_rule: stimuli.labelRule } : {}),
       },
       zoos: infos,
-      rdm_cache: { dir: temporaryCache ? null : cache.dir, ...rdmCounts },
+      rdm_cache: { dir: temporaryCache ? null : cache.dir, ...(temporaryCache ? { in_memory: cache instanceof MemoryRdmStore } : {}), ...rdmCounts },
       statistics_cache: memo ? { ...memo.counts } : null,
     };
     const doc = await writeRunOutput(staged, { meta, analyses: analyses.map((a) => a.result), difference, figures }, timer, started);

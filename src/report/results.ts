@@ -71,7 +71,7 @@ export interface RunMeta {
   stimuli: StimulusInfo;
   zoos: ZooInfo[];
   /** the RDM cache: its folder (null for --no-cache) and the RDMs computed and reused in this run */
-  rdm_cache: { dir: string | null; computed: number; reused: number };
+  rdm_cache: { dir: string | null; in_memory?: boolean; computed: number; reused: number };
   /** memoised statistics (bootstrap intervals, Mantel families) read from the cache or computed; null without a cache */
   statistics_cache: { computed: number; reused: number } | null;
 }

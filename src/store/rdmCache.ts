@@ -26,10 +26,31 @@ import { removeRdmEntry, writeRdmEntry, type WriteEntryResult } from './writeEnt
 
 export const RDMS_DIR = 'rdms';
 
-export type CacheGetResult =
-  | { status: 'hit'; entry: RdmEntry }
+/** One stored RDM as the analysis reads it (an entry on disk, or one held in memory). */
+export interface StoredRdm {
+  readonly length: number;
+  /** condensed entries [start, end) into out[outOffset …], the stored float32 values exactly */
+  readRange(start: number, end: number, out: Float32Array | Float64Array, outOffset?: number): number;
+  close(): void;
+}
+
+export type CacheGetResult<E extends StoredRdm = StoredRdm> =
+  | { status: 'hit'; entry: E }
   | { status: 'miss' }
   | { status: 'corrupt'; reason: string; dir: string };
+
+/**
+ * Where a run keeps its RDMs by key: the cache on disk (RdmCache), or memory
+ * (MemoryRdmStore, for --no-cache runs that fit). `dir` is a folder for what
+ * goes to files besides (predicted labels, spilled activations).
+ */
+export interface RdmStore {
+  readonly dir: string;
+  has(key: string): boolean;
+  get(key: string, opts?: OpenEntryOptions): CacheGetResult;
+  put(key: string, n: number, condensed: Float32Array | Float64Array, info: RdmEntryInfo): { status: 'written' | 'exists' };
+  remove(key: string): boolean;
+}
 
 /**
  * The cache folder: `explicit` when given, else $XDG_CACHE_HOME/seedscope
@@ -49,7 +70,7 @@ export function entryDirFor(cacheDir: string, key: string): string {
   return join(cacheDir, RDMS_DIR, key.slice(0, 2), key);
 }
 
-export class RdmCache {
+export class RdmCache implements RdmStore {
   /** the cache folder (created on the first put) */
   readonly dir: string;
 
@@ -71,7 +92,7 @@ export class RdmCache {
    * stamps meta.json's mtime as the last use (prune --older-than reads it);
    * the entry must be close()d.
    */
-  get(key: string, opts: OpenEntryOptions = {}): CacheGetResult {
+  get(key: string, opts: OpenEntryOptions = {}): CacheGetResult<RdmEntry> {
     const dir = this.entryDir(key);
     const r = openRdmEntry(dir, opts);
     if (r.status === 'missing') return { status: 'miss' };
