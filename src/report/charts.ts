@@ -80,38 +80,6 @@ export function matrixPanels(cells: MatrixCell[], panels: string[], instances: s
   };
 }
 
-export interface ScatterPoint {
-  row: string;
-  column: string;
-  x: number;
-  y: number;
-  group: string;
-}
-
-/** 2-D maps (rows × columns of panels), points coloured by group (e.g. class). */
-export function scatterPanels(points: ScatterPoint[], rows: string[], columns: string[], groups: string[], opts: { title: string; groupTitle: string }): VegaLiteSpec {
-  return {
-    title: opts.title,
-    data: { values: points },
-    facet: {
-      row: { field: 'row', type: 'ordinal', sort: rows, title: null },
-      column: { field: 'column', type: 'ordinal', sort: columns, title: null },
-    },
-    resolve: { scale: { x: 'independent', y: 'independent' } },
-    spec: {
-      width: 190,
-      height: 190,
-      // opaque: semi-transparent marks make librsvg's PNG rendering ~30× slower at thousands of points
-      mark: { type: 'circle', size: 14, opacity: 1 },
-      encoding: {
-        x: { field: 'x', type: 'quantitative', axis: { labels: false, ticks: false, title: null, grid: false } },
-        y: { field: 'y', type: 'quantitative', axis: { labels: false, ticks: false, title: null, grid: false } },
-        color: { field: 'group', type: 'nominal', sort: groups, title: opts.groupTitle, scale: { domain: groups, range: colourSteps(groups.length, 'viridis', 0, 0.95) } },
-      },
-    },
-  };
-}
-
 /** Okabe and Ito's colour-blind-safe categorical palette (architectures' lines; the points use viridis). */
 const CATEGORY_COLOURS = ['#E69F00', '#56B4E9', '#009E73', '#D55E00', '#0072B2', '#CC79A7', '#F0E442', '#000000'];
 

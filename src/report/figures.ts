@@ -8,7 +8,9 @@ import type { ZooAnalysisOutput } from '../analysis/analyseZoo.js';
 import type { StimulusLabels, ZooAnalysis } from '../analysis/types.js';
 import type { ZooDifference } from '../analysis/zooDifference.js';
 import { sanitizeFileName } from '../io/fileNames.js';
-import { behaviourChart, layerLines, matrixPanels, scatterPanels, trajectories, type LayerPoint, type MatrixCell, type ScatterPoint } from './charts.js';
+import { behaviourChart, layerLines, matrixPanels, trajectories, type LayerPoint, type MatrixCell } from './charts.js';
+import { colourSteps } from './colormap.js';
+import { scatterPng, scatterSvg, type MapPoint } from './scatterFigure.js';
 import { behaviourFinding, centroidExemplarFinding, consistencyFinding, pairOutlierFinding, secondOrderFinding } from './findings.js';
 import { rdmGridSvg } from './rdmHeatmap.js';
 import { renderSvg, svgToPng } from './render.js';
@@ -39,8 +41,8 @@ const withFinding = (text: string, finding: string | null): string => (finding ?
  * threads), so it overlaps the JavaScript that builds the next figure's SVG.
  * The SVG may itself still be in the making (the RDM heatmaps' native work).
  */
-function figure(id: string, title: string, caption: string, svgDone: string | Promise<string>, embed: 'svg' | 'png' = 'svg'): Promise<Figure> {
-  const done = Promise.resolve(svgDone).then(async (svg) => ({ id, title, caption, svg, png: await svgToPng(svg), embed }));
+function figure(id: string, title: string, caption: string, svgDone: string | Promise<string>, embed: 'svg' | 'png' = 'svg', pngDone?: Promise<Buffer>): Promise<Figure> {
+  const done = Promise.resolve(svgDone).then(async (svg) => ({ id, title, caption, svg, png: await (pngDone ?? svgToPng(svg)), embed }));
   done.catch(() => undefined); // awaited with the others at the end; not an unhandled rejection meanwhile
   return done;
 }
@@ -62,10 +64,14 @@ function heatmapFigure(z: ZooAnalysisOutput, stimuli: StimulusLabels, { sfx, of 
     rdmGridSvg(panels, shown.layers.length, shown.n, stimuli.labels, stimuli.classes, `RDMs (percentile of dissimilarity), stimuli sorted by class${of}`));
 }
 
-/** 2-D MDS of the stimuli (Figure 2 of the paper), computed by the analysis; resolves once the SVG is built, `png` later. */
-async function stimulusMdsFigure(z: ZooAnalysisOutput, stimuli: StimulusLabels, { sfx, of }: { sfx: string; of: string }): Promise<{ png: Promise<Figure> }> {
+/**
+ * 2-D MDS of the stimuli (Figure 2 of the paper), computed by the analysis:
+ * 6,000 dots, so drawn directly (scatterFigure.ts) rather than by vega, the
+ * PNG as pixels in the background.
+ */
+function stimulusMdsFigure(z: ZooAnalysisOutput, stimuli: StimulusLabels, { sfx, of }: { sfx: string; of: string }): Promise<Figure> {
   const maps = z.stimulusMaps;
-  const points: ScatterPoint[] = [];
+  const points: MapPoint[] = [];
   maps.layers.forEach((layer, li) => maps.instances.forEach((name, ii) => {
     const coords = maps.maps[li]![ii]!;
     for (let i = 0; i < z.shown.n; i++) {
@@ -74,11 +80,10 @@ async function stimulusMdsFigure(z: ZooAnalysisOutput, stimuli: StimulusLabels, 
     }
   }));
   const groups = stimuli.labels ? [...new Set(Array.from(stimuli.labels).sort((a, b) => a - b))].map((c) => stimuli.classes?.[c] ?? String(c)) : ['unlabelled'];
-  return {
-    png: figure(`stimulus_mds${sfx}`, `Stimuli in 2-D (MDS)${of}`,
-      'Each dot is a stimulus placed by classical MDS of one instance\'s RDM (the second instance rotated onto the first), coloured by class.',
-      await renderSvg(scatterPanels(points, maps.instances, maps.layers, groups, { title: `MDS of the stimuli${of}`, groupTitle: 'class' })), 'png'),
-  };
+  const layout = { title: `MDS of the stimuli${of}`, groupTitle: 'class', rows: maps.instances, columns: maps.layers, groups, colours: colourSteps(groups.length, 'viridis', 0, 0.95) };
+  return figure(`stimulus_mds${sfx}`, `Stimuli in 2-D (MDS)${of}`,
+    'Each dot is a stimulus placed by classical MDS of one instance\'s RDM (the second instance rotated onto the first), coloured by class.',
+    scatterSvg(points, layout), 'png', scatterPng(points, layout));
 }
 
 export async function makeFigures(input: FigureInput, onProgress?: (done: number, total: number) => void): Promise<Figure[]> {
@@ -95,7 +100,7 @@ export async function makeFigures(input: FigureInput, onProgress?: (done: number
   const early: { heatmaps: Promise<Figure>; mds: Promise<Figure> }[] = [];
   for (const z of zoos) {
     const heatmaps = heatmapFigure(z, stimuli, naming(z, multi));
-    early.push({ heatmaps, mds: (await stimulusMdsFigure(z, stimuli, naming(z, multi))).png });
+    early.push({ heatmaps, mds: stimulusMdsFigure(z, stimuli, naming(z, multi)) });
   }
 
   // consistency by layer, one line per zoo

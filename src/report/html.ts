@@ -2,10 +2,11 @@
  * report.html: one self-contained page (figures inline as SVG or PNG data
  * URIs, styles inline, no scripts, nothing fetched) that opens offline.
  */
+import { escapeXml } from './svgText.js';
 import type { Figure } from './figures.js';
 import type { ResultsDocument, ZooSection } from './results.js';
 
-const esc = (s: unknown): string => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const esc = escapeXml;
 
 function num(v: number | null | undefined, digits = 3): string {
   return v === null || v === undefined || !Number.isFinite(v) ? '–' : v.toFixed(digits);

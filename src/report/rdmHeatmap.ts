@@ -7,6 +7,7 @@
 import { colourInto, colourSteps } from './colormap.js';
 import { rdmPercentileBlocks } from '../native/rdmHeatmap.js';
 import { rgbToPng } from './render.js';
+import { escapeXml } from './svgText.js';
 
 /** Stimulus order for display: by class, stable within a class (file order). */
 export function classOrder(labels: Int32Array | undefined, n: number): Int32Array {
@@ -34,7 +35,7 @@ export interface HeatmapPanel {
   condensed: Float64Array;
 }
 
-const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const esc = escapeXml;
 
 /** A grid of RDM heatmaps (rows × cols panels) as one SVG with embedded PNG pixels. */
 export async function rdmGridSvg(panels: HeatmapPanel[], cols: number, n: number, labels: Int32Array | undefined, classNames: string[] | undefined, title: string): Promise<string> {
