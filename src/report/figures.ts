@@ -12,7 +12,7 @@ import { behaviourChart, layerLines, matrixPanels, trajectories, type LayerPoint
 import { colourSteps } from './colormap.js';
 import { scatterPng, scatterSvg, type MapPoint } from './scatterFigure.js';
 import { behaviourFinding, centroidExemplarFinding, consistencyFinding, pairOutlierFinding, secondOrderFinding } from './findings.js';
-import { rdmGridSvg } from './rdmHeatmap.js';
+import { rdmGrid } from './rdmHeatmap.js';
 import { renderSvg, svgToPng } from './render.js';
 
 export interface Figure {
@@ -42,6 +42,7 @@ const withFinding = (text: string, finding: string | null): string => (finding ?
  * The SVG may itself still be in the making (the RDM heatmaps' native work).
  */
 function figure(id: string, title: string, caption: string, svgDone: string | Promise<string>, embed: 'svg' | 'png' = 'svg', pngDone?: Promise<Buffer>): Promise<Figure> {
+  pngDone?.catch(() => undefined); // its failure surfaces through `done` (or svgDone's first)
   const done = Promise.resolve(svgDone).then(async (svg) => ({ id, title, caption, svg, png: await (pngDone ?? svgToPng(svg)), embed }));
   done.catch(() => undefined); // awaited with the others at the end; not an unhandled rejection meanwhile
   return done;
@@ -52,16 +53,17 @@ function naming(z: ZooAnalysisOutput, multi: boolean): { sfx: string; of: string
   return { sfx: multi ? `_${sanitizeFileName(z.result.name)}` : '', of: multi ? ` (${z.result.name})` : '' };
 }
 
-/** RDMs of two instances at the first, middle and last layer (Figure 1 of the paper); the SVG too is built in the background. */
+/** RDMs of two instances at the first, middle and last layer (Figure 1 of the paper); SVG and PNG are built in the background. */
 function heatmapFigure(z: ZooAnalysisOutput, stimuli: StimulusLabels, { sfx, of }: { sfx: string; of: string }): Promise<Figure> {
   const shown = z.shown;
   const panels = shown.instances.flatMap((name, ii) => shown.layers.map((layer, li) => ({
     title: `${name} · ${layer}`,
     condensed: shown.rdms[li]![ii]!,
   })));
+  const grid = rdmGrid(panels, shown.layers.length, shown.n, stimuli.labels, stimuli.classes, `RDMs (percentile of dissimilarity), stimuli sorted by class${of}`);
   return figure(`rdm_heatmaps${sfx}`, `RDMs of two instances${of}`,
     'Each RDM of two instances at the first, middle and last layer, as percentiles of its dissimilarities, stimuli sorted by class (one row per instance).',
-    rdmGridSvg(panels, shown.layers.length, shown.n, stimuli.labels, stimuli.classes, `RDMs (percentile of dissimilarity), stimuli sorted by class${of}`));
+    grid.then((g) => g.svg), 'svg', grid.then((g) => g.png));
 }
 
 /**

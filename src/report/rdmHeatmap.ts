@@ -6,6 +6,7 @@
  */
 import { colourInto, colourSteps } from './colormap.js';
 import { rdmPercentileBlocks } from '../native/rdmHeatmap.js';
+import sharp from 'sharp';
 import { rgbToPng } from './render.js';
 import { escapeXml } from './svgText.js';
 
@@ -37,56 +38,122 @@ export interface HeatmapPanel {
 
 const esc = escapeXml;
 
-/** A grid of RDM heatmaps (rows × cols panels) as one SVG with embedded PNG pixels. */
-export async function rdmGridSvg(panels: HeatmapPanel[], cols: number, n: number, labels: Int32Array | undefined, classNames: string[] | undefined, title: string): Promise<string> {
-  // one pixel per displayed pixel (the panel is 260 px): more only inflates the report
-  const size = Math.min(n, 260);
-  const order = classOrder(labels, n);
+/** Where everything of a grid goes, in SVG units. */
+function gridLayout(count: number, cols: number, n: number) {
   const cell = 260;
   const gap = 30;
   const top = 56;
   const left = 70;
-  const rows = Math.ceil(panels.length / cols);
-  const barW = 14;
-  const width = left + cols * (cell + gap) + 70;
-  const height = top + rows * (cell + gap + 16) + 10;
-  const parts: string[] = [];
-  parts.push(`<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="DejaVu Sans, Arial, sans-serif">`);
-  parts.push(`<rect width="100%" height="100%" fill="white"/>`);
-  parts.push(`<text x="10" y="22" font-size="15">${esc(title)}</text>`);
-  // class boundaries as ticks along each panel's left edge
+  const rows = Math.ceil(count / cols);
+  return {
+    // one pixel per displayed pixel (the panel is 260 px): more only inflates the report
+    size: Math.min(n, 260), cell, gap, top, left, barW: 14,
+    width: left + cols * (cell + gap) + 70,
+    height: top + rows * (cell + gap + 16) + 10,
+    panelAt: (p: number): { x: number; y: number } => ({ x: left + (p % cols) * (cell + gap), y: top + Math.floor(p / cols) * (cell + gap + 16) }),
+    barX: left + cols * (cell + gap),
+  };
+}
+
+/** Class boundaries along a panel's edge: the middle of each class's run, as a fraction of the side. */
+function classBounds(labels: Int32Array | undefined, order: Int32Array, n: number, classNames: string[] | undefined): { pos: number; name: string }[] {
   const bounds: { pos: number; name: string }[] = [];
-  if (labels) {
-    let start = 0;
-    for (let i = 1; i <= n; i++) {
-      if (i === n || labels[order[i]!] !== labels[order[start]!]) {
-        const cls = labels[order[start]!]!;
-        bounds.push({ pos: (start + i) / 2 / n, name: classNames?.[cls] ?? String(cls) });
-        start = i;
+  if (!labels) return bounds;
+  let start = 0;
+  for (let i = 1; i <= n; i++) {
+    if (i === n || labels[order[i]!] !== labels[order[start]!]) {
+      const cls = labels[order[start]!]!;
+      bounds.push({ pos: (start + i) / 2 / n, name: classNames?.[cls] ?? String(cls) });
+      start = i;
+    }
+  }
+  return bounds;
+}
+
+/** The grid's text (title, panel titles, class ticks, colour bar labels), on a white page or (for the PNG) none. */
+function gridText(panels: readonly HeatmapPanel[], g: ReturnType<typeof gridLayout>, bounds: readonly { pos: number; name: string }[], title: string): string[] {
+  const parts: string[] = [];
+  parts.push(`<text x="10" y="22" font-size="15">${esc(title)}</text>`);
+  panels.forEach((panel, p) => {
+    const { x, y } = g.panelAt(p);
+    parts.push(`<text x="${x}" y="${y - 6}" font-size="12">${esc(panel.title)}</text>`);
+    if (x === g.left && bounds.length <= 20) {
+      for (const b of bounds) parts.push(`<text x="${x - 4}" y="${y + b.pos * g.cell + 3}" font-size="8" text-anchor="end">${esc(b.name.slice(0, 11))}</text>`);
+    }
+  });
+  const bx = g.barX + g.barW + 4;
+  parts.push(`<text x="${bx}" y="${g.top + 8}" font-size="10">100</text><text x="${bx}" y="${g.top + g.cell}" font-size="10">0</text>`);
+  parts.push(`<text x="${bx}" y="${g.top + g.cell / 2}" font-size="10">pctl</text>`);
+  return parts;
+}
+
+const svgOpen = (g: { width: number; height: number }): string =>
+  `<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="${g.width}" height="${g.height}" viewBox="0 0 ${g.width} ${g.height}" font-family="DejaVu Sans, Arial, sans-serif">`;
+
+/**
+ * A grid of RDM heatmaps (rows × cols panels): the SVG (the panels as
+ * embedded PNG pixels) and the PNG at `scale` × its size, drawn directly
+ * (each panel's pixels enlarged without smoothing, the colour bar as pixels)
+ * with only the text rasterised over them, rather than rasterising the SVG
+ * and decoding its embedded images again.
+ */
+export async function rdmGrid(panels: HeatmapPanel[], cols: number, n: number, labels: Int32Array | undefined, classNames: string[] | undefined, title: string,
+  scale = 2): Promise<{ svg: string; png: Promise<Buffer> }> {
+  const g = gridLayout(panels.length, cols, n);
+  const order = classOrder(labels, n);
+  const bounds = classBounds(labels, order, n, classNames);
+  // every panel at once: the native ranking and sharp's PNG encoding share the worker threads
+  const pixels = await Promise.all(panels.map((panel) => rdmPixels(panel.condensed, n, order, g.size)));
+  const pngs = await Promise.all(pixels.map((px) => rgbToPng(px, g.size, g.size)));
+  const text = gridText(panels, g, bounds, title);
+
+  const svg = [svgOpen(g), '<rect width="100%" height="100%" fill="white"/>'];
+  panels.forEach((_, p) => {
+    const { x, y } = g.panelAt(p);
+    const png = pngs[p]!.toString('base64');
+    svg.push(`<image x="${x}" y="${y}" width="${g.cell}" height="${g.cell}" preserveAspectRatio="none" style="image-rendering:pixelated" href="data:image/png;base64,${png}" xlink:href="data:image/png;base64,${png}"/>`);
+  });
+  // colour bar: percentile of dissimilarity
+  const steps = colourSteps(11);
+  svg.push(`<defs><linearGradient id="bar" x1="0" y1="1" x2="0" y2="0">${steps.map((st, i) => `<stop offset="${i / 10}" stop-color="${st}"/>`).join('')}</linearGradient></defs>`);
+  svg.push(`<rect x="${g.barX}" y="${g.top}" width="${g.barW}" height="${g.cell}" fill="url(#bar)"/>`);
+  svg.push(...text, '</svg>');
+
+  return { svg: svg.join('\n'), png: gridPng(pixels, g, text, scale) };
+}
+
+async function gridPng(pixels: readonly Uint8Array[], g: ReturnType<typeof gridLayout>, text: readonly string[], scale: number): Promise<Buffer> {
+  const w = Math.round(g.width * scale);
+  const h = Math.round(g.height * scale);
+  const out = new Uint8Array(w * h * 3).fill(255);
+  const side = Math.round(g.cell * scale);
+  pixels.forEach((px, p) => {
+    const at = g.panelAt(p);
+    const x0 = Math.round(at.x * scale);
+    const y0 = Math.round(at.y * scale);
+    for (let y = 0; y < side && y0 + y < h; y++) {
+      const sy = Math.min(g.size - 1, Math.floor((y * g.size) / side));
+      for (let x = 0; x < side && x0 + x < w; x++) {
+        const sx = Math.min(g.size - 1, Math.floor((x * g.size) / side));
+        const from = 3 * (sy * g.size + sx);
+        const to = 3 * ((y0 + y) * w + x0 + x);
+        out[to] = px[from]!;
+        out[to + 1] = px[from + 1]!;
+        out[to + 2] = px[from + 2]!;
       }
     }
+  });
+  // the colour bar, bottom (0) to top (100)
+  const bx0 = Math.round(g.barX * scale);
+  const bw = Math.round(g.barW * scale);
+  const by0 = Math.round(g.top * scale);
+  for (let y = 0; y < side; y++) {
+    const t = 1 - (y + 0.5) / side;
+    for (let x = 0; x < bw; x++) colourInto(t, out, 3 * ((by0 + y) * w + bx0 + x));
   }
-  // every panel at once: the native ranking and sharp's PNG encoding share the worker threads
-  const pngs = await Promise.all(panels.map(async (panel) => rgbToPng(await rdmPixels(panel.condensed, n, order, size), size, size)));
-  for (const [p, panel] of panels.entries()) {
-    const r = Math.floor(p / cols);
-    const c = p % cols;
-    const x = left + c * (cell + gap);
-    const y = top + r * (cell + gap + 16);
-    const png = pngs[p]!.toString('base64');
-    parts.push(`<text x="${x}" y="${y - 6}" font-size="12">${esc(panel.title)}</text>`);
-    parts.push(`<image x="${x}" y="${y}" width="${cell}" height="${cell}" preserveAspectRatio="none" style="image-rendering:pixelated" href="data:image/png;base64,${png}" xlink:href="data:image/png;base64,${png}"/>`);
-    if (c === 0 && bounds.length <= 20) {
-      for (const b of bounds) parts.push(`<text x="${x - 4}" y="${y + b.pos * cell + 3}" font-size="8" text-anchor="end">${esc(b.name.slice(0, 11))}</text>`);
-    }
-  }
-  // colour bar: percentile of dissimilarity
-  const bx = left + cols * (cell + gap);
-  const steps = colourSteps(11);
-  parts.push(`<defs><linearGradient id="bar" x1="0" y1="1" x2="0" y2="0">${steps.map((s, i) => `<stop offset="${i / 10}" stop-color="${s}"/>`).join('')}</linearGradient></defs>`);
-  parts.push(`<rect x="${bx}" y="${top}" width="${barW}" height="${cell}" fill="url(#bar)"/>`);
-  parts.push(`<text x="${bx + barW + 4}" y="${top + 8}" font-size="10">100</text><text x="${bx + barW + 4}" y="${top + cell}" font-size="10">0</text>`);
-  parts.push(`<text x="${bx + barW + 4}" y="${top + cell / 2}" font-size="10">pctl</text>`);
-  parts.push('</svg>');
-  return parts.join('\n');
+  const overlay = Buffer.from([svgOpen(g), ...text, '</svg>'].join('\n'));
+  return sharp(Buffer.from(out.buffer, out.byteOffset, out.byteLength), { raw: { width: w, height: h, channels: 3 } })
+    .composite([{ input: overlay, density: 72 * scale, top: 0, left: 0 }])
+    .png({ compressionLevel: 6 })
+    .toBuffer();
 }
