@@ -10,7 +10,7 @@ import type { ZooDifference } from '../analysis/zooDifference.js';
 import { sanitizeFileName } from '../io/fileNames.js';
 import { behaviourChart, layerLines, matrixPanels, trajectories, type LayerPoint, type MatrixCell } from './charts.js';
 import { colourSteps } from './colormap.js';
-import { scatterPng, scatterSvg, type MapPoint } from './scatterFigure.js';
+import { placeMap, scatterPng, scatterSvg, type MapPoint } from './scatterFigure.js';
 import { behaviourFinding, centroidExemplarFinding, consistencyFinding, pairOutlierFinding, secondOrderFinding } from './findings.js';
 import { rdmGrid } from './rdmHeatmap.js';
 import { renderSvg, svgToPng } from './render.js';
@@ -82,10 +82,10 @@ function stimulusMdsFigure(z: ZooAnalysisOutput, stimuli: StimulusLabels, { sfx,
     }
   }));
   const groups = stimuli.labels ? [...new Set(Array.from(stimuli.labels).sort((a, b) => a - b))].map((c) => stimuli.classes?.[c] ?? String(c)) : ['unlabelled'];
-  const layout = { title: `MDS of the stimuli${of}`, groupTitle: 'class', rows: maps.instances, columns: maps.layers, groups, colours: colourSteps(groups.length, 'viridis', 0, 0.95) };
+  const placed = placeMap(points, { title: `MDS of the stimuli${of}`, groupTitle: 'class', rows: maps.instances, columns: maps.layers, groups, colours: colourSteps(groups.length, 'viridis', 0, 0.95) });
   return figure(`stimulus_mds${sfx}`, `Stimuli in 2-D (MDS)${of}`,
     'Each dot is a stimulus placed by classical MDS of one instance\'s RDM (the second instance rotated onto the first), coloured by class.',
-    scatterSvg(points, layout), 'png', scatterPng(points, layout));
+    scatterSvg(placed), 'png', scatterPng(placed));
 }
 
 export async function makeFigures(input: FigureInput, onProgress?: (done: number, total: number) => void): Promise<Figure[]> {

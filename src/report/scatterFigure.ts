@@ -40,7 +40,7 @@ const RADIUS = Math.sqrt(14 / Math.PI);
 const PAD = 0.05;
 const FONT = 'DejaVu Sans, Arial, Helvetica, sans-serif';
 
-interface Placed {
+export interface Placed {
   cx: number;
   cy: number;
   colour: number;
@@ -111,11 +111,21 @@ function frameSvg(layout: ScatterLayout, background: boolean): string[] {
   return parts;
 }
 
+/** The points placed once for both drawings (scatterSvg, scatterPng). */
+export interface PlacedMap {
+  layout: ScatterLayout;
+  dots: Placed[];
+}
+
+export function placeMap(points: readonly MapPoint[], layout: ScatterLayout): PlacedMap {
+  return { layout, dots: place(points, layout) };
+}
+
 /** The figure as SVG: the frame and a circle per point. */
-export function scatterSvg(points: readonly MapPoint[], layout: ScatterLayout): string {
+export function scatterSvg({ layout, dots }: PlacedMap): string {
   const parts = frameSvg(layout, true);
   const r = RADIUS.toFixed(2);
-  for (const p of place(points, layout)) parts.push(`<circle cx="${p.cx.toFixed(2)}" cy="${p.cy.toFixed(2)}" r="${r}" fill="${layout.colours[p.colour]}"/>`);
+  for (const p of dots) parts.push(`<circle cx="${p.cx.toFixed(2)}" cy="${p.cy.toFixed(2)}" r="${r}" fill="${layout.colours[p.colour]}"/>`);
   parts.push('</svg>');
   return parts.join('\n');
 }
@@ -130,23 +140,34 @@ function hexRgb(hex: string): [number, number, number] {
  * antialiased discs (coverage = radius + ½ − distance, clamped to [0, 1]) in
  * the points' order, then the frame rasterised over them.
  */
-export async function scatterPng(points: readonly MapPoint[], layout: ScatterLayout, scale = 2): Promise<Buffer> {
+export async function scatterPng({ layout, dots }: PlacedMap, scale = 2): Promise<Buffer> {
   const { width, height } = size(layout);
   const w = Math.round(width * scale);
   const h = Math.round(height * scale);
   const px = new Uint8Array(w * h * 3).fill(255);
   const colours = layout.colours.map(hexRgb);
   const r = RADIUS * scale;
-  for (const p of place(points, layout)) {
+  // inside (r − ½)² a pixel is covered, beyond (r + ½)² not at all: the square root only at the edge
+  const inner = (r - 0.5) ** 2;
+  const outer = (r + 0.5) ** 2;
+  for (const p of dots) {
     const cx = p.cx * scale;
     const cy = p.cy * scale;
     const [cr, cg, cb] = colours[p.colour]!;
     for (let y = Math.max(0, Math.floor(cy - r - 1)); y <= Math.min(h - 1, Math.ceil(cy + r + 1)); y++) {
+      const dy = y + 0.5 - cy;
       for (let x = Math.max(0, Math.floor(cx - r - 1)); x <= Math.min(w - 1, Math.ceil(cx + r + 1)); x++) {
-        const d = Math.hypot(x + 0.5 - cx, y + 0.5 - cy);
-        const a = Math.min(1, Math.max(0, r + 0.5 - d));
-        if (a <= 0) continue;
+        const dx = x + 0.5 - cx;
+        const d2 = dx * dx + dy * dy;
+        if (d2 >= outer) continue;
         const at = 3 * (y * w + x);
+        if (d2 <= inner) {
+          px[at] = cr;
+          px[at + 1] = cg;
+          px[at + 2] = cb;
+          continue;
+        }
+        const a = Math.min(1, r + 0.5 - Math.sqrt(d2));
         px[at] = Math.round(px[at]! + a * (cr - px[at]!));
         px[at + 1] = Math.round(px[at + 1]! + a * (cg - px[at + 1]!));
         px[at + 2] = Math.round(px[at + 2]! + a * (cb - px[at + 2]!));

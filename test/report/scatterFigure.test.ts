@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import sharp from 'sharp';
-import { scatterPng, scatterSvg, type MapPoint, type ScatterLayout } from '../../src/report/scatterFigure.js';
+import { placeMap, scatterPng, scatterSvg, type MapPoint, type ScatterLayout } from '../../src/report/scatterFigure.js';
 
 const layout: ScatterLayout = {
   title: 'maps & <more>', groupTitle: 'class', rows: ['seed0', 'seed1'], columns: ['conv1', 'logits'],
@@ -24,7 +24,7 @@ function points(): MapPoint[] {
 }
 
 test('the SVG: a circle per finite point, each panel on one scale for both axes, the legend, text escaped', () => {
-  const svg = scatterSvg(points(), layout);
+  const svg = scatterSvg(placeMap(points(), layout));
   const dots = [...svg.matchAll(/<circle cx="([\d.]+)" cy="([\d.]+)" r="2\.11" fill="(#[0-9a-f]{6})"\/>/g)];
   assert.equal(dots.length, 8, 'two finite points in each of four panels');
   assert.equal((svg.match(/<circle /g) ?? []).length, 8 + 2, 'and a legend dot per group');
@@ -37,8 +37,8 @@ test('the SVG: a circle per finite point, each panel on one scale for both axes,
 });
 
 test('the PNG: twice the SVG size, white where nothing is drawn, each dot in its colour where the SVG puts it', async () => {
-  const svg = scatterSvg(points(), layout);
-  const png = await scatterPng(points(), layout);
+  const svg = scatterSvg(placeMap(points(), layout));
+  const png = await scatterPng(placeMap(points(), layout));
   const { data, info } = await sharp(png).raw().toBuffer({ resolveWithObject: true });
   const [, width, height] = svg.match(/width="(\d+)" height="(\d+)"/)!.map(Number);
   assert.equal(info.width, 2 * width!);
