@@ -120,11 +120,18 @@ function zooInfo(parts: readonly PreparedZoo[]): ZooInfo {
   };
 }
 
-/** The prepared zoos grouped as they are analysed: a zoo of one architecture alone, a mixed zoo's parts together. */
+/**
+ * The prepared zoos grouped as they are analysed: a zoo of one architecture
+ * alone, a mixed zoo's parts together (those present: an array task's share
+ * may hold only some of them).
+ */
 export function analysedZoos<T extends { zoo: Zoo }>(prepared: readonly T[]): T[][] {
   const groups: T[][] = [];
   for (const p of prepared) {
-    if (p.zoo.part !== null && p.zoo.part.index > 0) groups[groups.length - 1]!.push(p);
+    const group = groups[groups.length - 1];
+    const prev = group?.[group.length - 1]?.zoo;
+    const continues = p.zoo.part !== null && prev?.part != null && prev.name === p.zoo.name && prev.dir === p.zoo.dir && prev.part.index < p.zoo.part.index;
+    if (continues) group!.push(p);
     else groups.push([p]);
   }
   return groups;

@@ -256,3 +256,20 @@ test('a run over a mixed zoo: each architecture sees the stimuli its way; pairs 
   // the logits differ in width (10, 5): behaviour is left out, and the report says why
   assert.equal(doc.behaviour, null);
 }));
+
+test('a mixed zoo through the cache as SLURM array tasks fill it: instances numbered across architectures, a later run reuses them', () => withTempDir(async (dir) => {
+  const zoo = mixedZoo(join(dir, 'zoo'));
+  const cache = join(dir, 'cache');
+  const common = ['--zoo', zoo, '--per-class', '3', '--threads', '2', '--quiet', '--cache', cache];
+  // what array task 2 of 2 would run: the last architecture's one instance (number 3)
+  const task = await runCli(['run', ...common, '--only-rdms', '--instances', '3']);
+  assert.equal(task.code, 0, task.stderr);
+  const r = await runCli(['run', ...common, '--permutations', '0', '--bootstrap', '0', '-o', join(dir, 'out')]);
+  assert.equal(r.code, 0, r.stderr);
+  const doc = JSON.parse(readFileSync(join(dir, 'out', 'results.json'), 'utf8')) as Json;
+  // 2 shared layers × 3 variants: the nhwc instance's 6 RDMs were the task's, the SmallCnn instances' 18 are new
+  assert.equal(doc.rdm_cache.reused, 6);
+  assert.equal(doc.rdm_cache.computed, 18);
+  assert.deepEqual(doc.architectures, ['SmallCnn', 'SmallCnn', 'SmallCnn', 'NhwcNet']);
+}));
+
