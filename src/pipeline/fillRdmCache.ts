@@ -11,10 +11,10 @@ import { PhaseTimer, type PhaseListener } from '../analysis/phases.js';
 import { CancelledError, UserError } from '../errors.js';
 import { LabelCache } from '../store/labelCache.js';
 import { RdmCache, resolveCacheDir } from '../store/rdmCache.js';
-import { zooRdmKeys, zooRdmsThroughCache } from './cachedRdms.js';
+import { zooRdmKeys } from './cachedRdms.js';
 import { collectGarbage } from './collectGarbage.js';
 import { checkPlan } from './planRun.js';
-import { planFor, prepareZoos, type PreparedZoo, type RunOptions } from './runPipeline.js';
+import { planFor, preparedRdms, prepareZoos, type PreparedZoo, type RunOptions } from './runPipeline.js';
 
 /** One instance of the run: its zoo and its place in that zoo. */
 export interface WorkUnit {
@@ -84,12 +84,9 @@ export async function fillRdmCache(opts: RunOptions, selection: readonly number[
   const cache = new RdmCache(cacheDir);
   let computed = 0;
   let reused = 0;
-  for (const [zi, { zoo, stimuli, labels, layers }] of prepared.entries()) {
+  for (const [zi, p] of prepared.entries()) {
     checkCancelled();
-    const { passes, spilled } = plan.extraction_passes[zi]!;
-    const r = await zooRdmsThroughCache(zoo, stimuli, labels, layers, {
-      ...opts, passes, batchMemory: plan.batch_mib, spilled, spillSegmentBytes: plan.spill_segment_bytes ?? undefined,
-    }, {
+    const r = await preparedRdms(p, plan.extraction_passes[zi]!, plan, opts, {
       cache, engines: ctx.engines, timer, signal: ctx.signal, warn: ctx.warn, checkCancelled, release: collectGarbage,
     });
     computed += r.computed;

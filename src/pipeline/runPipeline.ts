@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyseZoo, type ZooAnalysisOutput, type ZooPredictions } from '../analysis/analyseZoo.js';
-import { crossArchitecture } from '../analysis/crossArchitecture.js';
+import { addArchitectures, analysedZoos, joinedPredictions, plainFilesNote } from './mixedZoos.js';
 import { JoinedRdmSet, type RdmSet } from '../analysis/rdmSet.js';
 import type { AnalysisEngines } from '../analysis/engines.js';
 import { PhaseTimer, type PhaseListener } from '../analysis/phases.js';
@@ -29,7 +29,7 @@ import type { ResolvedLayer } from '../zoo/resolveLayers.js';
 import { resolveSharedLayers } from '../zoo/sharedLayers.js';
 import type { Zoo } from '../zoo/zoo.js';
 import { describeFeeds } from '../zoo/modelInputs.js';
-import { countCached, zooRdmKeys, zooRdmsThroughCache } from './cachedRdms.js';
+import { countCached, zooRdmKeys, zooRdmsThroughCache, type ZooRdmContext, type ZooRdms } from './cachedRdms.js';
 import { collectGarbage } from './collectGarbage.js';
 import { GIB, checkPlan, defaultMemoryBudget, planRun, type RunPlan } from './planRun.js';
 import { DEFAULT_ZOO, loadZoos, type ZooSources } from './loadZoos.js';
@@ -120,40 +120,6 @@ function zooInfo(parts: readonly PreparedZoo[]): ZooInfo {
   };
 }
 
-/**
- * The prepared zoos grouped as they are analysed: a zoo of one architecture
- * alone, a mixed zoo's parts together (those present: an array task's share
- * may hold only some of them).
- */
-export function analysedZoos<T extends { zoo: Zoo }>(prepared: readonly T[]): T[][] {
-  const groups: T[][] = [];
-  for (const p of prepared) {
-    const group = groups[groups.length - 1];
-    const prev = group?.[group.length - 1]?.zoo;
-    const continues = p.zoo.part !== null && prev?.part != null && prev.name === p.zoo.name && prev.dir === p.zoo.dir && prev.part.index < p.zoo.part.index;
-    if (continues) group!.push(p);
-    else groups.push([p]);
-  }
-  return groups;
-}
-
-/**
- * One predicted-label set of a mixed zoo's instances: null when any part has
- * none, or when the parts' logits differ in width (other sets of classes,
- * whose predictions cannot be compared), with the reason.
- */
-function joinedPredictions(parts: readonly PreparedZoo[], predictions: readonly (ZooPredictions | null)[]): { joined: ZooPredictions | null; why?: string } {
-  const missing = parts.filter((_, i) => predictions[i] === null).map((p) => p.zoo.architecture);
-  if (missing.length > 0) {
-    return { joined: null, why: `no logits from architecture ${missing.join(', ')} (zoo.json's output; for plain files, their only output when it is 2-D): behaviour skipped for the whole zoo` };
-  }
-  const widths = predictions.map((p) => p!.width);
-  if (widths.some((w) => w !== widths[0])) {
-    return { joined: null, why: `the architectures' logits differ in width (${parts.map((p, i) => `${p.zoo.architecture}: ${widths[i]}`).join(', ')}): behaviour skipped` };
-  }
-  return { joined: { predictions: predictions.flatMap((p) => p!.predictions), width: widths[0]! } };
-}
-
 /** The options as results.json records them. */
 function recordedOptions(opts: RunOptions): Record<string, unknown> {
   return {
@@ -191,6 +157,17 @@ export async function prepareZoos(opts: RunOptions): Promise<PreparedZoo[]> {
     }
   }
   return prepared;
+}
+
+/**
+ * A prepared zoo's RDMs through the store, extracted in the plan's passes
+ * with its batch size and spills (`passes`: the plan's entry for this zoo):
+ * how a run and an array task of --executor slurm get them.
+ */
+export function preparedRdms(p: PreparedZoo, passes: RunPlan['extraction_passes'][number], plan: RunPlan, opts: RunOptions, ctx: ZooRdmContext): Promise<ZooRdms> {
+  return zooRdmsThroughCache(p.zoo, p.stimuli, p.labels, p.layers, {
+    ...opts, passes: passes.passes, spilled: passes.spilled, batchMemory: plan.batch_mib, spillSegmentBytes: plan.spill_segment_bytes ?? undefined,
+  }, ctx);
 }
 
 /** The plan of a run (memory, disk, step sizes) without running anything: `seedscope run --plan`. */
@@ -238,11 +215,8 @@ export async function runPipeline(opts: RunOptions, ctx: RunContext): Promise<Ru
   };
   const prepared = await timer.time('load', () => prepareZoos(opts));
   for (const parts of analysedZoos(prepared)) {
-    // plain files of several graphs are compared, not refused: say so, in case that was not meant
-    const z = parts[0]!.zoo;
-    if (parts.length > 1 && z.dir === null) {
-      ctx.warn(`--model files of ${parts.length} graphs are compared as one zoo of ${parts.length} architectures (${parts.map((p) => `${p.zoo.architecture}: ${p.zoo.instances.length}`).join(', ')}) at layers ${parts[0]!.layers.map((l) => l.name).join(', ')}`);
-    }
+    const note = plainFilesNote(parts);
+    if (note) ctx.warn(note);
   }
   const cacheOption = opts.cache;
   const cacheDir = cacheOption === false ? tmpdir() : resolveCacheDir(cacheOption);
@@ -278,11 +252,7 @@ export async function runPipeline(opts: RunOptions, ctx: RunContext): Promise<Ru
       const predictions: (ZooPredictions | null)[] = [];
       for (const part of parts) {
         checkCancelled();
-        const { zoo: z, stimuli, labels, layers } = part;
-        const { passes, spilled } = plan.extraction_passes[prepared.indexOf(part)]!;
-        const rdms = await zooRdmsThroughCache(z, stimuli, labels, layers, {
-          ...opts, passes, batchMemory: plan.batch_mib, spilled, spillSegmentBytes: plan.spill_segment_bytes ?? undefined,
-        }, {
+        const rdms = await preparedRdms(part, plan.extraction_passes[prepared.indexOf(part)]!, plan, opts, {
           cache, engines: ctx.engines, timer, signal: ctx.signal, warn: ctx.warn, checkCancelled, release: collectGarbage,
         });
         rdmCounts.computed += rdms.computed;
@@ -295,12 +265,7 @@ export async function runPipeline(opts: RunOptions, ctx: RunContext): Promise<Ru
       if (opts.saveRdms) await timer.time('write', () => saveRdms(staged, zooDirs[gi]!, set));
       const joined = parts.length === 1 ? { joined: predictions[0]! } : joinedPredictions(parts, predictions);
       const analysis = await analyseZoo(name, set, joined.joined, parts[0]!.labels, analysisOptions, ctx.engines);
-      if (joined.why) analysis.result.skipped = analysis.result.skipped.map((s) => (s.startsWith('no logits') ? joined.why! : s));
-      if (parts.length > 1) {
-        const architectureOf = parts.flatMap((p) => p.zoo.instances.map(() => p.zoo.architecture ?? p.zoo.name));
-        analysis.result.architectures = architectureOf;
-        analysis.result.cross_architecture = crossArchitecture(analysis.result.layers, architectureOf);
-      }
+      if (parts.length > 1) addArchitectures(analysis.result, parts, joined.why);
       analyses.push(analysis);
       infos.push(zooInfo(parts));
     }

@@ -14,7 +14,8 @@ const ANCHORS: Record<'viridis' | 'cividis', string[]> = {
 
 export type ColormapName = keyof typeof ANCHORS;
 
-function hexToRgb(hex: string): Rgb {
+/** '#rrggbb' to [r, g, b] (rgbToHex's inverse). */
+export function hexToRgb(hex: string): Rgb {
   const v = Number.parseInt(hex.slice(1), 16);
   return [(v >> 16) & 255, (v >> 8) & 255, v & 255];
 }

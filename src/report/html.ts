@@ -6,7 +6,6 @@ import { escapeXml } from './svgText.js';
 import type { Figure } from './figures.js';
 import type { ResultsDocument, ZooSection } from './results.js';
 
-const esc = escapeXml;
 
 function num(v: number | null | undefined, digits = 3): string {
   return v === null || v === undefined || !Number.isFinite(v) ? '–' : v.toFixed(digits);
@@ -18,14 +17,14 @@ function pValue(v: number | null | undefined): string {
 }
 
 function table(header: string[], rows: string[][]): string {
-  return `<table><thead><tr>${header.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${
-    rows.map((r) => `<tr>${r.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`).join('')}</tbody></table>`;
+  return `<table><thead><tr>${header.map((h) => `<th>${escapeXml(h)}</th>`).join('')}</tr></thead><tbody>${
+    rows.map((r) => `<tr>${r.map((c) => `<td>${escapeXml(c)}</td>`).join('')}</tr>`).join('')}</tbody></table>`;
 }
 
 function zooBlock(s: ZooSection): string {
   const inst = s.zoo.instances;
   const acc = s.behaviour?.accuracy;
-  const parts = [`<h3>${esc(s.zoo.name)}</h3>`, `<p>${esc([s.zoo.architecture, s.zoo.dataset, s.zoo.dir].filter(Boolean).join(' · '))}</p>`];
+  const parts = [`<h3>${escapeXml(s.zoo.name)}</h3>`, `<p>${escapeXml([s.zoo.architecture, s.zoo.dataset, s.zoo.dir].filter(Boolean).join(' · '))}</p>`];
   parts.push(table(['instance', 'seed', 'file', 'test accuracy (manifest)', 'accuracy on these stimuli'],
     inst.map((i, k) => [i.name, i.seed ?? '–', i.file ?? '–', num(i.test_accuracy ?? null, 4), num(acc?.[k], 4)].map(String))));
   return parts.join('\n');
@@ -45,8 +44,8 @@ function summaryTable(s: ZooSection): string {
 function figureBlock(f: Figure): string {
   const body = f.embed === 'svg'
     ? f.svg.replace(/^<\?xml[^>]*>\s*/, '')
-    : `<img alt="${esc(f.title)}" src="data:image/png;base64,${f.png.toString('base64')}">`;
-  return `<figure id="${esc(f.id)}"><div class="fig">${body}</div><figcaption><b>${esc(f.title)}.</b> ${esc(f.caption)} <span class="files">(${esc(f.id)}.svg, ${esc(f.id)}.png)</span></figcaption></figure>`;
+    : `<img alt="${escapeXml(f.title)}" src="data:image/png;base64,${f.png.toString('base64')}">`;
+  return `<figure id="${escapeXml(f.id)}"><div class="fig">${body}</div><figcaption><b>${escapeXml(f.title)}.</b> ${escapeXml(f.caption)} <span class="files">(${escapeXml(f.id)}.svg, ${escapeXml(f.id)}.png)</span></figcaption></figure>`;
 }
 
 export function reportHtml(doc: ResultsDocument, figures: Figure[]): string {
@@ -54,7 +53,7 @@ export function reportHtml(doc: ResultsDocument, figures: Figure[]): string {
   const st = doc.stimuli;
   const parts: string[] = [];
   parts.push(`<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">`);
-  parts.push(`<title>seedscope report: ${esc(sections.map((s) => s.zoo.name).join(' vs '))}</title>`);
+  parts.push(`<title>seedscope report: ${escapeXml(sections.map((s) => s.zoo.name).join(' vs '))}</title>`);
   parts.push(`<style>
 body{font-family:"DejaVu Sans",Arial,sans-serif;max-width:1200px;margin:2em auto;padding:0 1em;color:#222;line-height:1.45}
 h1{font-size:1.6em}h2{border-bottom:1px solid #ddd;padding-bottom:.2em;margin-top:2em}
@@ -67,9 +66,9 @@ figcaption{font-size:.92em;color:#333;margin-top:.4em}.files{color:#888}
   parts.push(`<h1>seedscope report</h1>`);
   parts.push(`<p>How much do instances of one network that differ only in their random seed differ in what they represent? ` +
     `Representational consistency of two instances at a layer is the shared variance (r²) of their RDMs' upper triangles (Mehrer et al. 2020).</p>`);
-  parts.push(`<p>Created ${esc(doc.created)} by <code>${esc(doc.command)}</code>.</p>`);
+  parts.push(`<p>Created ${escapeXml(doc.created)} by <code>${escapeXml(doc.command)}</code>.</p>`);
   const skipped = sections.flatMap((s) => s.skipped);
-  if (skipped.length) parts.push(`<div class="note"><b>Skipped:</b><ul>${skipped.map((s) => `<li>${esc(s)}</li>`).join('')}</ul></div>`);
+  if (skipped.length) parts.push(`<div class="note"><b>Skipped:</b><ul>${skipped.map((s) => `<li>${escapeXml(s)}</li>`).join('')}</ul></div>`);
 
   parts.push(`<h2>Zoo${sections.length > 1 ? 's' : ''}</h2>`);
   for (const s of sections) parts.push(zooBlock(s));
@@ -80,12 +79,12 @@ figcaption{font-size:.92em;color:#333;margin-top:.4em}.files{color:#888}
 
   parts.push(`<h2>Consistency by layer</h2>`);
   for (const s of sections) {
-    if (sections.length > 1) parts.push(`<h3>${esc(s.zoo.name)}</h3>`);
+    if (sections.length > 1) parts.push(`<h3>${escapeXml(s.zoo.name)}</h3>`);
     parts.push(summaryTable(s));
   }
   if (doc.zoo_difference) {
     const d = doc.zoo_difference;
-    parts.push(`<h3>Difference between the zoos</h3><p>${esc(d.method)}; ${d.permutations} permutations; p corrected by ${esc(d.correction)}.</p>`);
+    parts.push(`<h3>Difference between the zoos</h3><p>${escapeXml(d.method)}; ${d.permutations} permutations; p corrected by ${escapeXml(d.correction)}.</p>`);
     parts.push(table(['layer', `mean r² ${d.zoos[0]}`, `mean r² ${d.zoos[1]}`, 'difference', 'p', 'p corrected'],
       d.layers.map((l) => [l.name, num(l.mean_r2_a), num(l.mean_r2_b), num(l.difference), pValue(l.p), pValue(l.p_corrected)])));
   }
@@ -97,7 +96,7 @@ figcaption{font-size:.92em;color:#333;margin-top:.4em}.files{color:#888}
     if (!s.behaviour) continue;
     const b = s.behaviour;
     const accs = b.accuracy.filter((a) => Number.isFinite(a));
-    parts.push(`<h2>Behaviour${sections.length > 1 ? ` (${esc(s.zoo.name)})` : ''}</h2>`);
+    parts.push(`<h2>Behaviour${sections.length > 1 ? ` (${escapeXml(s.zoo.name)})` : ''}</h2>`);
     parts.push(`<p>Accuracy on the stimuli ${num(Math.min(...accs), 4)}–${num(Math.max(...accs), 4)}; mean agreement of predicted labels ${num(b.mean_agreement)}; mean error consistency κ ${num(b.mean_error_consistency)}.</p>`);
   }
 

@@ -6,8 +6,7 @@
  */
 import { colourInto, colourSteps } from './colormap.js';
 import { rdmPercentileBlocks } from '../native/rdmHeatmap.js';
-import sharp from 'sharp';
-import { rgbToPng } from './render.js';
+import { rgbToPng, rgbWithOverlayToPng } from './render.js';
 import { escapeXml } from './svgText.js';
 
 /** Stimulus order for display: by class, stable within a class (file order). */
@@ -36,7 +35,6 @@ export interface HeatmapPanel {
   condensed: Float64Array;
 }
 
-const esc = escapeXml;
 
 /** Where everything of a grid goes, in SVG units. */
 function gridLayout(count: number, cols: number, n: number) {
@@ -73,12 +71,12 @@ function classBounds(labels: Int32Array | undefined, order: Int32Array, n: numbe
 /** The grid's text (title, panel titles, class ticks, colour bar labels), on a white page or (for the PNG) none. */
 function gridText(panels: readonly HeatmapPanel[], g: ReturnType<typeof gridLayout>, bounds: readonly { pos: number; name: string }[], title: string): string[] {
   const parts: string[] = [];
-  parts.push(`<text x="10" y="22" font-size="15">${esc(title)}</text>`);
+  parts.push(`<text x="10" y="22" font-size="15">${escapeXml(title)}</text>`);
   panels.forEach((panel, p) => {
     const { x, y } = g.panelAt(p);
-    parts.push(`<text x="${x}" y="${y - 6}" font-size="12">${esc(panel.title)}</text>`);
+    parts.push(`<text x="${x}" y="${y - 6}" font-size="12">${escapeXml(panel.title)}</text>`);
     if (x === g.left && bounds.length <= 20) {
-      for (const b of bounds) parts.push(`<text x="${x - 4}" y="${y + b.pos * g.cell + 3}" font-size="8" text-anchor="end">${esc(b.name.slice(0, 11))}</text>`);
+      for (const b of bounds) parts.push(`<text x="${x - 4}" y="${y + b.pos * g.cell + 3}" font-size="8" text-anchor="end">${escapeXml(b.name.slice(0, 11))}</text>`);
     }
   });
   const bx = g.barX + g.barW + 4;
@@ -151,9 +149,5 @@ async function gridPng(pixels: readonly Uint8Array[], g: ReturnType<typeof gridL
     const t = 1 - (y + 0.5) / side;
     for (let x = 0; x < bw; x++) colourInto(t, out, 3 * ((by0 + y) * w + bx0 + x));
   }
-  const overlay = Buffer.from([svgOpen(g), ...text, '</svg>'].join('\n'));
-  return sharp(Buffer.from(out.buffer, out.byteOffset, out.byteLength), { raw: { width: w, height: h, channels: 3 } })
-    .composite([{ input: overlay, density: 72 * scale, top: 0, left: 0 }])
-    .png({ compressionLevel: 6 })
-    .toBuffer();
+  return rgbWithOverlayToPng(out, w, h, [svgOpen(g), ...text, '</svg>'].join('\n'), 72 * scale);
 }

@@ -42,6 +42,18 @@ export async function svgToPng(svg: string, scale = 2): Promise<Buffer> {
   return sharp(Buffer.from(svg), { density: 72 * scale }).png({ compressionLevel: PNG_LEVEL }).toBuffer();
 }
 
+/**
+ * PNG from RGB pixels (width × height × 3) with an SVG of text and lines
+ * rasterised over them at `density` dpi: the figures drawn as pixels
+ * (stimulus maps, RDM heatmaps) and only their text through librsvg.
+ */
+export async function rgbWithOverlayToPng(pixels: Uint8Array, width: number, height: number, overlaySvg: string, density: number): Promise<Buffer> {
+  return sharp(Buffer.from(pixels.buffer, pixels.byteOffset, pixels.byteLength), { raw: { width, height, channels: 3 } })
+    .composite([{ input: Buffer.from(overlaySvg), density, top: 0, left: 0 }])
+    .png({ compressionLevel: PNG_LEVEL })
+    .toBuffer();
+}
+
 /** PNG from RGB pixels (width × height × 3). */
 export async function rgbToPng(pixels: Uint8Array, width: number, height: number): Promise<Buffer> {
   return sharp(Buffer.from(pixels.buffer, pixels.byteOffset, pixels.byteLength), { raw: { width, height, channels: 3 } })

@@ -9,7 +9,8 @@
  * axes so that a map keeps its proportions; axes carry no values (MDS
  * coordinates have no units).
  */
-import sharp from 'sharp';
+import { hexToRgb } from './colormap.js';
+import { rgbWithOverlayToPng } from './render.js';
 import { escapeXml } from './svgText.js';
 
 export interface MapPoint {
@@ -130,11 +131,6 @@ export function scatterSvg({ layout, dots }: PlacedMap): string {
   return parts.join('\n');
 }
 
-function hexRgb(hex: string): [number, number, number] {
-  const v = Number.parseInt(hex.slice(1), 16);
-  return [(v >> 16) & 255, (v >> 8) & 255, v & 255];
-}
-
 /**
  * The figure as PNG at `scale` × its size: white, the dots drawn as
  * antialiased discs (coverage = radius + ½ − distance, clamped to [0, 1]) in
@@ -145,7 +141,7 @@ export async function scatterPng({ layout, dots }: PlacedMap, scale = 2): Promis
   const w = Math.round(width * scale);
   const h = Math.round(height * scale);
   const px = new Uint8Array(w * h * 3).fill(255);
-  const colours = layout.colours.map(hexRgb);
+  const colours = layout.colours.map(hexToRgb);
   const r = RADIUS * scale;
   // inside (r − ½)² a pixel is covered, beyond (r + ½)² not at all: the square root only at the edge
   const inner = (r - 0.5) ** 2;
@@ -174,9 +170,5 @@ export async function scatterPng({ layout, dots }: PlacedMap, scale = 2): Promis
       }
     }
   }
-  const frame = Buffer.from([...frameSvg(layout, false), '</svg>'].join('\n'));
-  return sharp(Buffer.from(px.buffer, px.byteOffset, px.byteLength), { raw: { width: w, height: h, channels: 3 } })
-    .composite([{ input: frame, density: 72 * scale, top: 0, left: 0 }])
-    .png({ compressionLevel: 6 })
-    .toBuffer();
+  return rgbWithOverlayToPng(px, w, h, [...frameSvg(layout, false), '</svg>'].join('\n'), 72 * scale);
 }

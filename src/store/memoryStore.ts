@@ -7,8 +7,9 @@
  * labels, spilled activations).
  */
 import type { RdmEntryInfo } from './entryMeta.js';
-import { condensedLength } from './entryMeta.js';
 import type { CacheGetResult, RdmStore, StoredRdm } from './rdmCache.js';
+import { checkReadRange } from './rdmEntry.js';
+import { checkEntryArgs } from './writeEntry.js';
 
 class MemoryEntry implements StoredRdm {
   constructor(private readonly values: Float32Array, readonly n: number) {}
@@ -18,14 +19,9 @@ class MemoryEntry implements StoredRdm {
   }
 
   readRange(start: number, end: number, out: Float32Array | Float64Array, outOffset = 0): number {
-    if (!(Number.isSafeInteger(start) && Number.isSafeInteger(end) && start >= 0 && start <= end && end <= this.values.length)) {
-      throw new RangeError(`readRange: expected 0 ≤ start ≤ end ≤ ${this.values.length} but received [${start}, ${end})`);
-    }
-    if (!Number.isSafeInteger(outOffset) || outOffset < 0 || outOffset + end - start > out.length) {
-      throw new RangeError(`readRange: ${end - start} values do not fit at offset ${outOffset} of an array of ${out.length}`);
-    }
+    const count = checkReadRange(this.values.length, start, end, out.length, outOffset);
     out.set(this.values.subarray(start, end), outOffset);
-    return end - start;
+    return count;
   }
 
   close(): void {
@@ -51,11 +47,7 @@ export class MemoryRdmStore implements RdmStore {
 
   /** Stores a copy rounded to float32, as the cache on disk does (TypedArray.set rounds to nearest). */
   put(key: string, n: number, condensed: Float32Array | Float64Array, info: RdmEntryInfo): { status: 'written' | 'exists' } {
-    if (!Number.isSafeInteger(n) || n < 2) throw new RangeError(`MemoryRdmStore: n must be an integer ≥ 2 but is ${n}`);
-    if (condensed.length !== condensedLength(n)) {
-      throw new RangeError(`MemoryRdmStore: a condensed RDM of ${n} stimuli has ${condensedLength(n)} values but received ${condensed.length}`);
-    }
-    void info;
+    checkEntryArgs('MemoryRdmStore', n, condensed, info);
     if (this.entries.has(key)) return { status: 'exists' };
     const values = new Float32Array(condensed.length);
     values.set(condensed);

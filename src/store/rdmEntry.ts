@@ -122,6 +122,22 @@ function checkPayload(fd: number, meta: RdmEntryMeta, verify: boolean): { dataOf
  * An open, checked entry. Entries are immutable, and the descriptor keeps the
  * file readable even if the entry is removed meanwhile (prune).
  */
+/**
+ * The checks of a stored RDM's readRange (on disk or in memory): entries
+ * [start, end) of `length`, written at outOffset of an array of outLength.
+ * Returns the count.
+ */
+export function checkReadRange(length: number, start: number, end: number, outLength: number, outOffset: number): number {
+  if (!(Number.isSafeInteger(start) && Number.isSafeInteger(end) && start >= 0 && start <= end && end <= length)) {
+    throw new RangeError(`readRange: expected 0 ≤ start ≤ end ≤ ${length} but received [${start}, ${end})`);
+  }
+  const count = end - start;
+  if (!Number.isSafeInteger(outOffset) || outOffset < 0 || outOffset + count > outLength) {
+    throw new RangeError(`readRange: ${count} values do not fit at offset ${outOffset} of an array of ${outLength}`);
+  }
+  return count;
+}
+
 export class RdmEntry {
   /** number of stimuli */
   readonly n: number;
@@ -145,13 +161,7 @@ export class RdmEntry {
    */
   readRange(start: number, end: number, out: Float32Array | Float64Array, outOffset = 0): number {
     if (this.fd === null) throw new Error(`${this.file}: read after close()`);
-    if (!(Number.isSafeInteger(start) && Number.isSafeInteger(end) && start >= 0 && start <= end && end <= this.length)) {
-      throw new RangeError(`readRange: expected 0 ≤ start ≤ end ≤ ${this.length} but received [${start}, ${end})`);
-    }
-    const count = end - start;
-    if (!Number.isSafeInteger(outOffset) || outOffset < 0 || outOffset + count > out.length) {
-      throw new RangeError(`readRange: ${count} values do not fit at offset ${outOffset} of an array of ${out.length}`);
-    }
+    const count = checkReadRange(this.length, start, end, out.length, outOffset);
     const position = this.dataOffset + 4 * start;
     if (out instanceof Float32Array) {
       readExactly(this.fd, new Uint8Array(out.buffer, out.byteOffset + 4 * outOffset, 4 * count), position, this.file);

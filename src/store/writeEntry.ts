@@ -64,6 +64,15 @@ function isExistsError(err: unknown): boolean {
   return code === 'ENOTEMPTY' || code === 'EEXIST';
 }
 
+/** What every store checks of an RDM it is given (`who` names the store in the message). */
+export function checkEntryArgs(who: string, n: number, condensed: Float32Array | Float64Array, info: RdmEntryInfo): void {
+  if (!Number.isSafeInteger(n) || n < 2) throw new RangeError(`${who}: n must be an integer ≥ 2 but is ${n}`);
+  if (condensed.length !== condensedLength(n)) {
+    throw new RangeError(`${who}: a condensed RDM of ${n} stimuli has ${condensedLength(n)} values but received ${condensed.length}`);
+  }
+  if (!RDM_VARIANTS.includes(info.variant)) throw new RangeError(`${who}: unknown variant '${String(info.variant)}'`);
+}
+
 /**
  * Writes an entry at `dir` (its parent is created). `condensed` holds the upper
  * triangle row-major (i < j), length n(n−1)/2; float64 values are rounded to
@@ -73,11 +82,7 @@ function isExistsError(err: unknown): boolean {
 export function writeRdmEntry(
   dir: string, n: number, condensed: Float32Array | Float64Array, info: RdmEntryInfo, key: string | null = null,
 ): WriteEntryResult {
-  if (!Number.isSafeInteger(n) || n < 2) throw new RangeError(`writeRdmEntry: n must be an integer ≥ 2 but is ${n}`);
-  if (condensed.length !== condensedLength(n)) {
-    throw new RangeError(`writeRdmEntry: a condensed RDM of ${n} stimuli has ${condensedLength(n)} values but received ${condensed.length}`);
-  }
-  if (!RDM_VARIANTS.includes(info.variant)) throw new RangeError(`writeRdmEntry: unknown variant '${String(info.variant)}'`);
+  checkEntryArgs('writeRdmEntry', n, condensed, info);
   if (existsSync(join(dir, META_FILE))) return { status: 'exists', dir };
   let tmp: string;
   try {
