@@ -2,7 +2,7 @@
 /**
  * The `seedscope` executable: installs the Ctrl-C handler and runs the program (program.ts).
  * The handler is installed before the program's modules load (onnxruntime,
- * vega, …: a few hundred milliseconds), so an early Ctrl-C too is handled.
+ * sharp, …: a few hundred milliseconds), so an early Ctrl-C too is handled.
  */
 import { endCancelled, installBrokenPipeHandler, installInterruptHandler, interruptController } from './interrupt.js';
 

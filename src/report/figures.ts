@@ -13,7 +13,7 @@ import { colourSteps } from './colormap.js';
 import { placeMap, scatterPng, scatterSvg, type MapPoint } from './scatterFigure.js';
 import { behaviourFinding, centroidExemplarFinding, consistencyFinding, pairOutlierFinding, secondOrderFinding } from './findings.js';
 import { rdmGrid } from './rdmHeatmap.js';
-import { renderSvg, svgToPng } from './render.js';
+import { svgToPng } from './render.js';
 
 export interface Figure {
   id: string;
@@ -119,7 +119,7 @@ export async function makeFigures(input: FigureInput, onProgress?: (done: number
       caption += ` Zoo difference significant (corrected p < 0.05) at: ${sig.length ? sig.join(', ') : 'no layer'}.`;
     }
     figs.push(figure('consistency_by_layer', 'Representational consistency by layer',
-      caption, await renderSvg(layerLines(rows, allLayers, { title: 'Representational consistency by layer', yTitle: 'mean r² between instances', seriesTitle: 'zoo' }))));
+      caption, layerLines(rows, allLayers, { title: 'Representational consistency by layer', yTitle: 'mean r² between instances', seriesTitle: 'zoo' })));
   }
   tick();
 
@@ -133,7 +133,7 @@ export async function makeFigures(input: FigureInput, onProgress?: (done: number
       const mixedNote = z.result.architectures ? ' Instances of different architectures are compared at the layers they share; instances come grouped by architecture.' : '';
       figs.push(figure(`consistency_matrix${sfx}`, `Consistency of every instance pair${of}`,
         withFinding(`r² of every pair of instances per layer.${mixedNote}`, pairOutlierFinding(z.result)),
-        await renderSvg(matrixPanels(cells, layers, inst, { title: `Pairwise consistency (r²) per layer${of}`, legend: 'r²' }))));
+        matrixPanels(cells, layers, inst, { title: `Pairwise consistency (r²) per layer${of}`, legend: 'r²' })));
     }
     const cross = z.result.cross_architecture;
     if (cross) {
@@ -141,7 +141,7 @@ export async function makeFigures(input: FigureInput, onProgress?: (done: number
       const cellsX: MatrixCell[] = cross.layers.flatMap((l) => l.mean_r2.flatMap((row, a) => row.map((v, b) => ({ panel: l.name, a: names[a]!, b: names[b]!, value: finite(v) }))));
       figs.push(figure(`cross_architecture${sfx}`, `Consistency between architectures${of}`,
         `Mean r² between instances of two architectures per layer (${names.map((n, i) => `${n}: ${cross.instances[i]}`).join(', ')} instances); the diagonal is the mean within one architecture (blank where it has one instance).`,
-        await renderSvg(matrixPanels(cellsX, layers, names, { title: `Consistency between architectures (mean r²) per layer${of}`, legend: 'mean r²' }))));
+        matrixPanels(cellsX, layers, names, { title: `Consistency between architectures (mean r²) per layer${of}`, legend: 'mean r²' })));
     }
     tick();
 
@@ -157,7 +157,7 @@ export async function makeFigures(input: FigureInput, onProgress?: (done: number
       const byArch = cross ? ' Each line is coloured by its architecture.' : '';
       figs.push(figure(`second_order_mds${sfx}`, `Instances as trajectories through their layers${of}`,
         withFinding(`Second-order MDS of all (instance, layer) RDMs (dissimilarity 1 − r): each instance is a line through its layers.${byArch}`, secondOrderFinding(z.result)),
-        await renderSvg(trajectories(pts, layers, { title: `Second-order MDS${of}`, ...(cross ? { groups: cross.architectures, groupTitle: 'architecture' } : {}) }))));
+        trajectories(pts, layers, { title: `Second-order MDS${of}`, ...(cross ? { groups: cross.architectures, groupTitle: 'architecture' } : {}) })));
     }
     tick();
 
@@ -172,7 +172,7 @@ export async function makeFigures(input: FigureInput, onProgress?: (done: number
       const rowsCe: LayerPoint[] = kinds.flatMap(([kind, get]) => z.result.layers.map((l, i) => ({ series: kind, layer: l.name, order: i, value: finite(get(l)) })));
       figs.push(figure(`centroid_exemplar${sfx}`, `Centroid vs exemplar consistency${of}`,
         withFinding('Mean r² between instances per layer for all RDM entries and for the analyses (a)–(d): class-centroid RDMs, within-category entries, between-category entries, and RDMs with class centroids removed.', centroidExemplarFinding(z.result)),
-        await renderSvg(layerLines(rowsCe, layers, { title: `Centroid and exemplar consistency (mean r²)${of}`, yTitle: 'mean r² between instances', seriesTitle: 'RDM entries' }))));
+        layerLines(rowsCe, layers, { title: `Centroid and exemplar consistency (mean r²)${of}`, yTitle: 'mean r² between instances', seriesTitle: 'RDM entries' })));
     }
     tick();
 
@@ -182,7 +182,7 @@ export async function makeFigures(input: FigureInput, onProgress?: (done: number
       const kappa: MatrixCell[] = b.error_consistency.flatMap((row, a) => row.map((v, c) => ({ panel: '', a: inst[a]!, b: inst[c]!, value: a === c ? null : finite(v) })));
       figs.push(figure(`behaviour${sfx}`, `Behaviour${of}`,
         withFinding('Accuracy of each instance on these stimuli, and the error consistency (Cohen\'s κ of correct/incorrect) of every pair.', behaviourFinding(b)),
-        await renderSvg(behaviourChart(acc, kappa, inst, `Accuracy and error consistency${of}`))));
+        behaviourChart(acc, kappa, inst, `Accuracy and error consistency${of}`)));
     }
     tick();
   }

@@ -1,34 +1,9 @@
 /**
- * Server-side rendering: vega-lite specs compile to vega, a headless vega
- * View renders them to SVG (no browser, no canvas), and sharp rasterises SVG
- * to PNG. Raster heatmaps are built directly as pixels and encoded by sharp.
+ * Rasterising: sharp (librsvg) turns the charts' SVG into PNG; the figures
+ * drawn as pixels (RDM heatmaps, stimulus maps) are encoded by sharp with
+ * only their text rasterised over them.
  */
 import sharp from 'sharp';
-import * as vega from 'vega';
-import * as vegaLite from 'vega-lite';
-
-/** A vega-lite specification (kept loose: the builders in charts.ts make them). */
-export type VegaLiteSpec = Record<string, unknown>;
-
-const CONFIG = {
-  font: 'DejaVu Sans, Arial, Helvetica, sans-serif',
-  background: 'white',
-  view: { stroke: '#ccc' },
-  axis: { labelFontSize: 11, titleFontSize: 12, grid: true, gridColor: '#eee' },
-  legend: { labelFontSize: 11, titleFontSize: 12 },
-  title: { fontSize: 14, anchor: 'start' },
-};
-
-export async function renderSvg(spec: VegaLiteSpec): Promise<string> {
-  const full = { $schema: 'https://vega.github.io/schema/vega-lite/v6.json', config: CONFIG, ...spec };
-  const compiled = vegaLite.compile(full as unknown as vegaLite.TopLevelSpec).spec;
-  const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
-  try {
-    return await view.toSVG();
-  } finally {
-    view.finalize();
-  }
-}
 
 /**
  * zlib level of every PNG: 6 (zlib's default) writes files about 5 % larger

@@ -1,8 +1,9 @@
 /**
  * Panels of 2-D maps with thousands of points (the stimulus maps: one panel
- * per instance × layer, a dot per stimulus coloured by class), drawn without
- * vega. Building them with vega and rasterising an SVG of 6,000 circles with
- * librsvg took about half a second of CPU, the largest share of the figures
+ * per instance × layer, a dot per stimulus coloured by class), drawn as
+ * pixels. Building them with a chart library (vega, which the report used
+ * before) and rasterising an SVG of 6,000 circles with librsvg took about
+ * half a second of CPU, the largest share of the figures
  * phase; here the SVG is written directly and the PNG drawn as pixels (each
  * dot an antialiased disc), with only the text and frames rasterised from a
  * small SVG laid over them. Each panel has its own scale, the same on both

@@ -1,5 +1,5 @@
 /**
- * The stimulus maps drawn without vega (src/report/scatterFigure.ts): the SVG
+ * The stimulus maps drawn as pixels (src/report/scatterFigure.ts): the SVG
  * has a circle per finite point and the legend, text escaped; the PNG is the
  * same picture at twice the size, each dot in its colour where the SVG puts it.
  */
