@@ -1,7 +1,8 @@
 /**
- * The addon's process-wide controls, for the Ctrl-C handler (src/cli/interrupt.ts):
- * cancelling every native operation, and ending the process without unwinding
- * (native/binding/exit_binding.cc says why process.exit() is not enough).
+ * The addon's process-wide controls: for the Ctrl-C handler (src/cli/interrupt.ts),
+ * cancelling every native operation and ending the process without unwinding
+ * (native/binding/exit_binding.cc says why process.exit() is not enough); for
+ * the run's memory budget, returning the C heap's free pages (heap_binding.cc).
  */
 import { loadAddon } from './addon.js';
 
@@ -27,4 +28,13 @@ export function exitWithoutTeardown(code: number): void {
     return;
   }
   addon.exitNow(code);
+}
+
+/** Returns the native heap's free pages to the system; false when nothing was returned (or no addon). */
+export function trimNativeHeap(): boolean {
+  try {
+    return loadAddon().trimHeap();
+  } catch {
+    return false;
+  }
 }
