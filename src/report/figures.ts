@@ -68,8 +68,8 @@ function heatmapFigure(z: ZooAnalysisOutput, stimuli: StimulusLabels, { sfx, of 
 
 /**
  * 2-D MDS of the stimuli (Figure 2 of the paper), computed by the analysis:
- * 6,000 dots, so drawn directly (scatterFigure.ts) rather than by vega, the
- * PNG as pixels in the background.
+ * 6,000 dots, so drawn directly (scatterFigure.ts) rather than rasterised from
+ * SVG by librsvg: the PNG as pixels, in the background.
  */
 function stimulusMdsFigure(z: ZooAnalysisOutput, stimuli: StimulusLabels, { sfx, of }: { sfx: string; of: string }): Promise<Figure> {
   const maps = z.stimulusMaps;
