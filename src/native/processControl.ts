@@ -30,10 +30,13 @@ export function exitWithoutTeardown(code: number): void {
   addon.exitNow(code);
 }
 
-/** Returns the native heap's free pages to the system; false when nothing was returned (or no addon). */
-export function trimNativeHeap(): boolean {
+/**
+ * Returns the native heap's free pages to the system when at least `minFree`
+ * bytes lie free there; false when nothing was returned (or no addon).
+ */
+export function trimNativeHeap(minFree = 0): boolean {
   try {
-    return loadAddon().trimHeap();
+    return loadAddon().trimHeap(minFree).trimmed;
   } catch {
     return false;
   }

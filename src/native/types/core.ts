@@ -26,8 +26,12 @@ export interface CoreAddon {
    * handlers, no teardown of addons or worker threads (the second Ctrl-C).
    */
   exitNow(code: number): never;
-  /** Hands the C heap's free pages back to the system (glibc's malloc_trim); false where nothing was returned or it is not glibc. */
-  trimHeap(): boolean;
+  /**
+   * Hands the C heap's free pages back to the system (glibc's malloc_trim)
+   * when at least minFree bytes lie free in it; `free`: the bytes found free
+   * (0 where the C library is not glibc), `trimmed`: whether pages were returned.
+   */
+  trimHeap(minFree?: number): { free: number; trimmed: boolean };
   /**
    * Test hook for the native thread pool: runs parallel_for over nTasks tasks
    * ('sum': adds the task indices; 'throw': task nTasks/2 throws and the
