@@ -6,7 +6,7 @@
  */
 import { colourSteps } from './colormap.js';
 import {
-  categoryAxisX, categoryAxisY, colourBar, fx, legend, legendWidth, linear, niceTicks, rotatedLabelsHeight, Svg,
+  categoryAxisX, categoryAxisY, colourBar, frame, fx, legend, legendWidth, linear, niceTicks, rotatedLabelsHeight, Svg,
   textWidth, title, valueAxis, valueAxisX, valueColour, type LegendItem,
 } from './svgChart.js';
 import { escapeXml as escapeTitle } from './svgText.js';
@@ -59,7 +59,7 @@ export function layerLines(rows: LayerPoint[], layers: string[], opts: { title: 
   const x = (i: number): number => left + band * (i + 0.5);
   const index = new Map(layers.map((l, i) => [l, i]));
   valueAxis(svg, ticks, y, left, left + plotW, opts.yTitle);
-  svg.add(`<rect x="${left}" y="${TOP}" width="${plotW}" height="${plotH}" fill="none" stroke="#ccc"/>`);
+  frame(svg, left, TOP, plotW, plotH);
   categoryAxisX(svg, layers, x, TOP + plotH, { angle: -40, room: band });
   svg.text(left + plotW / 2, TOP + plotH + bottom - 6, 'layer', { size: 12, anchor: 'middle', bold: true });
 
@@ -126,7 +126,7 @@ export function matrixPanels(cells: MatrixCell[], panels: string[], instances: s
       const tip = tips ? `<title>${escapeTitle(`${p}: ${c.a} · ${c.b}: ${fmt(c.value)}`)}</title>` : '';
       svg.add(`<rect x="${fx(x0 + a * cell)}" y="${fx(y0 + b * cell)}" width="${fx(cell)}" height="${fx(cell)}" fill="${valueColour(c.value, lo, hi)}">${tip}</rect>`);
     }
-    svg.add(`<rect x="${fx(x0)}" y="${fx(y0)}" width="${fx(side)}" height="${fx(side)}" fill="none" stroke="#ccc"/>`);
+    frame(svg, x0, y0, side, side);
     categoryAxisX(svg, instances, (i) => x0 + cell * (i + 0.5), y0 + side, { angle: -60, size: label, room: cell });
     categoryAxisY(svg, instances, (i) => y0 + cell * (i + 0.5), x0, { size: label, room: cell });
   });
@@ -174,7 +174,7 @@ export function trajectories(points: TrajectoryPoint[], layers: string[], opts: 
   const y = linear(ty.lo, ty.hi, TOP + plotH, TOP);
   valueAxis(svg, ty, y, left, left + plotW, 'MDS 2');
   valueAxisX(svg, tx, x, TOP + plotH, TOP, 'MDS 1');
-  svg.add(`<rect x="${left}" y="${TOP}" width="${plotW}" height="${plotH}" fill="none" stroke="#ccc"/>`);
+  frame(svg, left, TOP, plotW, plotH);
 
   const byInstance = new Map<string, TrajectoryPoint[]>();
   for (const p of finite) (byInstance.get(p.instance) ?? byInstance.set(p.instance, []).get(p.instance)!).push(p);
@@ -217,7 +217,7 @@ export function behaviourChart(accuracy: { instance: string; accuracy: number }[
   const y = linear(d0, d1, TOP + side, TOP);
   const x = (i: number): number => left + band * (i + 0.5);
   valueAxis(svg, ticks, y, left, left + side, 'accuracy on the stimuli');
-  svg.add(`<rect x="${left}" y="${TOP}" width="${side}" height="${side}" fill="none" stroke="#ccc"/>`);
+  frame(svg, left, TOP, side, side);
   categoryAxisX(svg, instances, x, TOP + side, { angle: -60, room: band });
   svg.text(left + side / 2, TOP + side + xLabels + 16, 'instance', { size: 12, anchor: 'middle', bold: true });
   const colour = colourSteps(1)[0]!;
@@ -238,7 +238,7 @@ export function behaviourChart(accuracy: { instance: string; accuracy: number }[
     const tip = tips ? `<title>${escapeTitle(`${c.a} · ${c.b}: κ ${fmt(c.value)}`)}</title>` : '';
     svg.add(`<rect x="${fx(right0 + a * band)}" y="${fx(TOP + b * band)}" width="${fx(band)}" height="${fx(band)}" fill="${valueColour(c.value)}">${tip}</rect>`);
   }
-  svg.add(`<rect x="${right0}" y="${TOP}" width="${side}" height="${side}" fill="none" stroke="#ccc"/>`);
+  frame(svg, right0, TOP, side, side);
   categoryAxisX(svg, instances, (i) => right0 + band * (i + 0.5), TOP + side, { angle: -60, room: band });
   categoryAxisY(svg, instances, (i) => TOP + band * (i + 0.5), right0, { room: band });
   colourBar(svg, right0 + side + 14, TOP + 14, 'κ');

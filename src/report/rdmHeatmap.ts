@@ -7,6 +7,7 @@
 import { colourInto, colourSteps } from './colormap.js';
 import { rdmPercentileBlocks } from '../native/rdmHeatmap.js';
 import { rgbToPng, rgbWithOverlayToPng } from './render.js';
+import { FONT } from './svgChart.js';
 import { escapeXml } from './svgText.js';
 
 /** Stimulus order for display: by class, stable within a class (file order). */
@@ -86,7 +87,7 @@ function gridText(panels: readonly HeatmapPanel[], g: ReturnType<typeof gridLayo
 }
 
 const svgOpen = (g: { width: number; height: number }): string =>
-  `<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="${g.width}" height="${g.height}" viewBox="0 0 ${g.width} ${g.height}" font-family="DejaVu Sans, Arial, sans-serif">`;
+  `<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="${g.width}" height="${g.height}" viewBox="0 0 ${g.width} ${g.height}" font-family="${FONT}">`;
 
 /**
  * A grid of RDM heatmaps (rows × cols panels): the SVG (the panels as

@@ -12,6 +12,7 @@
  */
 import { hexToRgb } from './colormap.js';
 import { rgbWithOverlayToPng } from './render.js';
+import { FONT } from './svgChart.js';
 import { escapeXml } from './svgText.js';
 
 export interface MapPoint {
@@ -40,7 +41,6 @@ const LEGEND = 150;
 /** dot radius in SVG units (vega's size 14 circle: area 14 px²) */
 const RADIUS = Math.sqrt(14 / Math.PI);
 const PAD = 0.05;
-const FONT = 'DejaVu Sans, Arial, Helvetica, sans-serif';
 
 export interface Placed {
   cx: number;

@@ -10,12 +10,12 @@ import { colourAt, rgbToHex } from './colormap.js';
 import { escapeXml } from './svgText.js';
 
 export const FONT = 'DejaVu Sans, Arial, Helvetica, sans-serif';
-export const GRID = '#eee';
-export const FRAME = '#ccc';
+const GRID = '#eee';
+const FRAME = '#ccc';
 const AXIS = '#888';
 const LABEL = 11;
 const AXIS_TITLE = 12;
-export const TITLE = 14;
+const TITLE = 14;
 
 /** Rounded to 2 decimals for coordinates: enough for 2× rasters, short files. */
 export const fx = (v: number): string => String(Math.round(v * 100) / 100);
@@ -79,10 +79,10 @@ export class Svg {
     return this;
   }
 
-  text(x: number, y: number, s: string, o: { size?: number; anchor?: 'start' | 'middle' | 'end'; bold?: boolean; rotate?: number; fill?: string } = {}): this {
+  text(x: number, y: number, s: string, o: { size?: number; anchor?: 'start' | 'middle' | 'end'; bold?: boolean; rotate?: number } = {}): this {
     const rot = o.rotate ? ` transform="rotate(${o.rotate} ${fx(x)} ${fx(y)})"` : '';
     const anchor = o.anchor && o.anchor !== 'start' ? ` text-anchor="${o.anchor}"` : '';
-    return this.add(`<text x="${fx(x)}" y="${fx(y)}" font-size="${o.size ?? LABEL}"${anchor}${o.bold ? ' font-weight="bold"' : ''}${o.fill ? ` fill="${o.fill}"` : ''}${rot}>${escapeXml(s)}</text>`);
+    return this.add(`<text x="${fx(x)}" y="${fx(y)}" font-size="${o.size ?? LABEL}"${anchor}${o.bold ? ' font-weight="bold"' : ''}${rot}>${escapeXml(s)}</text>`);
   }
 
   line(x1: number, y1: number, x2: number, y2: number, stroke: string, width = 1): this {
@@ -115,6 +115,11 @@ export function title(svg: Svg, s: string): void {
   svg.text(10, 22, s, { size: TITLE, bold: true });
 }
 
+/** A plot's frame. */
+export function frame(svg: Svg, x: number, y: number, w: number, h: number): void {
+  svg.add(`<rect x="${fx(x)}" y="${fx(y)}" width="${fx(w)}" height="${fx(h)}" fill="none" stroke="${FRAME}"/>`);
+}
+
 /** Vertical value axis at x0 with grid lines across [x0, x1]; `title` rotated beside the labels. */
 export function valueAxis(svg: Svg, ticks: Ticks, y: (v: number) => number, x0: number, x1: number, axisTitle: string | null): void {
   let widest = 0;
@@ -141,8 +146,8 @@ export function valueAxisX(svg: Svg, ticks: Ticks, x: (v: number) => number, y0:
 }
 
 /**
- * Only every k-th of `count` category labels when `room` pixels each would
- * make them overlap at this font size (a 100-instance matrix stays legible).
+ * Label every k-th category: the smallest k at which labels `room` pixels
+ * apart do not overlap at this font size (a 100-instance matrix stays legible).
  */
 export function labelStride(room: number, size: number): number {
   return Math.max(1, Math.ceil((size + 1) / Math.max(room, 1e-9)));
