@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { UserError } from '../errors.js';
 import { packageRoot } from '../native/addon.js';
 import type { FillMode } from '../zoo/modelInputs.js';
-import { loadZoo, loadZooParts, modelsAsZoos, type Zoo } from '../zoo/zoo.js';
+import { loadZoo, loadZooParts, modelsAsZoos, type FileHasher, type Zoo } from '../zoo/zoo.js';
 
 /** The default zoo, relative to the package (as results.json records it). */
 export const DEFAULT_ZOO = join('models', 'fmnist-allcnnc');
@@ -35,8 +35,12 @@ export interface ZooSources {
   fillInputs?: FillMode;
 }
 
-/** Loads every zoo; `single` (extraction) refuses more than one, and a zoo of several architectures. */
-export function loadZoos(src: ZooSources, opts: { single?: boolean } = {}): Zoo[] {
+/**
+ * Loads every zoo; `single` (extraction) refuses more than one, and a zoo of
+ * several architectures. `hash`: how the files' sha256 are had (a run with a
+ * cache takes them from its memo, store/fileHash.ts).
+ */
+export function loadZoos(src: ZooSources, opts: { single?: boolean; hash?: FileHasher } = {}): Zoo[] {
   const models = src.model ?? [];
   const dirs = src.zoo ?? [];
   const count = dirs.length + (models.length > 0 ? 1 : 0);
@@ -47,11 +51,13 @@ export function loadZoos(src: ZooSources, opts: { single?: boolean } = {}): Zoo[
     throw new UserError('--layout, --scale, --mean and --std apply to --model files; a zoo takes its preprocessing from zoo.json', 2);
   }
   const inputs = { input: src.input, fillInputs: src.fillInputs };
-  const zoos: Zoo[] = dirs.flatMap((dir) => loadZooParts(dir, { allowOutside: src.allowOutsideZoo, inputs }));
+  const hash = opts.hash;
+  const zoos: Zoo[] = dirs.flatMap((dir) => loadZooParts(dir, { allowOutside: src.allowOutsideZoo, inputs, hash }));
   if (models.length > 0) {
     zoos.push(...modelsAsZoos(models, {
       input: { layout: src.layout, scale: src.scale, mean: src.mean, std: src.std, size: src.inputSize },
       inputs,
+      hash,
     }));
   }
   const mixed = zoos.find((z) => z.part !== null);
@@ -62,7 +68,7 @@ export function loadZoos(src: ZooSources, opts: { single?: boolean } = {}): Zoo[
   if (zoos.length === 0) {
     const dir = defaultZooDir();
     if (!existsSync(join(dir, 'zoo.json'))) throw new UserError(`the default zoo ${dir} is not installed: give --zoo DIR or --model FILE`, 2);
-    zoos.push(loadZoo(dir, { inputs }));
+    zoos.push(loadZoo(dir, { inputs, hash }));
   }
   const names = new Set<string>();
   for (const z of zoos) {

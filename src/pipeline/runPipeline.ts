@@ -21,6 +21,7 @@ import type { DeviceChoice } from '../extract/device.js';
 import { onExitCleanup } from '../io/exitCleanup.js';
 import { StagedDir } from '../io/stagedDir.js';
 import { MemoryRdmStore } from '../store/memoryStore.js';
+import { memoisedHasher } from '../store/fileHash.js';
 import { RdmCache, resolveCacheDir, type RdmStore } from '../store/rdmCache.js';
 import { makeFigures } from '../report/figures.js';
 import type { ResultsDocument, RunMeta, ZooInfo } from '../report/results.js';
@@ -138,7 +139,10 @@ function recordedOptions(opts: RunOptions): Record<string, unknown> {
  * their own stimuli and the layers they share (sharedLayers.ts).
  */
 export async function prepareZoos(opts: RunOptions): Promise<PreparedZoo[]> {
-  const groups = analysedZoos(loadZoos(opts).map((zoo) => ({ zoo })));
+  // with a cache, the models' checksums come from its memo while their size and mtime stand
+  // (the cache keys use the same memo), rather than reading every model and data file each run
+  const hash = opts.cache === false ? undefined : memoisedHasher(resolveCacheDir(opts.cache));
+  const groups = analysedZoos(loadZoos(opts, { hash }).map((zoo) => ({ zoo })));
   const stimuliByInput = new Map<string, StimulusSet>();
   const prepared: PreparedZoo[] = [];
   for (const group of groups) {

@@ -60,6 +60,11 @@ function isRecord(r: MemoRecord | undefined): r is MemoRecord {
     typeof r.sha256 === 'string' && /^[0-9a-f]{64}$/.test(r.sha256);
 }
 
+/** A FileHasher (src/zoo/zooFiles.ts) through the memo in cacheDir. */
+export function memoisedHasher(cacheDir: string): (file: string) => string {
+  return (file) => hashFilesCached([file], cacheDir)[0]!;
+}
+
 /**
  * sha256 (hex) of each file, in order, using and updating the memo in
  * cacheDir. Missing files are UserErrors naming the file. Failing to save the

@@ -91,7 +91,7 @@ function plainZoo(paths: readonly string[], names: readonly string[], reference:
     // a single 2-D float output is taken as the logits
     output: reference.outputs.length === 1 && floatOutputs.length === 1 ? floatOutputs[0]!.name : null,
     layers: [],
-    instances: paths.map((file, i) => ({ name: names[i]!, file, seed: null, sha256: sha256File(file), data: hashData(data.get(file) ?? []), testAccuracy: null })),
+    instances: paths.map((file, i) => ({ name: names[i]!, file, seed: null, sha256: (opts.hash ?? sha256File)(file), data: hashData(data.get(file) ?? [], opts.hash), testAccuracy: null })),
     reference,
   };
 }

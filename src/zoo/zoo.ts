@@ -12,10 +12,11 @@
  */
 import type { InputChoice, ModelFeeds } from './modelInputs.js';
 import type { OnnxModel } from './onnxModel.js';
+import type { FileHasher } from './zooFiles.js';
 import type { InputSpec, ManifestLayer, ZooManifest } from './zooManifest.js';
 
 export type { InputSpec, Layout, ZooManifest } from './zooManifest.js';
-export { sha256File } from './zooFiles.js';
+export { sha256File, type FileHasher } from './zooFiles.js';
 export { checkManifestAgainstGraph, loadZoo, loadZooParts, type GraphClaims, type LoadZooOptions } from './zooFolder.js';
 export { architectureNames, inputSpecFromModel, modelsAsZoos, zooFromModels } from './plainModels.js';
 
@@ -85,4 +86,6 @@ export interface ModelOptions {
   classes?: string[] | null;
   /** Which input takes the images, and what the others get (--input, --fill-inputs). */
   inputs?: InputChoice;
+  /** how the files' sha256 are had (default: read every file) */
+  hash?: FileHasher;
 }

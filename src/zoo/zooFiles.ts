@@ -14,6 +14,14 @@ export function sha256File(file: string): string {
 }
 
 /**
+ * How a loader gets a file's sha256: by reading it (sha256File), or from a
+ * memo of earlier hashes keyed by the file's size and modification time
+ * (the RDM cache's hashes.json), so that a zoo of many large models is not
+ * read whole on every run.
+ */
+export type FileHasher = (file: string) => string;
+
+/**
  * Reads models like readOnnxModel and remembers each one's external data
  * files (readSameGraphModels keeps only the reference model).
  */
@@ -29,8 +37,8 @@ export function readRecordingData(): { read: (file: string) => OnnxModel; data: 
   };
 }
 
-export function hashData(files: readonly ExternalDataFile[]): InstanceDataFile[] {
-  return files.map((d) => ({ location: d.location, file: d.file, sha256: sha256File(d.file) }));
+export function hashData(files: readonly ExternalDataFile[], hash: FileHasher = sha256File): InstanceDataFile[] {
+  return files.map((d) => ({ location: d.location, file: d.file, sha256: hash(d.file) }));
 }
 
 export function fixedBatchOf(feeds: ModelFeeds): number | null {

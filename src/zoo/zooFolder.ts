@@ -13,7 +13,7 @@ import { modelFeeds, type InputChoice, type ModelFeeds } from './modelInputs.js'
 import type { ExternalDataFile, OnnxModel } from './onnxModel.js';
 import { readSameGraphModels } from './sameGraph.js';
 import type { InstanceDataFile, Zoo, ZooInstance } from './zoo.js';
-import { fixedBatchOf, hashData, readRecordingData, sha256File } from './zooFiles.js';
+import { fixedBatchOf, hashData, readRecordingData, sha256File, type FileHasher } from './zooFiles.js';
 import { validateZooManifest, type InputSpec, type ManifestDataFile, type ManifestLayer, type ZooManifest } from './zooManifest.js';
 
 /** What a zoo.json says of one architecture's graph: checked against that graph. */
@@ -71,6 +71,8 @@ export interface LoadZooOptions {
    * --fill-inputs (what the model's other inputs get).
    */
   inputs?: InputChoice;
+  /** how the files' sha256 are had (default: read every file) */
+  hash?: FileHasher;
 }
 
 /**
@@ -79,13 +81,14 @@ export interface LoadZooOptions {
  * A model with external data needs the list, so that zoo.json's checksums
  * cover all of its weights.
  */
-function checkManifestData(listed: ManifestDataFile[] | null, actual: readonly ExternalDataFile[], file: string, manifestFile: string, i: number): InstanceDataFile[] {
+function checkManifestData(listed: ManifestDataFile[] | null, actual: readonly ExternalDataFile[], file: string, manifestFile: string, i: number,
+  hash: FileHasher): InstanceDataFile[] {
   const field = `${manifestFile}: instances[${i}].external_data`;
   if (actual.length === 0) {
     if (listed && listed.length > 0) throw new UserError(`${field}: lists ${listed.length} data file(s) but ${file} keeps all its weights inside the file`);
     return [];
   }
-  const hashed = hashData(actual);
+  const hashed = hashData(actual, hash);
   const expected = hashed.map((d) => `{"file": "${d.location}", "sha256": "${d.sha256}"}`).join(', ');
   if (!listed) {
     throw new UserError(`${field}: ${file} keeps its weights in external data (${actual.map((d) => d.location).join(', ')}); expected their checksums in zoo.json: [${expected}]`);
@@ -171,7 +174,7 @@ export function loadZooParts(dir: string, opts: LoadZooOptions = {}): Zoo[] {
     if (outside && !opts.allowOutside) {
       throw new UserError(`${manifestFile}: instances[${i}].file: ${inst.file} resolves to ${real}, outside the zoo folder ${root}; expected a file inside it (--allow-outside-zoo accepts it)`);
     }
-    const actual = sha256File(file);
+    const actual = (opts.hash ?? sha256File)(file);
     if (actual !== inst.sha256) {
       throw new UserError(`${file}: sha256 is ${actual} but ${manifestFile} instances[${i}].sha256 says ${inst.sha256} (the file was altered or replaced)`);
     }
@@ -184,7 +187,7 @@ export function loadZooParts(dir: string, opts: LoadZooOptions = {}): Zoo[] {
     const reference = readSameGraphModels(members.map((inst) => inst.file), reader.read);
     g.indices.forEach((i) => {
       const inst = instances[i]!;
-      inst.data = checkManifestData(m.instances[i]!.external_data, reader.data.get(inst.file) ?? [], inst.file, manifestFile, i);
+      inst.data = checkManifestData(m.instances[i]!.external_data, reader.data.get(inst.file) ?? [], inst.file, manifestFile, i, opts.hash ?? sha256File);
     });
     if (opts.inputs?.input !== undefined && opts.inputs.input !== g.claims.input.name) {
       throw new UserError(`--input ${opts.inputs.input}: ${manifestFile} names the image input '${g.claims.input.name}' (${g.at}input.name); a zoo's input is chosen there`);
