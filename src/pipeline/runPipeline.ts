@@ -116,6 +116,9 @@ function zooInfo(parts: readonly PreparedZoo[]): ZooInfo {
       };
     }),
     ...(mixed ? { feeds_by_architecture: Object.fromEntries(parts.map((p) => [arch(p), describeFeeds(p.zoo.feeds)])) } : { feeds: describeFeeds(z.feeds) }),
+    ...(mixed
+      ? { stimuli_checksum_by_architecture: Object.fromEntries(parts.map((p) => [arch(p), p.stimuli.checksum])) }
+      : { stimuli_checksum: parts[0]!.stimuli.checksum }),
     ...(parts.some((p) => p.zoo.instances.some((i) => i.outsideZoo))
       ? { files_outside_zoo: parts.flatMap((p) => p.zoo.instances.flatMap((i) => (i.outsideZoo ? [i.outsideZoo] : []))) } : {}),
   };

@@ -47,6 +47,12 @@ export interface ZooInfo {
   feeds?: ZooFeedsInfo;
   /** a mixed zoo: what each architecture's models were fed */
   feeds_by_architecture?: Record<string, ZooFeedsInfo>;
+  /**
+   * checksum of the stimuli as this zoo's models saw them (after its own
+   * preprocessing; in the RDM cache keys); a mixed zoo has one per architecture
+   */
+  stimuli_checksum?: string;
+  stimuli_checksum_by_architecture?: Record<string, string>;
   /** real paths of instance files outside the zoo folder, accepted by --allow-outside-zoo (absent when none) */
   files_outside_zoo?: string[];
 }

@@ -75,6 +75,10 @@ test('run: a mixed zoo of ResNet-18, ViT and All-CNN-C, each with its own prepro
   assert.deepEqual(doc.architectures, archs.flatMap((a) => [a, a, a]));
   assert.deepEqual(doc.layers.map((l: Json) => l.name), ['early', 'middle', 'late', 'logits']);
   assert.deepEqual(Object.keys(doc.zoo.feeds_by_architecture), archs);
+  // each architecture preprocesses the stimuli its own way: its own checksum, the first one's also the run's
+  assert.deepEqual(Object.keys(doc.zoo.stimuli_checksum_by_architecture), archs);
+  assert.equal(doc.zoo.stimuli_checksum_by_architecture[archs[0]!], doc.stimuli.checksum);
+  assert.equal(new Set(Object.values(doc.zoo.stimuli_checksum_by_architecture)).size, archs.length);
   const x = doc.cross_architecture;
   assert.deepEqual(x.architectures, archs);
   assert.deepEqual(x.instances, [3, 3, 3]);

@@ -26,6 +26,7 @@ test('seedscope run --json on a small zoo: results.json with every required key,
   assert.equal(doc.seed, 0);
   assert.ok(doc.options && doc.versions && doc.inputs && doc.timing);
   assert.match(doc.inputs.stimuli.checksum, /^[0-9a-f]{64}$/);
+  assert.equal(doc.zoo.stimuli_checksum, doc.inputs.stimuli.checksum, 'one zoo: its stimuli are the run\'s');
   assert.equal(doc.inputs.zoos[0].files.length, 3);
   assert.equal(typeof doc.timing.total_seconds, 'number');
   for (const phase of ['extraction', 'rdms', 'consistency', 'bootstrap', 'mantel', 'second_order', 'figures']) {
