@@ -31,7 +31,7 @@ const trimmed = trimNativeHeap();
 console.log(JSON.stringify({ before, after, small, kept, trimmed, released: rss(), glibc: !!process.report.getReport().header.glibcVersionRuntime }));
 `;
 
-test('after a Mantel family of 30 RDMs, releasing returns the engine\'s buffers: resident size back near where it was', { skip: process.platform !== 'linux' && 'reads /proc' }, (t) => {
+test('after a Mantel family of 30 RDMs, a heap trim returns the engine\'s buffers: resident size back near where it was', { skip: process.platform !== 'linux' && 'reads /proc' }, (t) => {
   const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
   const m = JSON.parse(r.stdout.trim()) as { before: number; after: number; small: boolean; kept: number; trimmed: boolean; released: number; glibc: boolean };
