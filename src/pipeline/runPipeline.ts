@@ -142,8 +142,8 @@ function recordedOptions(opts: RunOptions): Record<string, unknown> {
  * their own stimuli and the layers they share (sharedLayers.ts).
  */
 export async function prepareZoos(opts: RunOptions): Promise<PreparedZoo[]> {
-  // with a cache, the models' checksums come from its memo while their size and mtime stand
-  // (the cache keys use the same memo), rather than reading every model and data file each run
+  // with a cache, the models' checksums (which its keys name) come from its memo while their
+  // size and mtime stand, rather than reading every model and data file each run
   const hash = opts.cache === false ? undefined : memoisedHasher(resolveCacheDir(opts.cache));
   const groups = analysedZoos(loadZoos(opts, { hash }).map((zoo) => ({ zoo })));
   const stimuliByInput = new Map<string, StimulusSet>();

@@ -2,12 +2,13 @@
  * The content-addressed RDM cache on disk:
  *   <cache>/rdms/<key[0:2]>/<key>/{rdm.npy, meta.json}   one entry per key (sharded
  *                                                        by the first two hex digits)
- *   <cache>/hashes.json                                  memo of model file hashes
+ *   <cache>/hashes.json                                  memo of model file hashes (fileHash.ts:
+ *                                                        the zoo loader's checksums of a run)
  * where <cache> is --cache DIR, else $XDG_CACHE_HOME/seedscope, else
  * ~/.cache/seedscope. Typical use:
  *
  *   const cache = new RdmCache(resolveCacheDir(opts.cache));
- *   const key = cacheKey({ models: cache.hashFiles([model]), tensor, stimuli, … });
+ *   const key = cacheKey({ models: instanceHashes(instance), tensor, stimuli, … });
  *   const got = cache.get(key);
  *   if (got.status === 'hit') { …got.entry.readRange(…)…; got.entry.close(); }
  *   else {
@@ -20,7 +21,6 @@ import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { isCacheKey } from './cacheKey.js';
 import { META_FILE, type RdmEntryInfo } from './entryMeta.js';
-import { hashFilesCached } from './fileHash.js';
 import { openRdmEntry, type OpenEntryOptions, type RdmEntry } from './rdmEntry.js';
 import { removeRdmEntry, writeRdmEntry, type WriteEntryResult } from './writeEntry.js';
 
@@ -117,11 +117,6 @@ export class RdmCache implements RdmStore {
   /** Removes the entry (atomically out of sight); false when there was none. */
   remove(key: string): boolean {
     return removeRdmEntry(this.entryDir(key));
-  }
-
-  /** sha256 of files (model + external data), memoised in hashes.json by size and mtime. */
-  hashFiles(files: readonly string[]): string[] {
-    return hashFilesCached(files, this.dir);
   }
 }
 

@@ -7,33 +7,23 @@
  * says why). The extraction manifest records what the models were fed and
  * which activations were cast from float16.
  */
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readNpy } from '../../src/io/npy.js';
 import type { ExtractManifest } from '../../src/extract/writeExtraction.js';
 import { runCliJson } from '../helpers/cli.js';
-import { caseArgs, conformanceCase, exporters, relativeError, torchActivations, type Exporters } from '../helpers/exporters.js';
-import { tempDir } from '../helpers/tmp.js';
+import { caseArgs, CONFORMANCE_CASES, conformanceCase, conformanceFixture, relativeError, torchActivations } from '../helpers/exporters.js';
 
-let ex: Exporters;
-let dir = '';
-let cleanup = (): void => undefined;
-before(() => {
-  ex = exporters();
-  ({ dir, cleanup } = tempDir('seedscope-conformance-extract-'));
-});
-after(() => cleanup());
+const fx = conformanceFixture('seedscope-conformance-extract-');
 
-const CASES = ['resnet18', 'vit', 'nhwc', 'opset11', 'opset13', 'opset17', 'fp16', 'two_inputs', 'dynamic_hw'];
-
-for (const name of CASES) {
+for (const name of CONFORMANCE_CASES) {
   test(`extract: ${name}, three seeds, inner tensors equal PyTorch's`, async (t) => {
-    if (ex.skip) return t.skip(ex.skip);
-    const c = conformanceCase(ex, name);
-    const out = join(dir, name);
-    const { json: m } = await runCliJson<ExtractManifest>(['extract', ...caseArgs(ex, c), '--layers', c.tensors.map((x) => x.tensor).join(','), '-o', out, '--json']);
+    if (fx.ex.skip) return t.skip(fx.ex.skip);
+    const c = conformanceCase(fx.ex, name);
+    const out = join(fx.dir, name);
+    const { json: m } = await runCliJson<ExtractManifest>(['extract', ...caseArgs(fx.ex, c), '--layers', c.tensors.map((x) => x.tensor).join(','), '-o', out, '--json']);
     assert.equal(m.instances.length, 3);
     assert.equal(m.stimuli.n, c.stimuli.n);
     assert.deepEqual(m.layers.map((l) => l.tensor), c.tensors.map((x) => x.tensor));
@@ -51,7 +41,7 @@ for (const name of CASES) {
       assert.equal(inst.seed, null);
       m.layers.forEach((l, k) => {
         const ours = readNpy(join(out, inst.files[l.name]!));
-        const theirs = torchActivations(ex, c, i, k);
+        const theirs = torchActivations(fx.ex, c, i, k);
         assert.deepEqual(ours.shape, theirs.shape, `${inst.name} ${l.tensor}: shape`);
         const err = relativeError(ours.data as Float32Array, theirs.data);
         worst.push(`${inst.name} ${c.tensors[k]!.module}: ${err.toExponential(1)}`);

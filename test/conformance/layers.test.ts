@@ -5,14 +5,14 @@
  * PyTorch's number of features and their type, and what each model needs
  * beyond the defaults is asked for in one line naming the flag.
  */
-import { test, before } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sha256File } from '../../src/zoo/zoo.js';
 import { withTempDir } from '../helpers/tmp.js';
 import { runCli, runCliJson, isOneLineError } from '../helpers/cli.js';
-import { conformanceCase, exporters, torchActivations, type Exporters } from '../helpers/exporters.js';
+import { CONFORMANCE_CASES, conformanceCase, conformanceFixture, torchActivations } from '../helpers/exporters.js';
 
 interface LayersJson {
   input: { name: string; layout: string; shape: number[] };
@@ -22,18 +22,13 @@ interface LayersJson {
   layers: { tensor: string; shape: number[]; features: number; dtype: string; default: boolean; natural: boolean }[];
 }
 
-let ex: Exporters;
-before(() => {
-  ex = exporters();
-});
+const fx = conformanceFixture('seedscope-conformance-layers-');
 
-const CASES = ['resnet18', 'vit', 'nhwc', 'opset11', 'opset13', 'opset17', 'fp16', 'two_inputs', 'dynamic_hw'];
-
-for (const name of CASES) {
+for (const name of CONFORMANCE_CASES) {
   test(`layers: ${name}`, async (t) => {
-    if (ex.skip) return t.skip(ex.skip);
-    const c = conformanceCase(ex, name);
-    const { json } = await runCliJson<LayersJson>(['layers', ex.path(c.instances[0]!.file), '--n', String(c.stimuli.n), '--json', ...c.flags]);
+    if (fx.ex.skip) return t.skip(fx.ex.skip);
+    const c = conformanceCase(fx.ex, name);
+    const { json } = await runCliJson<LayersJson>(['layers', fx.ex.path(c.instances[0]!.file), '--n', String(c.stimuli.n), '--json', ...c.flags]);
     assert.equal(json.input.name, c.input.name);
     assert.equal(json.input.layout, c.input.layout);
     assert.deepEqual(json.input.shape, c.input.shape);
@@ -45,7 +40,7 @@ for (const name of CASES) {
     c.tensors.forEach((tensor, k) => {
       const l = json.layers.find((x) => x.tensor === tensor.tensor);
       assert.ok(l, `${tensor.tensor} (PyTorch's ${tensor.module}) is listed`);
-      assert.equal(l.features, torchActivations(ex, c, 0, k).shape[1], `${tensor.tensor}: features`);
+      assert.equal(l.features, torchActivations(fx.ex, c, 0, k).shape[1], `${tensor.tensor}: features`);
       assert.equal(l.dtype, c.input.dtype, `${tensor.tensor}: type`);
     });
     if (name === 'two_inputs') assert.deepEqual(json.feeds.filled, [{ name: 'class_id', dtype: 'int64', shape: ['batch'], value: 0 }]);
@@ -58,9 +53,9 @@ for (const name of CASES) {
 }
 
 test('layers: what a model needs beyond the defaults is one line naming the flag', async (t) => {
-  if (ex.skip) return t.skip(ex.skip);
-  const two = ex.path(conformanceCase(ex, 'two_inputs').instances[0]!.file);
-  const dyn = ex.path(conformanceCase(ex, 'dynamic_hw').instances[0]!.file);
+  if (fx.ex.skip) return t.skip(fx.ex.skip);
+  const two = fx.ex.path(conformanceCase(fx.ex, 'two_inputs').instances[0]!.file);
+  const dyn = fx.ex.path(conformanceCase(fx.ex, 'dynamic_hw').instances[0]!.file);
   const cases: [string[], RegExp][] = [
     [[two], /2 inputs \('image', 'class_id'\); choose the image input with --input NAME and feed the others constant zeros with --fill-inputs zeros/],
     [[two, '--input', 'image'], /'class_id' would get no data .*give --fill-inputs zeros/],
@@ -80,11 +75,11 @@ test('layers: what a model needs beyond the defaults is one line naming the flag
 });
 
 test('layers: a zoo folder of the two-input model names its image input in zoo.json; --fill-inputs zeros feeds the other', async (t) => {
-  if (ex.skip) return t.skip(ex.skip);
-  const c = conformanceCase(ex, 'two_inputs');
+  if (fx.ex.skip) return t.skip(fx.ex.skip);
+  const c = conformanceCase(fx.ex, 'two_inputs');
   await withTempDir(async (dir) => {
     const instances = c.instances.map((i) => {
-      copyFileSync(ex.path(i.file), join(dir, `s${i.seed}.onnx`));
+      copyFileSync(fx.ex.path(i.file), join(dir, `s${i.seed}.onnx`));
       return { name: `s${i.seed}`, seed: i.seed, file: `s${i.seed}.onnx`, sha256: sha256File(join(dir, `s${i.seed}.onnx`)) };
     });
     writeFileSync(join(dir, 'zoo.json'), JSON.stringify({

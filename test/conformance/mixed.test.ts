@@ -7,26 +7,18 @@
  * carry the cross-architecture matrices, and the report draws them. The same
  * models as plain files are compared by depth.
  */
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { packageRoot } from '../../src/native/addon.js';
 import { sha256File } from '../../src/zoo/zoo.js';
 import { runCliJson } from '../helpers/cli.js';
-import { conformanceCase, exporters, type Exporters } from '../helpers/exporters.js';
-import { tempDir } from '../helpers/tmp.js';
+import { conformanceCase, conformanceFixture, type Exporters } from '../helpers/exporters.js';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-let ex: Exporters;
-let dir = '';
-let cleanup = (): void => undefined;
-before(() => {
-  ex = exporters();
-  ({ dir, cleanup } = tempDir('seedscope-conformance-mixed-'));
-});
-after(() => cleanup());
+const fx = conformanceFixture('seedscope-conformance-mixed-');
 
 const IMAGENET = { scale: 255, mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] };
 const FAST = ['--per-class', '3', '--permutations', '9', '--bootstrap', '10', '--threads', '2', '--no-cache', '--quiet'];
@@ -44,16 +36,16 @@ function instancesOf(ex: Exporters, name: string, architecture: string, input: J
 }
 
 test('run: a mixed zoo of ResNet-18, ViT and All-CNN-C, each with its own preprocessing', async (t) => {
-  if (ex.skip) return t.skip(ex.skip);
+  if (fx.ex.skip) return t.skip(fx.ex.skip);
   const allcnnc = JSON.parse(readFileSync(join(packageRoot, 'models', 'fmnist-allcnnc', 'zoo.json'), 'utf8')) as Json;
-  const zooDir = join(dir, 'zoo');
+  const zooDir = join(fx.dir, 'zoo');
   const manifest = {
     format: 'seedscope-zoo/1', name: 'three-architectures', classes: allcnnc.classes,
     instances: [
-      ...instancesOf(ex, 'resnet18', 'ResNet-18', { name: 'image', shape: [3, 64, 64], layout: 'NCHW', ...IMAGENET }, {
+      ...instancesOf(fx.ex, 'resnet18', 'ResNet-18', { name: 'image', shape: [3, 64, 64], layout: 'NCHW', ...IMAGENET }, {
         early: '/layer1/layer1.1/relu_1/Relu_output_0', middle: '/layer3/layer3.1/relu_1/Relu_output_0', late: '/avgpool/GlobalAveragePool_output_0', logits: 'logits',
       }),
-      ...instancesOf(ex, 'vit', 'ViT', { name: 'image', shape: [3, 32, 32], layout: 'NCHW', ...IMAGENET }, {
+      ...instancesOf(fx.ex, 'vit', 'ViT', { name: 'image', shape: [3, 32, 32], layout: 'NCHW', ...IMAGENET }, {
         early: '/encoder/layers/encoder_layer_0/Add_1_output_0', middle: '/encoder/layers/encoder_layer_1/Add_1_output_0', late: '/encoder/ln/Add_1_output_0', logits: 'logits',
       }),
       ...(allcnnc.instances as Json[]).slice(0, 3).map((inst) => {
@@ -68,7 +60,7 @@ test('run: a mixed zoo of ResNet-18, ViT and All-CNN-C, each with its own prepro
   };
   mkdirSync(zooDir, { recursive: true });
   writeFileSync(join(zooDir, 'zoo.json'), JSON.stringify(manifest, null, 2));
-  const out = join(dir, 'out');
+  const out = join(fx.dir, 'out');
   const { json: doc } = await runCliJson<Json>(['run', '--zoo', zooDir, '--allow-outside-zoo', ...FAST, '-o', out, '--json']);
   const archs = ['ResNet-18', 'ViT', 'All-CNN-C'];
   assert.deepEqual(doc.zoo.architectures, archs);
@@ -100,9 +92,9 @@ test('run: a mixed zoo of ResNet-18, ViT and All-CNN-C, each with its own prepro
 });
 
 test('run: the same architectures as plain files are compared by depth', async (t) => {
-  if (ex.skip) return t.skip(ex.skip);
-  const files = ['resnet18', 'vit'].flatMap((name) => conformanceCase(ex, name).instances.slice(0, 2).map((i) => ex.path(i.file)));
-  const out = join(dir, 'plain');
+  if (fx.ex.skip) return t.skip(fx.ex.skip);
+  const files = ['resnet18', 'vit'].flatMap((name) => conformanceCase(fx.ex, name).instances.slice(0, 2).map((i) => fx.ex.path(i.file)));
+  const out = join(fx.dir, 'plain');
   const { json: doc } = await runCliJson<Json>(['run', ...files.flatMap((f) => ['--model', f]),
     '--model', join(packageRoot, 'models', 'fmnist-allcnnc', 'seed[01].onnx'), ...FAST, '-o', out, '--json']);
   // named after each graph's first file's folder (its file names are only seeds: s0.onnx)

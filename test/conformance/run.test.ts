@@ -6,55 +6,33 @@
  * records what the models were fed (--input, --fill-inputs) and which layers
  * were cast from float16.
  */
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { ResultsDocument } from '../../src/report/results.js';
 import { runCliJson } from '../helpers/cli.js';
-import { caseArgs, conformanceCase, exporters, torchActivations, type ConformanceCase, type Exporters } from '../helpers/exporters.js';
+import { caseArgs, CONFORMANCE_CASES, conformanceCase, conformanceFixture, torchActivations, type ConformanceCase } from '../helpers/exporters.js';
+import { pearson } from '../helpers/compareReference.js';
 import { condensed, referenceRdm } from '../helpers/rdmReference.js';
-import { tempDir } from '../helpers/tmp.js';
 
-let ex: Exporters;
-let dir = '';
-let cleanup = (): void => undefined;
-before(() => {
-  ex = exporters();
-  ({ dir, cleanup } = tempDir('seedscope-conformance-run-'));
-});
-after(() => cleanup());
-
-const CASES = ['resnet18', 'vit', 'nhwc', 'opset11', 'opset13', 'opset17', 'fp16', 'two_inputs', 'dynamic_hw'];
-
-function pearson(a: Float64Array, b: Float64Array): number {
-  const n = a.length;
-  let ma = 0, mb = 0;
-  for (let i = 0; i < n; i++) { ma += a[i]!; mb += b[i]!; }
-  ma /= n; mb /= n;
-  let ab = 0, aa = 0, bb = 0;
-  for (let i = 0; i < n; i++) {
-    const x = a[i]! - ma, y = b[i]! - mb;
-    ab += x * y; aa += x * x; bb += y * y;
-  }
-  return ab / Math.sqrt(aa * bb);
-}
+const fx = conformanceFixture('seedscope-conformance-run-');
 
 /** r² of every pair of instances' correlation RDMs of tensor k, from PyTorch's activations. */
 function torchConsistency(c: ConformanceCase, k: number): number[][] {
   const n = c.stimuli.n;
   const rdms = c.instances.map((_, i) => {
-    const a = torchActivations(ex, c, i, k);
+    const a = torchActivations(fx.ex, c, i, k);
     return condensed(referenceRdm(a.data, n, a.shape[1]!, 'correlation'), n);
   });
   return rdms.map((a) => rdms.map((b) => pearson(a, b) ** 2));
 }
 
-for (const name of CASES) {
+for (const name of CONFORMANCE_CASES) {
   test(`run: ${name}, three seeds, consistency equals PyTorch's`, async (t) => {
-    if (ex.skip) return t.skip(ex.skip);
-    const c = conformanceCase(ex, name);
-    const out = join(dir, name);
-    const { json: doc } = await runCliJson<ResultsDocument>(['run', ...caseArgs(ex, c), '--layers', c.tensors.map((x) => x.tensor).join(','),
+    if (fx.ex.skip) return t.skip(fx.ex.skip);
+    const c = conformanceCase(fx.ex, name);
+    const out = join(fx.dir, name);
+    const { json: doc } = await runCliJson<ResultsDocument>(['run', ...caseArgs(fx.ex, c), '--layers', c.tensors.map((x) => x.tensor).join(','),
       '--permutations', '9', '--bootstrap', '10', '--no-cache', '-o', out, '--json', '--quiet']);
     assert.equal(doc.instances.length, 3);
     assert.deepEqual(doc.layers.map((l) => l.name), c.tensors.map((x) => x.tensor));

@@ -11,12 +11,14 @@
  * SEEDSCOPE_REQUIRE_CONFORMANCE=1 (as .ci/run sets), which makes that a failure.
  */
 import { spawnSync } from 'node:child_process';
+import { after, before } from 'node:test';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { packageRoot } from '../../src/native/addon.js';
 import { readNpy } from '../../src/io/npy.js';
+import { tempDir } from './tmp.js';
 
 export interface ConformanceCase {
   name: string;
@@ -101,6 +103,25 @@ export function exporters(): Exporters {
   const manifest = JSON.parse(readFileSync(join(root, 'manifest.json'), 'utf8')) as ConformanceManifest;
   made = { root, manifest, path: (rel) => join(root, rel), generatedSeconds };
   return made;
+}
+
+/** The cases each command's conformance test covers (make_exporters.py makes every one). */
+export const CONFORMANCE_CASES = ['resnet18', 'vit', 'nhwc', 'opset11', 'opset13', 'opset17', 'fp16', 'two_inputs', 'dynamic_hw'] as const;
+
+/**
+ * One conformance test file's setting: the models (made before its tests run,
+ * so a failure to make them fails a test rather than the file's loading) and
+ * a scratch folder removed after its tests.
+ */
+export function conformanceFixture(prefix: string): { readonly ex: Exporters; readonly dir: string } {
+  const fixture = { ex: undefined as unknown as Exporters, dir: '' };
+  let cleanup = (): void => undefined;
+  before(() => {
+    fixture.ex = exporters();
+    ({ dir: fixture.dir, cleanup } = tempDir(prefix));
+  });
+  after(() => cleanup());
+  return fixture;
 }
 
 export function conformanceCase(ex: Exporters, name: string): ConformanceCase {

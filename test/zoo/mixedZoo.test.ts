@@ -20,7 +20,9 @@ import { resolveSharedLayers } from '../../src/zoo/sharedLayers.js';
 import { architectureNames, loadZoo, loadZooParts, modelsAsZoos, sha256File } from '../../src/zoo/zoo.js';
 import { validateZooManifest } from '../../src/zoo/zooManifest.js';
 import { runCli } from '../helpers/cli.js';
+import { pearson } from '../helpers/compareReference.js';
 import { onnxFixture, tinyZoo } from '../helpers/fixtures.js';
+import { condensed } from '../helpers/rdmReference.js';
 import { withTempDir } from '../helpers/tmp.js';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -183,32 +185,10 @@ test('a joined RDM set reads each architecture\'s RDMs in turn; cross-architectu
   assert.equal(m[1]![1], null); // one instance of B: no pair within it
 });
 
-/** Pearson r² of two condensed vectors, the slow way. */
-function r2(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  const n = a.length;
-  let ma = 0;
-  let mb = 0;
-  for (let i = 0; i < n; i++) {
-    ma += a[i]! / n;
-    mb += b[i]! / n;
-  }
-  let sab = 0;
-  let saa = 0;
-  let sbb = 0;
-  for (let i = 0; i < n; i++) {
-    sab += (a[i]! - ma) * (b[i]! - mb);
-    saa += (a[i]! - ma) ** 2;
-    sbb += (b[i]! - mb) ** 2;
-  }
-  return (sab * sab) / (saa * sbb);
-}
-
-function condensed(file: string): Float64Array {
+/** The condensed upper triangle of a saved square RDM. */
+function condensedNpy(file: string): Float64Array {
   const { data, shape } = readNpy(file);
-  const n = shape[0]!;
-  const out: number[] = [];
-  for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) out.push(Number(data[i * n + j]));
-  return Float64Array.from(out);
+  return condensed(data as Float32Array, shape[0]!); // --save-rdms writes float32
 }
 
 test('a run over a mixed zoo: each architecture sees the stimuli its way; pairs across architectures compare their own RDMs', () => withTempDir(async (dir) => {
@@ -227,10 +207,10 @@ test('a run over a mixed zoo: each architecture sees the stimuli its way; pairs 
   assert.deepEqual(doc.cross_architecture.architectures, ['SmallCnn', 'NhwcNet']);
   // every entry of the pair matrix from the saved RDMs, the slow way
   for (const [li, layer] of (doc.layers as Json[]).entries()) {
-    const rdms: Float64Array[] = doc.instances.map((inst: string) => condensed(join(dir, 'mixed', 'rdms', 'tiny-cnn', inst, `${layer.name}.npy`)));
+    const rdms: Float64Array[] = doc.instances.map((inst: string) => condensedNpy(join(dir, 'mixed', 'rdms', 'tiny-cnn', inst, `${layer.name}.npy`)));
     for (let i = 0; i < 4; i++) {
       for (let j = i + 1; j < 4; j++) {
-        const want = r2(rdms[i]!, rdms[j]!);
+        const want = pearson(rdms[i]!, rdms[j]!) ** 2; // the slow way
         assert.ok(Math.abs(layer.consistency.matrix_r2[i][j] - want) < 1e-6, `${layer.name} ${i} ${j}: ${layer.consistency.matrix_r2[i][j]} vs ${want}`);
       }
     }
